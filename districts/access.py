@@ -1,0 +1,85 @@
+"""The one place that decides who may see or change which district's figures (DESIGN.md: one home for access)."""
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+COUNTY_STAFF = "county_staff"
+CITY_OFFICIAL = "city_official"
+ADMIN = "plan_admin"
+ROLE_GROUPS = (COUNTY_STAFF, CITY_OFFICIAL, ADMIN)
+
+
+def _groups(user) -> set[str]:
+    if not hasattr(user, "_role_groups"):
+        user._role_groups = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
+    return user._role_groups
+
+
+def is_admin(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or ADMIN in _groups(user))
+
+
+def is_official(user) -> bool:
+    """City officials and admins act city-wide."""
+    return is_admin(user) or (user.is_authenticated and CITY_OFFICIAL in _groups(user))
+
+
+def user_district_code(user) -> str | None:
+    """The district a county staff member acts for; None for city-wide users and users without one."""
+    if not user.is_authenticated or is_official(user):
+        return None
+    membership = getattr(user, "district_membership", None)
+    return membership.district.code if membership else None
+
+
+def role_of(user) -> str:
+    if not user.is_authenticated:
+        return "anonymous"
+    if is_admin(user):
+        return "admin"
+    if is_official(user):
+        return "official"
+    if COUNTY_STAFF in _groups(user) and user_district_code(user):
+        return "county_staff"
+    return "none"
+
+
+def can_view_district(user, district_code: str | None) -> bool:
+    """district_code None means city-level figures."""
+    if is_official(user):
+        return True
+    own = user_district_code(user)
+    return own is not None and district_code == own
+
+
+def can_edit_district(user, district_code: str | None) -> bool:
+    """County staff edit their own district; officials edit city-level figures; admins everything."""
+    if is_admin(user):
+        return True
+    if district_code is None:
+        return is_official(user)
+    return role_of(user) == "county_staff" and user_district_code(user) == district_code
+
+
+def can_decide(user) -> bool:
+    """Approve or return submissions."""
+    return is_official(user)
+
+
+def require_view(user, district_code: str | None) -> None:
+    if not can_view_district(user, district_code):
+        raise PermissionDenied(_("您无权查看该县（市、区）的数据。 You may not view this district's figures."))
+
+
+def require_edit(user, district_code: str | None) -> None:
+    if not can_edit_district(user, district_code):
+        raise PermissionDenied(_("您无权填报该县（市、区）的数据。 You may not enter figures for this district."))
+
+
+def require_official(user) -> None:
+    if not is_official(user):
+        raise PermissionDenied(_("仅市级部门可执行此操作。 Only city officials may do this."))
+
+
+def require_admin(user) -> None:
+    if not is_admin(user):
+        raise PermissionDenied(_("仅管理员可执行此操作。 Only administrators may do this."))

@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Plan(models.Model):
+    """A five-year plan. Everything else belongs to one, so the 2026–2030 plan loads beside this one."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("target year"))
+    base_year = models.PositiveSmallIntegerField(_("baseline year"))
+    source = models.CharField(_("source document"), max_length=300, blank=True)
+    is_current = models.BooleanField(_("current plan"), default=False)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-start_year"]
+
+    def __str__(self):
+        return f"{self.name}（{self.start_year}—{self.end_year}）"
+
+
+class District(models.Model):
+    """A county-level unit of 专栏8 (11 administrative divisions plus 高新区)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="districts", verbose_name=_("plan"))
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    function_positioning = models.TextField(_("功能定位 (functional positioning)"), blank=True)
+    development_focus = models.TextField(_("发展重点 (development focus)"), blank=True)
+    adcode = models.CharField(_("administrative code"), max_length=6, blank=True,
+                              help_text=_("Empty for units that are not administrative divisions (高新区)."))
+    is_administrative = models.BooleanField(_("administrative division"), default=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="district_unique_code")]
+
+    def __str__(self):
+        return self.name
+
+
+class SpatialArea(models.Model):
+    """The layout 一核引领、两带两片: the core (with its four 片区), two belts and two areas."""
+
+    class Kind(models.TextChoices):
+        CORE = "core", _("core (核)")
+        CORE_PART = "core_part", _("part of the core (片区)")
+        BELT = "belt", _("belt (带)")
+        AREA = "area", _("area (片)")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="spatial_areas", verbose_name=_("plan"))
+    code = models.SlugField(_("code"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="parts", verbose_name=_("part of"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("description as printed"), blank=True)
+    districts = models.ManyToManyField(District, blank=True, related_name="spatial_areas",
+                                       verbose_name=_("districts covered"))
+    districts_note = models.CharField(_("coverage as printed"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("spatial area")
+        verbose_name_plural = _("spatial areas")
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="spatial_area_unique_code")]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """Which district a user acts for. Users without one (officials, admins) act city-wide."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="district_membership", verbose_name=_("user"))
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="members",
+                                 verbose_name=_("district"))
+
+    class Meta:
+        verbose_name = _("district membership")
+        verbose_name_plural = _("district memberships")
+
+    def __str__(self):
+        return f"{self.user} → {self.district}"

@@ -1,0 +1,35 @@
+"""How officials write numbers and periods: units always, quarters as 2023年第三季度."""
+from decimal import Decimal
+
+from django.utils.translation import get_language, gettext as _
+
+QUARTERS_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+def quarter_label(year, quarter, *, annual: bool = False) -> str:
+    if year is None:
+        return ""
+    if get_language() and get_language().startswith("en"):
+        return f"{year}" if annual else f"Q{quarter} {year}"
+    return f"{year}年" if annual else f"{year}年第{QUARTERS_ZH[int(quarter)]}季度"
+
+
+def number(value, decimals: int = 2) -> str:
+    if value is None:
+        return "—"
+    value = float(value) if isinstance(value, Decimal) else value
+    return f"{value:,.{decimals}f}"
+
+
+def with_unit(value, unit: str, decimals: int = 2) -> str:
+    if value is None:
+        return _("未给出 not given")
+    text = number(value, decimals)
+    return f"{text}%" if unit == "%" else f"{text} {unit}"
+
+
+def percent(fraction, decimals: int = 1) -> str:
+    """0.625 → 62.5%"""
+    if fraction is None:
+        return "—"
+    return f"{fraction * 100:.{decimals}f}%"

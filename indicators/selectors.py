@@ -1,0 +1,132 @@
+"""Reads: QuerySets and pandas DataFrames, each built with a fixed number of queries whatever the data size."""
+import pandas as pd
+from django.db.models import F, Max
+
+from districts.models import District, Plan
+from indicators.models import (
+    DistrictTarget, Indicator, Observation, ObservationVersion, Progress, ProvinceAssignment, RecomputeRun,
+)
+
+INDICATOR_COLUMNS = ["indicator_id", "number", "measure", "direction", "target_kind", "target_value", "tolerance",
+                     "baseline_year", "baseline_value", "base_year", "target_year", "by_district"]
+OBSERVATION_COLUMNS = ["indicator_id", "district_id", "year", "quarter", "value", "numerator", "denominator"]
+
+
+def current_plan() -> Plan | None:
+    return Plan.objects.filter(is_current=True).first() or Plan.objects.order_by("-start_year").first()
+
+
+def demo_data_present() -> bool:
+    return Observation.objects.filter(is_demo=True).exists()
+
+
+def _floats(df: pd.DataFrame, columns) -> pd.DataFrame:
+    for column in columns:
+        df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
+    return df
+
+
+def indicator_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:
+    qs = Indicator.objects.filter(plan=plan)
+    if indicator_ids is not None:
+        qs = qs.filter(pk__in=indicator_ids)
+    rows = list(qs.values("id", "number", "measure", "higher_is_better", "target_kind", "target_value", "tolerance",
+                          "baseline_year", "baseline_value", "target_year", "by_district"))
+    df = pd.DataFrame(rows, columns=["id", "number", "measure", "higher_is_better", "target_kind", "target_value",
+                                     "tolerance", "baseline_year", "baseline_value", "target_year", "by_district"])
+    df = df.rename(columns={"id": "indicator_id"})
+    df["direction"] = df.pop("higher_is_better").map({True: 1, False: -1}).astype("Int64").fillna(1).astype(int)
+    df["base_year"] = plan.base_year
+    df = _floats(df, ["target_value", "tolerance", "baseline_value", "baseline_year"])
+    return df[INDICATOR_COLUMNS]
+
+
+def approved_values_frame(plan: Plan, basis: str = Progress.Basis.LATEST, indicator_ids=None) -> pd.DataFrame:
+    """The values that count, one row per figure: its newest version (or its first, "as first published").
+
+    A demo version never outranks a real one (published or district-approved), whatever its date.
+    """
+    qs = ObservationVersion.objects.filter(observation__indicator__plan=plan)
+    if indicator_ids is not None:
+        qs = qs.filter(observation__indicator_id__in=indicator_ids)
+    rows = list(qs.values("id", "observation_id", "kind", "value", "numerator", "denominator", "recorded_at",
+                          indicator_id=F("observation__indicator_id"), district_id=F("observation__district_id"),
+                          year=F("observation__year"), quarter=F("observation__quarter")))
+    columns = ["id", "observation_id", "kind", "value", "numerator", "denominator", "recorded_at", "indicator_id",
+               "district_id", "year", "quarter"]
+    df = pd.DataFrame(rows, columns=columns)
+    if df.empty:
+        return pd.DataFrame(columns=OBSERVATION_COLUMNS + ["version_id", "version_kind"])
+    df["real"] = df["kind"] != ObservationVersion.Kind.DEMO
+    if basis == Progress.Basis.FIRST:
+        df = df.sort_values(["observation_id", "real", "recorded_at", "id"], ascending=[True, False, True, True])
+    else:
+        df = df.sort_values(["observation_id", "real", "recorded_at", "id"], ascending=[True, True, True, True])
+        df = df.iloc[::-1]
+    df = df.drop_duplicates("observation_id", keep="first")
+    df = df.rename(columns={"id": "version_id", "kind": "version_kind"})
+    df = _floats(df, ["value", "numerator", "denominator"])
+    df["district_id"] = df["district_id"].astype("Int64")
+    return df[OBSERVATION_COLUMNS + ["version_id", "version_kind"]].sort_values(
+        ["indicator_id", "year", "quarter"]).reset_index(drop=True)
+
+
+def district_target_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:
+    qs = DistrictTarget.objects.filter(indicator__plan=plan)
+    if indicator_ids is not None:
+        qs = qs.filter(indicator_id__in=indicator_ids)
+    df = pd.DataFrame(list(qs.values("indicator_id", "district_id", "target_value")),
+                      columns=["indicator_id", "district_id", "target_value"])
+    return _floats(df, ["target_value"])
+
+
+def assignment_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:
+    qs = ProvinceAssignment.objects.filter(indicator__plan=plan)
+    if indicator_ids is not None:
+        qs = qs.filter(indicator_id__in=indicator_ids)
+    df = pd.DataFrame(list(qs.values("indicator_id", "year", "assigned_value")),
+                      columns=["indicator_id", "year", "assigned_value"])
+    return _floats(df, ["assigned_value"])
+
+
+def district_codes(plan: Plan) -> dict[int, str]:
+    return dict(District.objects.filter(plan=plan).values_list("id", "code"))
+
+
+def last_recompute(plan: Plan):
+    return RecomputeRun.objects.filter(plan=plan).aggregate(at=Max("finished_at"))["at"]
+
+
+def broker_status() -> str:
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return "in-process"
+    try:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+        return "ok"
+    except Exception as exc:
+        return f"error: {exc.__class__.__name__}"
+
+
+def latest_city_progress(plan: Plan, basis: str = Progress.Basis.LATEST) -> dict[int, Progress]:
+    """Each indicator's newest city progress row, in one query."""
+    rows = (Progress.objects.filter(indicator__plan=plan, scope="city", basis=basis)
+            .order_by("indicator_id", "-year", "-quarter"))
+    latest: dict[int, Progress] = {}
+    for row in rows:
+        latest.setdefault(row.indicator_id, row)
+    return latest
+
+
+def overview(plan: Plan) -> list[dict]:
+    """The plan's indicators grouped by pillar, each with its newest city progress row (two queries)."""
+    indicators = list(Indicator.objects.filter(plan=plan).select_related("pillar").order_by("pillar__order", "number"))
+    progress = latest_city_progress(plan)
+    pillars: dict[int, dict] = {}
+    for indicator in indicators:
+        group = pillars.setdefault(indicator.pillar_id, {"pillar": indicator.pillar, "indicators": []})
+        group["indicators"].append({"indicator": indicator, "progress": progress.get(indicator.id)})
+    return list(pillars.values())

@@ -1,0 +1,91 @@
+"""Shared fixtures: the plan loaded from fixtures/, users per role, a real browser, eager Celery by default."""
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from districts.access import ADMIN, CITY_OFFICIAL, COUNTY_STAFF
+from districts.models import District, Membership
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN_FIXTURE = ROOT / "fixtures" / "leshan_14th_fyp.json"
+PASSWORD = "Test-password-2025"
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + Playwright in one process
+
+
+def require(condition: bool, reason: str):
+    """Skip locally when a service is missing; in CI (REQUIRE_SERVICES=1) fail instead."""
+    if condition:
+        return
+    if os.environ.get("REQUIRE_SERVICES"):
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Tasks run in-process unless a test starts a real worker (MACHINE-NOTES: update the app itself)."""
+    from leshan_plan.celery import app
+
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield app
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    chromium = shutil.which("chromium")
+    require(chromium is not None, "Debian's chromium is not installed")
+    return {**browser_type_launch_args, "executable_path": chromium,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run"]}
+
+
+@pytest.fixture
+def plan(db):
+    from districts.plan_loader import load_plan
+
+    load_plan(json.loads(PLAN_FIXTURE.read_text(encoding="utf-8")))
+    from indicators.selectors import current_plan
+
+    return current_plan()
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, role: str, district_code: str | None = None):
+        user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+        group = {"staff": COUNTY_STAFF, "official": CITY_OFFICIAL, "admin": ADMIN}[role]
+        user.groups.add(Group.objects.get_or_create(name=group)[0])
+        if role == "admin":
+            user.is_staff = user.is_superuser = True
+            user.save()
+        if district_code:
+            Membership.objects.create(user=user, district=District.objects.get(code=district_code))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def official(plan, make_user):
+    return make_user("official", "official")
+
+
+@pytest.fixture
+def admin_user(plan, make_user):
+    return make_user("admin", "admin")
+
+
+@pytest.fixture
+def staff_shizhong(plan, make_user):
+    return make_user("staff_shizhong", "staff", "shizhong")
+
+
+@pytest.fixture
+def staff_emeishan(plan, make_user):
+    return make_user("staff_emeishan", "staff", "emeishan")
