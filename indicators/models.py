@@ -110,15 +110,31 @@ class Series(models.Model):
 
 
 class SeriesPoint(models.Model):
+    """A year's value of a series, as printed by one source. A revised figure is a new point from a newer source;
+    the newest point of a year is the current figure, the others stay as its versions."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("printed in the plan")
+        PRELIMINARY = "preliminary", _("preliminary (初步核算)")
+        VERIFIED = "verified", _("verified (最终核实)")
+        CENSUS = "census", _("revised after a census (普查修订)")
+
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="points", verbose_name=_("series"))
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("value"), max_digits=24, decimal_places=16)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PLAN)
+    source_title = models.CharField(_("source document"), max_length=300, blank=True)
+    source_url = models.CharField(_("source address or file"), max_length=500, blank=True)
+    source_date = models.DateField(_("source date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("series point")
         verbose_name_plural = _("series points")
-        ordering = ["series", "year"]
-        constraints = [models.UniqueConstraint(fields=["series", "year"], name="series_point_unique_year")]
+        ordering = ["series", "year", "recorded_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["series", "year", "source_title"],
+                                               name="series_point_unique_source")]
 
     def __str__(self):
         return f"{self.series} {self.year}: {self.value}"
@@ -133,6 +149,7 @@ class DistrictTarget(models.Model):
                                  verbose_name=_("district"))
     target_value = models.DecimalField(_("target value"), max_digits=20, decimal_places=6)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -152,6 +169,7 @@ class ProvinceAssignment(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     assigned_value = models.DecimalField(_("assigned amount"), max_digits=20, decimal_places=6)
     source = models.CharField(_("source"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
     history = HistoricalRecords()
 
     class Meta:

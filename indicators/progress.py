@@ -323,33 +323,36 @@ def _level_figures(v, vb, vT, b, T, tt, d):
         out["completion"] = (v - vb) / (vT - vb)
 
     elapsed, reason = _elapsed_reason(b, tt)
-    if vb is None:
-        reason = "no_baseline"
-    elif not reason:
-        if vb == 0:
+    if reason != "before_base_year":
+        if vb is None:
+            reason = "no_baseline"
+        elif reason:
+            pass  # no_years, fewer_than_two_points
+        elif vb == 0:
             reason = "zero_baseline"
-        elif v is not None and v * vb < 0:
+        elif (v is not None and v * vb < 0) or (vT is not None and vT * vb < 0):
             reason = "sign_change"
+
     if not reason and v is not None:
         out["cagr_actual"] = (v / vb) ** (1 / elapsed) - 1
         if T is not None:
             out["projection"] = v * (1 + out["cagr_actual"]) ** (T - tt)
+    if (vb is not None and vb != 0 and vT is not None and vT * vb >= 0
+            and b is not None and T is not None and T > b):
+        out["cagr_required"] = (vT / vb) ** (1 / (T - b)) - 1
 
-    if vb is not None and vb != 0 and vT is not None and b is not None and T is not None and T > b:
-        if vT * vb < 0:
-            reason = reason or "sign_change"
-        else:
-            out["cagr_required"] = (vT / vb) ** (1 / (T - b)) - 1
-    if out["cagr_actual"] is not None and out["cagr_required"] is not None:
-        if out["cagr_required"] == 0:
-            reason = reason or "target_equals_baseline"
+    if not reason:
+        if v is None:
+            reason = "no_data"
+        elif vT is None:
+            reason = "no_target"
+        elif out["cagr_required"] is None:
+            reason = "no_years"
+        elif out["cagr_required"] == 0:
+            reason = "target_equals_baseline"
         else:
             sign = -1 if vb < 0 else 1
             out["ratio"] = sign * d * out["cagr_actual"] / abs(out["cagr_required"])
-    elif not reason and vT is not None and vb is not None and vT == vb:
-        reason = "target_equals_baseline"
-    elif not reason and out["ratio"] is None:
-        reason = "no_years" if (T is None or b is None) else ("no_data" if v is None else "no_target")
 
     if v is not None and vT is not None and v != 0 and tt is not None and T is not None and T > tt:
         if vT / v >= 0:
@@ -422,15 +425,15 @@ def assess(*, value, baseline, target, base_year, target_year, t, higher_is_bett
 
     if measure == "rate":
         figs, r_reason = _rate_figures(v, vT, b, T, tt, d)
-        rate_unassessable = r_reason in ("no_years", "before_base_year", "fewer_than_two_points")
+        period_unassessable = r_reason in ("no_years", "before_base_year", "fewer_than_two_points")
     else:
         figs, r_reason = _level_figures(v, vb, vT, b, T, tt, d)
-        rate_unassessable = r_reason == "before_base_year"
+        period_unassessable = r_reason == "before_base_year"
 
     achieved = False
     if v is None:
         status, reason = "cannot_assess", "no_data"
-    elif rate_unassessable:
+    elif period_unassessable:
         status, reason = "cannot_assess", r_reason
     elif vT is None:
         status, reason = "cannot_assess", "no_target"
@@ -510,8 +513,12 @@ class _Period:
 
 
 def _clean_observations(observations: pd.DataFrame) -> pd.DataFrame:
-    obs = observations.loc[:, ["indicator_id", "district_id", "year", "quarter", "value",
-                               "numerator", "denominator"]].copy()
+    columns = ["indicator_id", "district_id", "year", "quarter", "value", "numerator", "denominator"]
+    if "version_id" in observations.columns:  # optional: recorded in ``inputs`` for traceability
+        columns.append("version_id")
+    obs = observations.loc[:, columns].copy()
+    if "version_id" not in obs.columns:
+        obs["version_id"] = None
     for col in ("district_id", "year", "quarter", "value", "numerator", "denominator"):
         obs[col] = pd.to_numeric(obs[col], errors="coerce").astype("float64")
     obs["quarter"] = obs["quarter"].fillna(4)
@@ -530,10 +537,12 @@ def _clean_observations(observations: pd.DataFrame) -> pd.DataFrame:
 
 def _own_periods(rows: pd.DataFrame, measure: str, source: str) -> dict[tuple[int, int], _Period]:
     periods = {}
-    for year, quarter, value, num, den in zip(rows["year"], rows["quarter"], rows["value"],
-                                              rows["numerator"], rows["denominator"]):
+    for year, quarter, value, num, den, version in zip(rows["year"], rows["quarter"], rows["value"],
+                                                       rows["numerator"], rows["denominator"], rows["version_id"]):
         v, n, d = _num(value), _num(num), _num(den)
         inputs: dict = {"source": source}
+        if _num(version) is not None:
+            inputs["version_id"] = int(_num(version))
         if measure == "share" and (n is not None or d is not None):
             inputs.update(numerator=n, denominator=d)
             if v is None and n is not None and d not in (None, 0):
@@ -551,12 +560,16 @@ def _aggregate_districts(dist: pd.DataFrame, measure: str) -> dict[tuple[int, in
         agg = frame.groupby(["year", "quarter"], sort=True).agg(
             num=("_num", "sum"), den=("_den", "sum"), n=("_ok", "sum"))
     else:
-        agg = dist.groupby(["year", "quarter"], sort=True).agg(
-            total=("value", lambda s: s.sum(min_count=1)), n=("value", "count"))
+        agg = dist.groupby(["year", "quarter"], sort=True).agg(total=("value", "sum"), n=("value", "count"))
+        agg["total"] = agg["total"].where(agg["n"] > 0)
+    versions = {key: [int(v) for v in g if _num(v) is not None]
+                for key, g in dist.groupby(["year", "quarter"], sort=True)["version_id"]}
     periods = {}
     for (year, quarter), row in zip(agg.index, agg.to_dict("records")):
         n = int(row["n"])
         inputs: dict = {"source": "district_aggregate", "districts": n, "districts_expected": expected}
+        if versions.get((year, quarter)):
+            inputs["version_ids"] = versions[(year, quarter)]
         reason = ""
         if measure == "share":
             num, den = float(row["num"]), float(row["den"])
@@ -591,7 +604,7 @@ def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
     kind = ind["target_kind"]
     higher = _num(ind.get("direction")) != -1
     tolerance = _num(ind.get("tolerance"))
-    by_district = bool(ind.get("by_district")) and not pd.isna(ind.get("by_district"))
+    by_district = _num(ind.get("by_district")) not in (None, 0.0)
     base_year, T = _num(ind.get("base_year")), _num(ind.get("target_year"))
     b = _num(ind.get("baseline_year"))
     b = base_year if b is None else b
@@ -608,6 +621,8 @@ def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
                 city[key].inputs.update(source="published_city_figure", aggregate=agg.value,
                                         districts=agg.inputs["districts"],
                                         districts_expected=agg.inputs["districts_expected"])
+                if "version_ids" in agg.inputs:
+                    city[key].inputs["aggregate_version_ids"] = agg.inputs["version_ids"]
             else:
                 city[key] = agg
     if city:
@@ -756,7 +771,9 @@ def compute_progress(indicators: pd.DataFrame, observations: pd.DataFrame, distr
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     for col in _FLOAT_COLUMNS:
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
-    for col in ("district_id", "target_source", "light", "inputs"):
+    frame["district_id"] = pd.Series([None if pd.isna(x) else int(x) for x in frame["district_id"]],
+                                     index=frame.index, dtype="object")
+    for col in ("target_source", "light", "inputs"):
         frame[col] = pd.Series([None if x is None or (isinstance(x, float) and math.isnan(x)) else x
                                 for x in frame[col]], index=frame.index, dtype="object")
     frame["year"] = frame["year"].astype("int64")

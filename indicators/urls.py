@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from indicators import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("indicators.urls_entry")),
+    path("", include("indicators.urls_dashboard")),
 ]

@@ -179,3 +179,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+# Default reporting deadline when no ReportingPeriod row sets one: this many days after the quarter ends.
+ENTRY_DEFAULT_DEADLINE_DAYS = env.int("ENTRY_DEFAULT_DEADLINE_DAYS", default=20)
