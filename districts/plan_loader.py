@@ -237,10 +237,13 @@ def _validate(data) -> None:
 
 # Writing ---------------------------------------------------------------------------------------------
 
-def _upsert(where: str, model, lookup: dict, values: dict):
-    """Get the row by its natural key and write it only when something differs (update_or_create would save,
-    and add a history row, every time)."""
-    obj = model.objects.filter(**lookup).first()
+_LOOK_UP = object()
+
+
+def _upsert(where: str, model, lookup: dict, values: dict, existing=_LOOK_UP):
+    """Write the row with this natural key only when something differs (update_or_create would save, and add a
+    history row, every time). `existing`: the row (or None) when the caller already looked it up in bulk."""
+    obj = model.objects.filter(**lookup).first() if existing is _LOOK_UP else existing
     if obj is None:
         obj, changed = model(**lookup, **values), True
     else:
@@ -258,10 +261,21 @@ def _upsert(where: str, model, lookup: dict, values: dict):
     return obj
 
 
+def _rows(queryset, *key: str) -> dict:
+    """Existing rows by natural key, in one query."""
+    return {tuple(getattr(obj, k) for k in key): obj for obj in queryset}
+
+
 def _messages(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return "; ".join(f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in exc.message_dict.items())
     return " ".join(exc.messages)
+
+
+def _set_districts(obj, districts: list) -> None:
+    """Like districts.set(), but touches nothing (no signal, no history row) when the links are already right."""
+    if {d.pk for d in obj.districts.all()} != {d.pk for d in districts}:
+        obj.districts.set(districts)
 
 
 def _text(entry: dict, *keys: str) -> dict:
@@ -277,32 +291,33 @@ def _write(data: dict) -> dict[str, int]:
         Plan.objects.filter(is_current=True).exclude(pk=plan.pk).update(is_current=False)
     counts = {"Plan": 1}
 
-    districts = {}
+    districts, existing = {}, _rows(District.objects.filter(plan=plan), "code")
     for i, d in enumerate(data.get("districts", [])):
         districts[d["code"]] = _upsert(_label("districts", i, d), District, {"plan": plan, "code": d["code"]}, {
             "name": d["name"], "order": d["order"], "adcode": d.get("adcode", ""),
             "is_administrative": d["is_administrative"],
-            **_text(d, "function_positioning", "development_focus")})
+            **_text(d, "function_positioning", "development_focus")}, existing.get((d["code"],)))
     counts["District"] = len(districts)
 
-    areas = {}
+    areas, existing = {}, _rows(SpatialArea.objects.filter(plan=plan).prefetch_related("districts"), "code")
     for i, a in enumerate(data.get("spatial_areas", [])):
         where = _label("spatial_areas", i, a)
         parent = areas[a["parent"]].pk if a.get("parent") else None
         area = _upsert(where, SpatialArea, {"plan": plan, "code": a["code"]}, {
             "kind": a["kind"], "name": a["name"], "parent_id": parent, "order": a["order"],
-            **_text(a, "description", "districts_note")})
-        area.districts.set([districts[c] for c in a.get("districts", [])])
+            **_text(a, "description", "districts_note")}, existing.get((a["code"],)))
+        _set_districts(area, [districts[c] for c in a.get("districts", [])])
         areas[a["code"]] = area
     counts["SpatialArea"] = len(areas)
 
-    pillars = {}
+    pillars, existing = {}, _rows(Pillar.objects.filter(plan=plan), "code")
     for i, pl in enumerate(data.get("pillars", [])):
         pillars[pl["code"]] = _upsert(_label("pillars", i, pl), Pillar, {"plan": plan, "code": pl["code"]}, {
-            "name": pl["name"], "order": pl["order"], "description": pl.get("description", "")})
+            "name": pl["name"], "order": pl["order"], "description": pl.get("description", "")},
+            existing.get((pl["code"],)))
     counts["Pillar"] = len(pillars)
 
-    indicators = {}
+    indicators, existing = {}, _rows(Indicator.objects.filter(plan=plan), "number")
     for i, ind in enumerate(data.get("indicators", [])):
         where = _label("indicators", i, ind)
         indicators[ind["number"]] = _upsert(where, Indicator, {"plan": plan, "number": ind["number"]}, {
@@ -314,44 +329,52 @@ def _write(data: dict) -> dict[str, int]:
             "baseline_year": ind["baseline_year"],
             "baseline_value": _decimal(where, "baseline_value", ind["baseline_value"]),
             "baseline_text": ind["baseline_text"], "by_district": ind["by_district"], "quarterly": ind["quarterly"],
-            "decimals": ind["decimals"], "note": ind.get("note", "")})
+            "decimals": ind["decimals"], "note": ind.get("note", "")}, existing.get((ind["number"],)))
     counts["Indicator"] = len(indicators)
 
     counts["Series"] = counts["SeriesPoint"] = 0
+    existing = _rows(Series.objects.filter(plan=plan), "code")
+    points = _rows(SeriesPoint.objects.filter(series__plan=plan), "series_id", "year")
     for i, s in enumerate(data.get("series", [])):
         where = _label("series", i, s)
         series = _upsert(where, Series, {"plan": plan, "code": s["code"]}, {
             "name": s["name"], "unit": s["unit"], "source": s["source"], "is_context": s["is_context"],
-            "indicator_id": indicators[s["indicator"]].pk if s["indicator"] is not None else None})
+            "indicator_id": indicators[s["indicator"]].pk if s["indicator"] is not None else None},
+            existing.get((s["code"],)))
         scale = _decimal(where, "scale", s.get("scale", 1))
         for j, point in enumerate(s["points"]):
             value = _decimal(where, "printed", point["printed"]) * scale
             _upsert(f"{where} points[{j}] ({point['year']})", SeriesPoint,
-                    {"series": series, "year": point["year"]}, {"value": value})
+                    {"series": series, "year": point["year"]}, {"value": value},
+                    points.get((series.pk, point["year"])))
         series.points.exclude(year__in=[pt["year"] for pt in s["points"]]).delete()
         counts["Series"] += 1
         counts["SeriesPoint"] += len(s["points"])
 
     counts["Project"] = 0
+    existing = _rows(Project.objects.filter(plan=plan).prefetch_related("districts"), "kind", "number")
     for i, pr in enumerate(data.get("projects", [])):
         project = _upsert(_label("projects", i, pr), Project,
                           {"plan": plan, "kind": pr["kind"], "number": pr["number"]}, {
                               "name": pr["name"], "status": pr.get("status", Project.Status.NOT_GIVEN),
                               **_text(pr, "category", "positioning", "leading_industries",
-                                      "supporting_industries", "remark", "region_text")})
-        project.districts.set([districts[c] for c in pr.get("districts", [])])
+                                      "supporting_industries", "remark", "region_text")},
+                          existing.get((pr["kind"], pr["number"])))
+        _set_districts(project, [districts[c] for c in pr.get("districts", [])])
         counts["Project"] += 1
 
     counts["Sector"] = counts["Enterprise"] = 0
+    existing = _rows(Sector.objects.filter(plan=plan), "name")
+    enterprises = _rows(Enterprise.objects.filter(sector__plan=plan), "sector_id", "name")
     for i, se in enumerate(data.get("sectors", [])):
         where = _label("sectors", i, se)
         sector = _upsert(where, Sector, {"plan": plan, "name": se["name"]}, {
             "order": se["order"], "category": se["category"], "function": se["function"],
-            "national_enterprises": se.get("national_enterprises", "")})
+            "national_enterprises": se.get("national_enterprises", "")}, existing.get((se["name"],)))
         names = se["local_enterprises"]
         for order, name in enumerate(names, start=1):
             _upsert(f"{where} local_enterprises[{order - 1}] ({name})", Enterprise,
-                    {"sector": sector, "name": name}, {"order": order})
+                    {"sector": sector, "name": name}, {"order": order}, enterprises.get((sector.pk, name)))
         sector.enterprises.exclude(name__in=names).delete()
         counts["Sector"] += 1
         counts["Enterprise"] += len(names)

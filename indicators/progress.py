@@ -617,7 +617,7 @@ def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
     city = _own_periods(obs[obs["district_id"].isna()], measure, "observation")
     if by_district and measure in _AGGREGATED and len(dist_obs):
         for key, agg in _aggregate_districts(dist_obs, measure).items():
-            if key in city:  # a published city figure takes precedence over the aggregate
+            if key in city and city[key].value is not None:  # a published city figure wins
                 city[key].inputs.update(source="published_city_figure", aggregate=agg.value,
                                         districts=agg.inputs["districts"],
                                         districts_expected=agg.inputs["districts_expected"])

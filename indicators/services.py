@@ -1,8 +1,6 @@
 """Writes: every change to figures and progress goes through these functions, one transaction each."""
 import logging
 import math
-import time
-from dataclasses import asdict
 
 import pandas as pd
 from django.conf import settings
@@ -36,6 +34,33 @@ def _clean(value):
         if isinstance(value, float) and math.isnan(value):
             return None
     return value
+
+
+REBASING_KINDS = ("verified", "census")
+
+
+def rebase_baselines(indicators: pd.DataFrame, observations: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, float]]:
+    """Use a revised base-year city figure as the baseline (re-basing, e.g. after an economic census).
+
+    Only a verified or census-revised version re-bases; the plan's printed baseline stays the basis of the
+    "as first published" rows, so both are available side by side. Returns the frame and {indicator_id: old}.
+    """
+    if observations.empty:
+        return indicators, {}
+    city = observations[observations["district_id"].isna() & (observations["quarter"] == 4)
+                        & observations["version_kind"].isin(REBASING_KINDS)]
+    revised = {(int(i), int(y)): float(v) for i, y, v in zip(city["indicator_id"], city["year"], city["value"])}
+    frame = indicators.copy()
+    rebased = {}
+    for idx, ind_id, year, value in zip(frame.index, frame["indicator_id"], frame["baseline_year"],
+                                        frame["baseline_value"]):
+        if pd.isna(year) or pd.isna(value):
+            continue
+        new = revised.get((int(ind_id), int(year)))
+        if new is not None and not math.isclose(new, value):
+            frame.at[idx, "baseline_value"] = new
+            rebased[int(ind_id)] = float(value)
+    return frame, rebased
 
 
 def _progress_rows(frame: pd.DataFrame, basis: str, codes: dict[int, str], computed_at) -> list[Progress]:
@@ -72,7 +97,13 @@ def progress_recompute(*, plan: Plan, indicator_ids: list[int] | None = None) ->
     rows: list[Progress] = []
     for basis in (Progress.Basis.LATEST, Progress.Basis.FIRST):
         observations = selectors.approved_values_frame(plan, basis, indicator_ids)
-        frame = maths.compute_progress(indicators, observations, targets, assignments, thresholds())
+        basis_indicators, rebased = indicators, {}
+        if basis == Progress.Basis.LATEST:
+            basis_indicators, rebased = rebase_baselines(indicators, observations)
+        frame = maths.compute_progress(basis_indicators, observations, targets, assignments, thresholds())
+        for row in (frame.itertuples() if rebased else ()):
+            if row.district_id is None and row.indicator_id in rebased and row.inputs is not None:
+                row.inputs["rebased_from"] = rebased[row.indicator_id]
         rows += _progress_rows(frame, basis, codes, computed_at)
 
     stale = Progress.objects.filter(indicator__plan=plan)

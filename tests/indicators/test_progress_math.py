@@ -680,3 +680,32 @@ def test_frame_empty_inputs_and_duplicates():
     dup = pd.concat([obs, obs.iloc[[0]]])
     with pytest.raises(ValueError):
         compute_progress(ind, dup, dt, asg)
+
+
+def test_frame_accepts_nullable_district_ids_and_records_versions(progress):
+    # as the selector builds it: district_id Int64 with <NA> for city rows, plus the version used
+    ind, obs, dt, asg = _dataset()
+    obs = obs.assign(district_id=obs["district_id"].astype("Int64"), version_id=range(100, 100 + len(obs)))
+    frame = compute_progress(ind, obs, dt, asg)
+    cols = [c for c in frame.columns if c != "inputs"]
+    pd.testing.assert_frame_equal(frame[cols], progress[cols])
+    city = _row(frame, SHARE, "city", 2023, 4)
+    assert city.inputs["version_ids"] == [103, 104, 105]  # the three 2023 district rows
+    assert _row(frame, SHARE, "d2", 2023, 4).inputs["version_id"] == 104
+    published = _row(frame, FLOW, "city", 2022, 4)
+    assert published.inputs["version_id"] == 100 + len(obs) - 1
+    assert len(published.inputs["aggregate_version_ids"]) == 2
+
+
+def test_frame_city_row_without_a_value_does_not_hide_the_aggregate():
+    # a city-level share row with nothing in it: the districts' ratio of sums (1 + 3)/(4 + 6) = 40 % stands
+    ind = pd.DataFrame([_ind(SHARE, "share", "at_least", 56.0, baseline_value=52.0)], columns=IND_COLS)
+    obs = pd.DataFrame([_obs(SHARE, 1, 2023, 4, numerator=1, denominator=4),
+                        _obs(SHARE, 2, 2023, 4, numerator=3, denominator=6),
+                        _obs(SHARE, None, 2023, 4)])
+    frame = compute_progress(ind, obs, pd.DataFrame(columns=["indicator_id", "district_id", "target_value"]),
+                             pd.DataFrame(columns=["indicator_id", "year", "assigned_value"]))
+    city = _row(frame, SHARE, "city", 2023, 4)
+    assert city.value == approx(40.0) and city.inputs["source"] == "district_aggregate"
+    # C = (40 − 52)/(56 − 52) = −3 → red; R < 0 → deterioration
+    assert city.completion == approx(-3.0) and city.status == "deterioration" and city.light == "red"
