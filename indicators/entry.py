@@ -511,6 +511,16 @@ def entry_save(*, submission: Submission, user, expected_revision: int, values: 
     return SaveResult(submission=current, changed=len(to_create) + len(to_update), warnings=warnings)
 
 
+def check_values(*, plan: Plan, district: District | None, year: int, quarter: int, values: dict[int, dict],
+                 submit: bool = False) -> tuple[dict[int, dict[str, list[str]]], list[str]]:
+    """The checks of entry_save without writing (an upload's preview): (errors, warnings)."""
+    indicators = form_indicators(plan, district, quarter)
+    figures = figures_around(plan, district, year, indicators)
+    _clean, errors, warnings = validate_values(indicators=indicators, values=values, year=year, quarter=quarter,
+                                               figures=figures, submit=submit)
+    return errors, warnings
+
+
 def _decide(submission: Submission, user, *, expected: tuple[str, ...], new_status: str, reason: str,
             return_reason: str | None = None) -> Submission:
     current = Submission.objects.select_for_update().select_related("district", "plan", "decided_by").get(

@@ -7,4 +7,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("indicators.urls_entry")),
     path("", include("indicators.urls_dashboard")),
+    path("", include("indicators.urls_review")),
 ]

@@ -5,11 +5,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-
-from districts.access import ADMIN, CITY_OFFICIAL, COUNTY_STAFF
-from districts.models import District, Membership
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FIXTURE = ROOT / "fixtures" / "leshan_14th_fyp.json"
@@ -57,6 +52,12 @@ def plan(db):
 
 @pytest.fixture
 def make_user(db):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from districts.access import ADMIN, CITY_OFFICIAL, COUNTY_STAFF
+    from districts.models import District, Membership
+
     def make(username: str, role: str, district_code: str | None = None):
         user = get_user_model().objects.create_user(username=username, password=PASSWORD)
         group = {"staff": COUNTY_STAFF, "official": CITY_OFFICIAL, "admin": ADMIN}[role]

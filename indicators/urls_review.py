@@ -1,0 +1,2 @@
+"""Review report URLs: generated review texts and .docx (issue 8)."""
+urlpatterns = []
