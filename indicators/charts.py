@@ -164,7 +164,7 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
     """
     fig = go.Figure(layout=_layout(
         height=height, hovermode="closest", legend=_legend(), margin=dict(l=10, r=10, t=20, b=10),
-        xaxis=_axis(title=dict(text=esc(_("年份 Year"))), dtick=1, tickformat="d"),
+        xaxis=_axis(dtick=1, tickformat="d"),
         yaxis=_axis(title=dict(text=esc(unit)), rangemode="tozero" if measure in ("flow", "stock") else "normal"),
         barmode="overlay"))
     fmt = lambda v: esc(value_text(v, unit, decimals))  # noqa: E731
@@ -282,6 +282,10 @@ def district_bars(df: pd.DataFrame, *, metric: str = "completion", unit: str = "
              for y in d["_y"]]
     hover = [f"{esc(name)}<br>{esc(_('完成进度'))} {esc(pct_text(c))}<br>{esc(value_text(v, unit, decimals))}"
              f"<br>{esc(light_badge(k))}" for name, c, v, k in zip(d["name"], d["completion"], d["value"], keys)]
+    finite = [y for y in d["_y"] if not math.isnan(y)]
+    top = max(finite + [100.0 if column == "completion" else 0.0, (_num(time_share) or 0) * 100])
+    low = min(finite + [0.0])
+    fig.update_xaxes(range=[low * 1.1, top * 1.3 if top > 0 else 1])
     fig.add_trace(go.Bar(
         x=[0 if math.isnan(y) else y for y in d["_y"]], y=names, orientation="h",
         marker=dict(color=[LIGHT_COLOURS[k] for k in keys]),
@@ -413,14 +417,15 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
             scale += [[i / 4, colour], [(i + 1) / 4, colour]]
         zmin, zmax = -0.5, 3.5
         colorbar = dict(tickvals=[0, 1, 2, 3], ticktext=[esc(light_badge(k)) for k in ("none", "red", "yellow", "green")],
-                        title=dict(text=esc(_("灯号"))))
+                        title=dict(text=esc(_("灯号"))), len=0.6, thickness=16)
     else:
         scale = [[0, "#e8f1fa"], [1, "#4a86c5"]]
         values = [m for m in (measure_of(rows.get(c)) for c in rows) if m is not None]
         zmin, zmax = (min(values), max(values)) if values else (0, 1)
         if zmin == zmax:
             zmin, zmax = zmin - 1, zmax + 1
-        colorbar = dict(title=dict(text=esc(_("完成进度（%）") if color_by == "completion" else unit)))
+        colorbar = dict(title=dict(text=esc(_("完成进度（%）") if color_by == "completion" else unit)), len=0.6,
+                        thickness=16)
 
     codes = sorted(polygon_codes)
     z_all = [measure_of(rows.get(c)) for c in codes]
@@ -437,11 +442,20 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
             geojson=geojson, featureidkey="properties.code", locations=has, z=[measure_of(rows[c]) for c in has],
             zmin=zmin, zmax=zmax, colorscale=scale, colorbar=colorbar, marker=dict(line=dict(color="#ffffff", width=1.5)),
             hovertext=[label_of(c, rows[c])[1] for c in has], hoverinfo="text"))
+    # dark fills (lights) take white labels, the pale value scale dark ones; both pass 4.5:1
+    on_dark = color_by == "light"
+    label_font = dict(size=12, color="#ffffff" if on_dark else INK,
+                      shadow="0px 0px 3px #1b1f24" if on_dark else "0px 0px 3px #ffffff")
     label_codes = [c for c in codes if c in centroids]
+    positions = {}
+    for c in label_codes:
+        lon, lat = centroids[c]
+        if any(abs(p["lon"] - lon) < 0.08 and abs(p["lat"] - lat) < 0.08 for p in points.values()):
+            lat += 0.08  # keep the county's label clear of a marked point inside it
+        positions[c] = (lon, lat)
     fig.add_trace(go.Scattergeo(
-        lon=[centroids[c][0] for c in label_codes], lat=[centroids[c][1] for c in label_codes], mode="text",
-        text=[label_of(c, rows.get(c))[0] for c in label_codes], hoverinfo="skip",
-        textfont=dict(size=12, color=INK, shadow="1px 1px 2px #ffffff")))
+        lon=[positions[c][0] for c in label_codes], lat=[positions[c][1] for c in label_codes], mode="text",
+        text=[label_of(c, rows.get(c))[0] for c in label_codes], hoverinfo="skip", textfont=label_font))
     for code, point in points.items():
         row = rows.get(code)
         z = measure_of(row)
@@ -456,7 +470,7 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
             marker.update(color="#f0f2f4")
         fig.add_trace(go.Scattergeo(
             lon=[point["lon"]], lat=[point["lat"]], mode="markers+text", text=[short], textposition="bottom center",
-            textfont=dict(size=12, color=INK, shadow="1px 1px 2px #ffffff"), marker=marker,
+            textfont=label_font, marker=marker,
             hovertext=[hover + "<br>" + esc(_("标注点（非行政区，位于市中区内）"))], hoverinfo="text"))
     fig.update_geos(fitbounds="locations", visible=False, projection=dict(type="mercator"), bgcolor="#ffffff")
     return fig

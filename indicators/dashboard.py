@@ -82,6 +82,14 @@ def newest(frame: pd.DataFrame, keys=("indicator_id", "scope")) -> pd.DataFrame:
     return frame.sort_values(["year", "quarter"]).drop_duplicates(list(keys), keep="last").reset_index(drop=True)
 
 
+def visible_district_codes(user, plan: Plan) -> set[str]:
+    """The districts whose figures this user may see (districts.access decides; 1 query)."""
+    from districts import access
+
+    codes = District.objects.filter(plan=plan).values_list("code", flat=True)
+    return {c for c in codes if access.can_view_district(user, c)}
+
+
 def district_frame(plan: Plan) -> pd.DataFrame:
     rows = list(District.objects.filter(plan=plan).order_by("order").values(
         "id", "code", "name", "order", "is_administrative"))
@@ -105,7 +113,7 @@ def warning_reasons(row: dict) -> list[str]:
     """预警 (PROGRESS.md §3): the light is red, or the projection to the target year misses the target."""
     reasons = []
     if row.get("light") == "red":
-        reasons.append(_("红灯：完成进度落后时间进度30个百分点以上"))
+        reasons.append(_("红灯，严重滞后"))
     if row.get("status") == "achieved" or row.get("status") is None:
         return reasons
     projection, target = _num(row.get("projection")), _num(row.get("target_value"))
@@ -114,13 +122,17 @@ def warning_reasons(row: dict) -> list[str]:
         if row.get("light") != "red" and row.get("reason") == "below_assigned":
             reasons.append(_("未完成省下达目标任务"))
         return reasons
+    t, target_year = _num(row.get("t")), _num(row.get("target_year"))
+    if t is not None and target_year is not None and t >= target_year:
+        reasons.append(_("到期未达标"))
+        return reasons
     if projection is not None and target is not None and kind in ("at_least", "about", "more_than"):
         tolerance = _num(row.get("tolerance"))
         if tolerance is None:
             tolerance = maths.Thresholds().default_tolerance
         direction = 1 if row.get("higher_is_better", True) else -1
         if not maths._is_achieved(projection, target, direction, kind, tolerance):
-            reasons.append(_("按当前增速预计%(year)s年达不到目标") % {"year": int(row.get("target_year") or 2025)})
+            reasons.append(_("预计%(year)s年达不到目标") % {"year": int(row.get("target_year") or 2025)})
     return reasons
 
 
@@ -139,7 +151,7 @@ def status_table(indicators: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     table["assessed_target"] = table["indicator_id"].map(assessed_target).astype(float)
     table["has_data"] = table["status"].notna()
     table["status"] = table["status"].fillna("cannot_assess")
-    table["reason"] = table["reason"].fillna("no_data").replace("", None).fillna("")
+    table["reason"] = table["reason"].fillna("")
     table.loc[~table["has_data"], "reason"] = "no_data"
     table["light"] = table["light"].where(table["light"].notna(), None)
     records = table.to_dict("records")
@@ -151,6 +163,26 @@ def status_table(indicators: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
                              zip(table["year"], table["quarter"], table["has_data"])]
     warnings = [warning_reasons({**r, "target_value": r["assessed_target"]}) if r["has_data"] else []
                 for r in records]
+    units, decimals = table["unit"], table["decimals"]
+    table["value_text"] = [charts.value_text(a if _num(a) is not None else v, u, d) for a, v, u, d in
+                           zip(table["annual_value"], table["value"], units, decimals)]
+    table["reported_text"] = [charts.value_text(v, u, d) for v, u, d in zip(table["value"], units, decimals)]
+    table["target_value_text"] = [charts.value_text(t, u, d) for t, u, d in
+                                  zip(table["assessed_target"], units, decimals)]
+    table["baseline_value_text"] = [charts.value_text(b, u, d) for b, u, d in
+                                    zip(table["row_baseline_value"].where(table["has_data"], table["baseline_value"]),
+                                        units, decimals)]
+    table["projection_text"] = [charts.value_text(p, u, d) for p, u, d in zip(table["projection"], units, decimals)]
+    table["completion_text"] = [charts.pct_text(c) for c in table["completion"]]
+    table["time_share_text"] = [charts.pct_text(t) for t in table["time_share"]]
+    table["still_needed_text"] = [charts.pct_text(n) for n in table["still_needed"]]
+    table["base_year"] = pd.Series([int(b) if _num(b) is not None else (int(i) if _num(i) is not None else None)
+                                    for b, i in zip(table["row_baseline_year"], table["baseline_year"])],
+                                   index=table.index, dtype=object)
+    table["completion_pct"] = pd.Series([None if _num(c) is None else max(0.0, min(100.0, c * 100))
+                                         for c in table["completion"]], index=table.index, dtype=object)
+    table["time_share_pct"] = pd.Series([None if _num(t) is None else max(0.0, min(100.0, t * 100))
+                                         for t in table["time_share"]], index=table.index, dtype=object)
     table["warnings"] = warnings
     table["warning"] = [bool(w) for w in warnings]
     return table
@@ -307,7 +339,7 @@ def district_page(plan: Plan, district: District, *, visible_codes: set[str], ye
     rows = progress_frame(plan, with_inputs=True)
     districts = district_frame(plan)
     own = rows[rows["scope"] == district.code]
-    table = status_table(indicators, own)
+    table = status_table(indicators[indicators["by_district"]], own)
     city = rows[rows["scope"] == "city"].set_index(["indicator_id", "year", "quarter"])
     shares = []
     for r in table.to_dict("records"):
@@ -383,7 +415,7 @@ def review(plan: Plan, *, year: int, quarter: int = 4, basis: str = Progress.Bas
     rows = progress_frame(plan, basis=basis, up_to=(year, quarter))
     districts = district_frame(plan)
     city = rows[rows["scope"] == "city"]
-    table = status_table(indicators, city)
+    table = status_table(indicators, city).sort_values("number").reset_index(drop=True)
     if visible_codes is not None:
         districts = districts[districts["code"].isin(visible_codes)]
     return {"table": table, "counts": status_counts(table), "as_of": as_of(city),

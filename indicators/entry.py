@@ -213,8 +213,8 @@ def comparable_key(indicator: Indicator, year: int, quarter: int) -> tuple[int, 
 def _label(indicator: Indicator, part: str = "") -> tuple[str, str]:
     parts_zh = {"numerator": "（分子）", "denominator": "（分母）", "comment": "（备注）", "": ""}
     parts_en = {"numerator": " (numerator)", "denominator": " (denominator)", "comment": " (comment)", "": ""}
-    zh = f"{indicator.number}. {indicator.name}{parts_zh[part]}"
-    en = f"{indicator.number}. {indicator.name_en or indicator.name}{parts_en[part]}"
+    zh = f"{indicator.number}. {indicator.name}{parts_zh.get(part, '')}"
+    en = f"{indicator.number}. {indicator.name_en or indicator.name}{parts_en.get(part, '')}"
     return zh, en
 
 
@@ -661,6 +661,10 @@ class GridCell:
     deadline: date
     days_left: int
     submitted_at: object = None
+
+    @property
+    def overdue_days(self) -> int:
+        return max(0, -self.days_left)
 
 
 def completeness_grid(plan: Plan, year: int, *, on: date | None = None) -> list[dict]:

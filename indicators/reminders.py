@@ -73,6 +73,10 @@ class Reminder:
     def overdue(self) -> bool:
         return self.days_left < 0
 
+    @property
+    def overdue_days(self) -> int:
+        return max(0, -self.days_left)
+
 
 def _reminder_quarters(plan: Plan, on: date, horizon_days: int) -> dict[tuple[int, int], date]:
     """Plan quarters already ended whose deadline lies within [on - OVERDUE_NOTICE_DAYS, on + horizon_days]."""

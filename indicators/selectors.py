@@ -130,3 +130,21 @@ def overview(plan: Plan) -> list[dict]:
         group = pillars.setdefault(indicator.pillar_id, {"pillar": indicator.pillar, "indicators": []})
         group["indicators"].append({"indicator": indicator, "progress": progress.get(indicator.id)})
     return list(pillars.values())
+
+
+def target_decompositions(plan: Plan) -> dict[int, dict]:
+    """Per indicator with district targets (指标分解): their sum and the gap to the city target (two queries)."""
+    from indicators.progress import target_decomposition_gap
+
+    indicators = {i["id"]: i for i in Indicator.objects.filter(plan=plan).values("id", "target_value", "measure")}
+    by_indicator: dict[int, list] = {}
+    for indicator_id, value in DistrictTarget.objects.filter(indicator__plan=plan).values_list(
+            "indicator_id", "target_value"):
+        by_indicator.setdefault(indicator_id, []).append(value)
+    out = {}
+    for indicator_id, values in by_indicator.items():
+        ind = indicators[indicator_id]
+        gap = target_decomposition_gap(ind["target_value"], values, ind["measure"])
+        if gap is not None:
+            out[indicator_id] = gap
+    return out

@@ -45,7 +45,8 @@ def _form_url(code, year, quarter) -> str:
 
 def _deadline(plan, year, quarter) -> dict:
     deadline = reminders.deadlines(plan, [year])[(year, quarter)]
-    return {"deadline": deadline, "days_left": (deadline - reminders.today()).days}
+    days_left = (deadline - reminders.today()).days
+    return {"deadline": deadline, "days_left": days_left, "overdue_days": max(0, -days_left)}
 
 
 @require_GET

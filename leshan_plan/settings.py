@@ -181,3 +181,4 @@ LOGGING = {
 }
 # Default reporting deadline when no ReportingPeriod row sets one: this many days after the quarter ends.
 ENTRY_DEFAULT_DEADLINE_DAYS = env.int("ENTRY_DEFAULT_DEADLINE_DAYS", default=20)
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"

@@ -1,19 +1,35 @@
 from django.shortcuts import render
+from django.utils import timezone
 
+from districts.models import District
+from indicators import charts
 from indicators.selectors import current_plan
 from projects import selectors
 from projects.models import Project
 
 
 def project_list(request):
+    """Zones, streets, buildings, parks and opening-up projects by district and status, milestones on a time
+    line and, where entered, planned vs completed investment with its light."""
     plan = current_plan()
     kind = request.GET.get("kind") or None
     if kind not in Project.Kind.values:
         kind = None
-    projects = selectors.project_list(plan, kind=kind) if plan else []
+    districts = list(District.objects.filter(plan=plan).order_by("order").values("code", "name")) if plan else []
+    district = request.GET.get("district") or None
+    if district not in {d["code"] for d in districts}:
+        district = None
+    today = timezone.localdate()
+    data = selectors.project_progress(plan, kind=kind, district_code=district, today=today) if plan else None
     groups = {}
-    for project in projects:
-        groups.setdefault(project.get_kind_display(), []).append(project)
-    return render(request, "projects/project_list.html", {
-        "plan": plan, "groups": groups, "kinds": Project.Kind.choices, "kind": kind,
-        "sectors": selectors.sectors(plan) if plan and not kind else []})
+    for row in (data["rows"] if data else []):
+        groups.setdefault(row["project"].get_kind_display(), []).append(row)
+    context = {"plan": plan, "groups": groups, "kinds": Project.Kind.choices, "kind": kind, "districts": districts,
+               "district": district, "sectors": selectors.sectors(plan) if plan and not kind and not district else []}
+    if data:
+        context["by_district_json"] = charts.to_json(charts.projects_by_district(data["by_district"]))
+        if len(data["milestones"]):
+            context["timeline_json"] = charts.to_json(charts.project_timeline(data["milestones"], today=today))
+        if len(data["investment"]):
+            context["investment_json"] = charts.to_json(charts.investment_bars(data["investment"]))
+    return render(request, "projects/project_list.html", context)

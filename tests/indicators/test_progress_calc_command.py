@@ -61,7 +61,7 @@ def test_sign_change_says_why():
 
 def test_rate_about_target_and_quarter_time():
     # 8%左右: 7.5 is below 7.6 → R = 7.5/8 = 0.9375 → acceleration needed
-    d = run_json("--measure", "rate", "--value", "7.5", "--target", "8", "--kind", "about", "--year", "2023")
+    d = run_json("--measure", "rate", "--value", "7.5", "--target", "8", "--target-kind", "about", "--year", "2023")
     assert d["achieved"] is False and d["status"] == "acceleration_needed"
     assert d["ratio"] == approx(0.9375)
     assert run_json("--measure", "rate", "--value", "7.6", "--target", "8", "--kind", "about",

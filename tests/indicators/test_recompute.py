@@ -193,3 +193,21 @@ def test_recompute_progress_command(plan):
     call_command("recompute_progress", stdout=out)
     assert "progress rows written" in out.getvalue()
     assert Progress.objects.filter(indicator__number=1, year=2024).exists()
+
+
+@pytest.mark.django_db
+def test_district_target_decomposition_gap_is_reported(plan):
+    from indicators.models import DistrictTarget
+
+    indicator = Indicator.objects.get(plan=plan, number=1)
+    districts = District.objects.filter(plan=plan).order_by("order")
+    for district, target in zip(districts, [400, 300, 250]):
+        DistrictTarget.objects.create(indicator=indicator, district=district, target_value=Decimal(target))
+    out = StringIO()
+    call_command("plan_status", "--json", stdout=out)
+    rows = {r["number"]: r for r in json.loads(out.getvalue())}
+    # Σ district targets 950 vs the city's 1300 → gap −350 (−26.9%)
+    assert rows[1]["district_targets"]["sum"] == pytest.approx(950)
+    assert rows[1]["district_targets"]["gap"] == pytest.approx(-350)
+    assert rows[1]["district_targets"]["gap_pct"] == pytest.approx(-350 / 1300 * 100)
+    assert rows[5]["district_targets"] is None

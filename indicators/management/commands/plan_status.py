@@ -44,6 +44,7 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError("no plan loaded: python manage.py load_plan")
         progress = selectors.latest_city_progress(plan)
+        gaps = selectors.target_decompositions(plan)
         out = []
         for group in selectors.overview(plan):
             for item in group["indicators"]:
@@ -55,6 +56,7 @@ class Command(BaseCommand):
                     "baseline_text": ind.baseline_text,
                     "target_year": ind.target_year, "target_value": _num(ind.target_value),
                     "target_text": ind.target_text, "target_kind": ind.target_kind,
+                    "district_targets": gaps.get(ind.id),
                     "latest": None if p is None else {
                         "year": p.year, "quarter": p.quarter, "period": formatting.quarter_label(p.year, p.quarter),
                         "value": p.annual_value, "is_provisional": p.is_provisional,

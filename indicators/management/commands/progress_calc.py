@@ -49,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="year of the figure")
         parser.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), default=4,
                             help="quarter of the figure: a stock/share/index at the end of Q2 2023 is t = 2022.5")
-        parser.add_argument("--kind", default="at_least", choices=("at_least", "about", "more_than"),
+        parser.add_argument("--target-kind", "--kind", dest="kind", default="at_least", choices=("at_least", "about", "more_than"),
                             help="target kind: plain number, 左右, or ＞")
         parser.add_argument("--tolerance", type=float, help="for 左右: a fraction of the target (default 0.05)")
         parser.add_argument("--lower-is-better", action="store_true")

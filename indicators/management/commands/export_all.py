@@ -1,0 +1,16 @@
+"""Back up every table this system owns (plan data, figures, versions, history, progress, accounts) as JSON."""
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+EXPORTED = ["auth.group", "auth.user", "districts", "indicators", "projects"]
+
+
+class Command(BaseCommand):
+    help = "Export all data to one JSON file (restore with import_all into a freshly migrated database)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="output file, e.g. backup.json")
+
+    def handle(self, *args, path, **options):
+        call_command("dumpdata", *EXPORTED, natural_foreign=True, output=path, indent=1, verbosity=0)
+        self.stdout.write(f"exported to {path}")

@@ -1,0 +1,328 @@
+"""Dashboard views (issue 5): thin — check access, call a selector, draw with charts, render.
+
+Access (districts.access, the one home): city figures need ``can_view_district(user, None)``; a district's
+figures need ``can_view_district(user, code)``. Pages that mix both show each user only what they may see.
+"""
+import csv
+import functools
+import io
+import json
+import math
+
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from districts import access
+from districts.models import District
+from indicators import charts, dashboard
+from indicators.models import Indicator, Progress
+from indicators.selectors import current_plan
+
+MEASURES = ("light", "completion", "value")
+CSV_COLUMNS = ["indicator", "indicator_name", "scope", "district", "year", "quarter", "period", "unit", "value",
+               "quarter_value", "annual_value", "is_provisional", "baseline_year", "baseline_value", "target_value",
+               "completion", "time_share", "cagr_actual", "cagr_required", "ratio", "status", "light", "projection",
+               "still_needed", "reason", "computed_at"]
+
+
+def _plan():
+    plan = current_plan()
+    if plan is None:
+        raise Http404(_("尚未加载规划数据。 No plan loaded yet."))
+    return plan
+
+
+def _visible_codes(user, plan) -> set[str]:
+    return dashboard.visible_district_codes(user, plan)
+
+
+def _chart(fig) -> str:
+    return charts.to_json(fig)
+
+
+@functools.lru_cache(maxsize=1)
+def _geo() -> tuple[dict, dict]:
+    with open(finders.find("geo/leshan_counties.geojson"), encoding="utf-8") as f:
+        counties = json.load(f)
+    with open(finders.find("geo/leshan_points.json"), encoding="utf-8") as f:
+        points = json.load(f)
+    return counties, points
+
+
+def _csv_response(filename: str, rows: list[dict]) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly with a BOM
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v)
+                         for k, v in row.items()})
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv_rows(frame, indicators: dict, names: dict) -> list[dict]:
+    out = []
+    for r in frame.to_dict("records"):
+        ind = indicators[r["indicator_id"]]
+        out.append({**r, "indicator": ind["number"], "indicator_name": ind["name"], "unit": ind["unit"],
+                    "district": names.get(r["scope"], _("全市") if r["scope"] == "city" else r["scope"]),
+                    "period": dashboard.period_label(r["year"], r["quarter"]),
+                    "computed_at": r["computed_at"].isoformat() if r.get("computed_at") else ""})
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ overview
+
+
+def overview(request):
+    """The ten-second page: headline counts, 16 cards by pillar, the warning list (预警)."""
+    plan = _plan()
+    if not access.can_view_district(request.user, None):
+        own = access.user_district_code(request.user)
+        if own:
+            return redirect("districts:detail", code=own)
+        raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
+    data = dashboard.overview(plan)
+    for group in data["pillars"]:
+        for card in group["cards"]:
+            card["spark_json"] = _chart(card.pop("spark"))
+            card["chart_id"] = f"spark-{card['number']}"
+    return render(request, "indicators/overview.html", {
+        "plan": plan, "pillars": data["pillars"], "counts": data["counts"], "warnings": data["warnings"],
+        "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
+        "last_recompute": data["last_recompute"], "total": len(data["table"])})
+
+
+# ------------------------------------------------------------------------------------------------ indicator
+
+
+def _indicator(plan, number) -> Indicator:
+    return get_object_or_404(Indicator.objects.select_related("pillar"), plan=plan, number=number)
+
+
+def indicator_detail(request, number):
+    plan = _plan()
+    indicator = _indicator(plan, number)
+    city_visible = access.can_view_district(request.user, None)
+    codes = _visible_codes(request.user, plan)
+    if not city_visible and not codes:
+        raise PermissionDenied(_("您无权查看该指标。 You may not view this indicator."))
+    data = dashboard.indicator_page(plan, indicator, city_visible=city_visible, district_codes=codes)
+    latest = data["latest"]
+    unit, decimals = indicator.unit, indicator.decimals
+    chart = charts.indicator_chart(
+        data["history"] if city_visible else data["history"].iloc[0:0], data["city"], unit=unit,
+        measure=indicator.measure, decimals=decimals, baseline_year=indicator.baseline_year or plan.base_year,
+        baseline_value=(latest or {}).get("baseline_value", indicator.baseline_value),
+        target_year=indicator.target_year, target_value=(latest or {}).get("target_value", indicator.target_value),
+        cagr_required=(latest or {}).get("cagr_required"), latest=latest)
+    bars = data["districts"]
+    metric = "completion" if bars["completion"].notna().any() else "value"
+    bar_chart = charts.district_bars(bars, metric=metric, unit=unit, decimals=decimals,
+                                     time_share=data["district_time_share"]) if len(bars) else None
+    city_rows = []
+    for r in data["city"].to_dict("records")[::-1]:
+        city_rows.append({
+            "period": r["label"], "value": charts.value_text(r["value"], unit, decimals),
+            "quarter_value": charts.value_text(r["quarter_value"], unit, decimals),
+            "annual_value": charts.value_text(r["annual_value"], unit, decimals), "provisional": r["is_provisional"],
+            "completion": charts.pct_text(r["completion"]), "time_share": charts.pct_text(r["time_share"]),
+            "light": r["light"], "status": r["status"]})
+    district_rows = [{**r, "value_text": charts.value_text(r["value"], unit, decimals),
+                      "annual_text": charts.value_text(r["annual_value"], unit, decimals),
+                      "completion_text": charts.pct_text(r["completion"])}
+                     for r in bars.sort_values("completion", ascending=False, na_position="last").to_dict("records")]
+    summary = None
+    if latest:
+        summary = {
+            "period": latest["label"], "value": charts.value_text(latest["annual_value"], unit, decimals),
+            "reported": charts.value_text(latest["value"], unit, decimals), "provisional": latest["is_provisional"],
+            "completion": charts.pct_text(latest["completion"]), "time_share": charts.pct_text(latest["time_share"]),
+            "projection": charts.value_text(latest["projection"], unit, decimals),
+            "still_needed": charts.pct_text(latest["still_needed"]), "light": latest["light"],
+            "status": latest["status"], "reason": latest["reason"],
+            "cagr_actual": charts.pct_text(latest["cagr_actual"]),
+            "cagr_required": charts.pct_text(latest["cagr_required"]),
+            "target": charts.value_text(latest["target_value"], unit, decimals),
+            "warnings": dashboard.warning_reasons({**latest, "measure": indicator.measure,
+                                                   "target_kind": indicator.target_kind,
+                                                   "tolerance": indicator.tolerance,
+                                                   "higher_is_better": indicator.higher_is_better,
+                                                   "target_year": indicator.target_year})}
+    return render(request, "indicators/indicator_detail.html", {
+        "plan": plan, "indicator": indicator, "summary": summary, "chart_json": _chart(chart),
+        "bars_json": _chart(bar_chart) if bar_chart is not None else None, "city_rows": city_rows,
+        "district_rows": district_rows, "city_visible": city_visible,
+        "district_period": dashboard.period_label(*data["district_period"]) if data["district_period"] else "",
+        "history": data["history"].to_dict("records") if city_visible else []})
+
+
+def indicator_csv(request, number):
+    plan = _plan()
+    indicator = _indicator(plan, number)
+    city_visible = access.can_view_district(request.user, None)
+    codes = _visible_codes(request.user, plan)
+    if not city_visible and not codes:
+        raise PermissionDenied(_("您无权下载该指标数据。 You may not download this indicator's figures."))
+    rows = dashboard.progress_frame(plan, indicator_id=indicator.id)
+    allowed = codes | ({"city"} if city_visible else set())
+    rows = rows[rows["scope"].isin(allowed)]
+    names = dict(District.objects.filter(plan=plan).values_list("code", "name"))
+    indicators = {indicator.id: {"number": indicator.number, "name": indicator.name, "unit": indicator.unit}}
+    return _csv_response(f"indicator-{indicator.number}.csv", _csv_rows(rows, indicators, names))
+
+
+# ------------------------------------------------------------------------------------------------ district figures
+
+
+def district_csv(request, code):
+    plan = _plan()
+    district = get_object_or_404(District, plan=plan, code=code)
+    access.require_view(request.user, district.code)
+    rows = dashboard.progress_frame(plan, scope=district.code)
+    indicators = {r["indicator_id"]: r for r in dashboard.indicator_frame(plan).to_dict("records")}
+    return _csv_response(f"district-{district.code}.csv", _csv_rows(rows, indicators, {district.code: district.name}))
+
+
+# ------------------------------------------------------------------------------------------------ map
+
+
+def map_view(request):
+    plan = _plan()
+    codes = _visible_codes(request.user, plan)
+    if not codes:
+        raise PermissionDenied(_("您无权查看区县数据。 You may not view district figures."))
+    choices = list(Indicator.objects.filter(plan=plan, by_district=True).order_by("number")
+                   .values("id", "number", "name", "unit", "decimals", "measure"))
+    if not choices:
+        raise Http404(_("没有分区县填报的指标。 No indicator is reported by district."))
+    try:
+        number = int(request.GET.get("indicator", choices[0]["number"]))
+    except ValueError:
+        number = choices[0]["number"]
+    chosen = next((c for c in choices if c["number"] == number), choices[0])
+    measure = request.GET.get("measure", "light")
+    measure = measure if measure in MEASURES else "light"
+    indicator = Indicator(id=chosen["id"], plan=plan, number=chosen["number"], name=chosen["name"],
+                          unit=chosen["unit"], decimals=chosen["decimals"], measure=chosen["measure"])
+    df = dashboard.map_page(plan, indicator, visible_codes=codes)
+    counties, points = _geo()
+    visible_points = {c: p for c, p in points.items() if c in codes}
+    fig = charts.choropleth(df, counties, color_by=measure, unit=chosen["unit"], decimals=chosen["decimals"],
+                            points=visible_points)
+    period = df.attrs.get("period")
+    rows = [{**r, "value_text": charts.value_text(r["value"], chosen["unit"], chosen["decimals"]),
+             "completion_text": charts.pct_text(r["completion"])} for r in df.to_dict("records")]
+    return render(request, "indicators/map.html", {
+        "plan": plan, "choices": choices, "chosen": chosen, "measure": measure,
+        "measures": [("light", _("灯号 light")), ("completion", _("完成进度 completion")), ("value", _("数值 value"))],
+        "map_json": _chart(fig), "rows": rows, "period_label": dashboard.period_label(*period) if period else ""})
+
+
+# ------------------------------------------------------------------------------------------------ reports
+
+REVIEW_KINDS = {
+    "annual": ("年度评估", "Annual review"),
+    "midterm": ("中期评估", "Mid-term review"),
+    "final": ("总结评估", "Final review"),
+}
+
+
+def _review_context(request, plan, year, kind):
+    access.require_view(request.user, None)
+    if not plan.start_year <= year <= plan.end_year:
+        raise Http404(_("不在规划期内。 Outside the plan period."))
+    basis = request.GET.get("basis", Progress.Basis.LATEST)
+    basis = basis if basis in Progress.Basis.values else Progress.Basis.LATEST
+    data = dashboard.review(plan, year=year, basis=basis, visible_codes=_visible_codes(request.user, plan))
+    zh, en = REVIEW_KINDS[kind]
+    title = en if charts._english() else zh
+    heat = charts.scorecard_heatmap(data["scorecard"]) if len(data["scorecard"]) else None
+    return {"scorecard": data["scorecard"], "plan": plan, "year": year, "kind": kind, "title": title, "rows": data["table"].to_dict("records"),
+            "counts": data["counts"], "warnings": data["warnings"], "basis": basis,
+            "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
+            "last_recompute": data["last_recompute"], "heat_json": _chart(heat) if heat is not None else None,
+            "years": dashboard.review_years(plan), "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2}
+
+
+def reports(request):
+    """The reports index: the most recent annual review, with links to every year, mid-term and final."""
+    plan = _plan()
+    year = min(max(timezone.localdate().year - 1, plan.start_year), plan.end_year)
+    return render(request, "indicators/report.html", _review_context(request, plan, year, "annual"))
+
+
+def report_annual(request, year):
+    plan = _plan()
+    return render(request, "indicators/report.html", _review_context(request, plan, year, "annual"))
+
+
+def report_midterm(request):
+    plan = _plan()
+    year = plan.start_year + (plan.end_year - plan.start_year) // 2  # 2023 for 2021–2025
+    return render(request, "indicators/report.html", _review_context(request, plan, year, "midterm"))
+
+
+def report_final(request):
+    plan = _plan()
+    return render(request, "indicators/report.html", _review_context(request, plan, plan.end_year, "final"))
+
+
+def report_xlsx(request, year):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    plan = _plan()
+    context = _review_context(request, plan, year, "annual")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年评估"
+    ws.append([f"{plan.name} · {year}年度评估 · " + _("截至") + f" {context['as_of_label']}"])
+    ws.append([])
+    header = [_("序号"), _("指标"), _("单位"), _("基期值"), _("目标"), _("期别"), _("实际值"), _("完成进度"),
+              _("时间进度"), _("灯号"), _("状态"), _("预计目标年"), _("尚需年均增速"), _("预警"), _("说明")]
+    ws.append(header)
+    fills = {"green": "1A7F37", "yellow": "8A6100", "red": "B42318"}
+    for r in context["rows"]:
+        ws.append([r["number"], r["name"], r["unit"], r["baseline_value_text"], r["target_text"], r["period_label"],
+                   r["value_text"], r["completion_text"], r["time_share_text"], r["light_badge"], r["status_label"],
+                   r["projection_text"], r["still_needed_text"], "；".join(r["warnings"]), r["reason_text"]])
+        light = r.get("light")
+        if light in fills:
+            cell = ws.cell(row=ws.max_row, column=10)
+            cell.fill = PatternFill("solid", fgColor=fills[light])
+            cell.font = Font(color="FFFFFF", bold=True)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    widths = [6, 34, 8, 16, 18, 16, 16, 10, 10, 10, 12, 16, 12, 36, 30]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    for row in ws.iter_rows(min_row=4):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    heat = wb.create_sheet(_("区县灯号"))
+    score = context["scorecard"]
+    numbers = sorted(score["indicator_number"].unique()) if len(score) else []
+    heat.append([_("排名"), _("县（市、区）")] + [str(n) for n in numbers])
+    for code, group in score.groupby("district_code", sort=False):
+        lights = dict(zip(group["indicator_number"], group["light"]))
+        first = group.iloc[0]
+        heat.append([int(first["rank"]), first["district_name"]]
+                    + [charts.light_badge(lights.get(n)) if n in lights else "" for n in numbers])
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="review-{year}.xlsx"'
+    wb.save(response)
+    return response
+
