@@ -1,6 +1,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
+# chromium + a CJK font: kaleido draws the charts of the review reports (.docx) offline
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .

@@ -1,8 +1,14 @@
 from django.conf import settings
 
+from districts import access
+
 
 def site(request):
-    """Site title and the demo banner flag for every page (one cheap query)."""
+    """Site title, the viewer's role (for the navigation) and the demo banner flag on every page."""
     from indicators.selectors import demo_data_present
 
-    return {"SITE_TITLE": settings.SITE_TITLE, "DEMO_DATA": demo_data_present()}
+    user = getattr(request, "user", None)
+    role = access.role_of(user) if user is not None else "anonymous"
+    return {"SITE_TITLE": settings.SITE_TITLE, "DEMO_DATA": demo_data_present(), "ROLE": role,
+            "IS_OFFICIAL": role in ("official", "admin"), "OWN_DISTRICT": access.user_district_code(user)
+            if user is not None else None}

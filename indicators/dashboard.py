@@ -113,7 +113,7 @@ def warning_reasons(row: dict) -> list[str]:
     """预警 (PROGRESS.md §3): the light is red, or the projection to the target year misses the target."""
     reasons = []
     if row.get("light") == "red":
-        reasons.append(_("红灯，严重滞后"))
+        reasons.append(_("严重滞后"))
     if row.get("status") == "achieved" or row.get("status") is None:
         return reasons
     projection, target = _num(row.get("projection")), _num(row.get("target_value"))
@@ -387,9 +387,9 @@ def reporting_completeness(plan: Plan, district: District, year: int, indicators
     return out
 
 
-def map_page(plan: Plan, indicator: Indicator, *, visible_codes: set[str]) -> pd.DataFrame:
+def map_page(plan: Plan, indicator_id: int, *, visible_codes: set[str]) -> pd.DataFrame:
     """Each district's newest row of one indicator at the newest period any district has (2 queries)."""
-    rows = progress_frame(plan, indicator_id=indicator.id, districts_only=True)
+    rows = progress_frame(plan, indicator_id=indicator_id, districts_only=True)
     rows = rows[rows["scope"].isin(visible_codes)]
     districts = district_frame(plan)
     period = as_of(rows)

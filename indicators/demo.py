@@ -304,7 +304,10 @@ def _share(demo, spec, prof, codes, profiles, drivers, periods, base_year):
         rng = _rng("share-noise", spec.name, c)
         for y, q in periods:
             t = y - 1 + q / 4 - base_year
-            share = (start + offsets[c]) * factor + max(t, 0) * step * (1 + tilt / 6) + rng.gauss(0, 0.08)
+            noise = rng.gauss(0, 0.08)
+            if t == 0:  # the base year's annual figure: exactly the baseline split, no noise
+                noise = 0.0
+            share = (start + offsets[c]) * factor + max(t, 0) * step * (1 + tilt / 6) + noise
             share = max(share, 0.2)
             den = _d(den_series[c][(y, q)])
             num = _d(float(den) * share / 100)

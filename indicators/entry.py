@@ -279,7 +279,10 @@ def validate_values(*, indicators: list[Indicator], values: dict, year: int, qua
                 add(ind_id, name, exc.message)
                 parsed[name] = None
         comment = str((raw or {}).get("comment") or "").strip()
-        if len(comment) > 1000:
+        if "\x00" in comment:
+            add(ind_id, "comment", _("「%(f)s」备注含有不可见的控制字符。 %(e)s: the comment contains a null character.")
+                % dict(zip(("f", "e"), _label(indicator, "comment"))))
+        elif len(comment) > 1000:
             add(ind_id, "comment", _("「%(f)s」备注不能超过1000字。 %(e)s: the comment is longer than 1,000 characters.")
                 % dict(zip(("f", "e"), _label(indicator, "comment"))))
         if ind_id in errors:
@@ -438,7 +441,7 @@ def entry_save(*, submission: Submission, user, expected_revision: int, values: 
     (EntryValidationError).
     """
     access.require_edit(user, _code(submission.district))
-    current = Submission.objects.select_for_update().select_related("district", "plan", "decided_by").get(
+    current = Submission.objects.select_for_update(of=("self",)).select_related("district", "plan", "decided_by").get(
         pk=submission.pk)
     indicators = form_indicators(current.plan, current.district, current.quarter)
     by_id = {i.id: i for i in indicators}
@@ -511,6 +514,17 @@ def entry_save(*, submission: Submission, user, expected_revision: int, values: 
     return SaveResult(submission=current, changed=len(to_create) + len(to_update), warnings=warnings)
 
 
+@transaction.atomic
+def quarter_save(*, plan: Plan, district: District | None, year: int, quarter: int, user, expected_revision: int,
+                 values: dict[int, dict], submit: bool) -> SaveResult:
+    """entry_save for a quarter that may have no submission yet: the submission is created in the same
+    transaction, so a refused save leaves nothing behind (not even an empty draft)."""
+    access.require_edit(user, _code(district))
+    submission = submission_get_or_create(plan=plan, district=district, year=year, quarter=quarter)
+    return entry_save(submission=submission, user=user, expected_revision=expected_revision, values=values,
+                      submit=submit)
+
+
 def check_values(*, plan: Plan, district: District | None, year: int, quarter: int, values: dict[int, dict],
                  submit: bool = False) -> tuple[dict[int, dict[str, list[str]]], list[str]]:
     """The checks of entry_save without writing (an upload's preview): (errors, warnings)."""
@@ -523,7 +537,7 @@ def check_values(*, plan: Plan, district: District | None, year: int, quarter: i
 
 def _decide(submission: Submission, user, *, expected: tuple[str, ...], new_status: str, reason: str,
             return_reason: str | None = None) -> Submission:
-    current = Submission.objects.select_for_update().select_related("district", "plan", "decided_by").get(
+    current = Submission.objects.select_for_update(of=("self",)).select_related("district", "plan", "decided_by").get(
         pk=submission.pk)
     if current.status not in expected:
         if current.status == Status.APPROVED:

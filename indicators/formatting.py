@@ -1,5 +1,5 @@
 """How officials write numbers and periods: units always, quarters as 2023年第三季度."""
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import get_language, gettext as _
 
@@ -14,11 +14,17 @@ def quarter_label(year, quarter, *, annual: bool = False) -> str:
     return f"{year}年" if annual else f"{year}年第{QUARTERS_ZH[int(quarter)]}季度"
 
 
+def rounded(x, decimals: int) -> Decimal:
+    """Half-up rounding (四舍五入) of a float or Decimal, the same everywhere (pages, exports, review texts)."""
+    d = x if isinstance(x, Decimal) else Decimal(repr(float(x)))
+    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return q.copy_abs() if q == 0 else q
+
+
 def number(value, decimals: int = 2) -> str:
     if value is None:
         return "—"
-    value = float(value) if isinstance(value, Decimal) else value
-    return f"{value:,.{decimals}f}"
+    return f"{rounded(value, decimals):,.{decimals}f}"
 
 
 def with_unit(value, unit: str, decimals: int = 2) -> str:
@@ -32,4 +38,4 @@ def percent(fraction, decimals: int = 1) -> str:
     """0.625 → 62.5%"""
     if fraction is None:
         return "—"
-    return f"{fraction * 100:.{decimals}f}%"
+    return f"{rounded(Decimal(repr(float(fraction))) * 100, decimals):.{decimals}f}%"

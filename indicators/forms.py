@@ -28,7 +28,10 @@ def field_name(indicator, part: str) -> str:
 
 
 class QuarterForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={
+        "required": gettext_lazy("表单已过期，请刷新页面后重新填写。 The form is out of date: reload the page."),
+        "invalid": gettext_lazy("表单已过期，请刷新页面后重新填写。 The form is out of date: reload the page."),
+        "min_value": gettext_lazy("表单已过期，请刷新页面后重新填写。 The form is out of date: reload the page.")})
 
     def __init__(self, *args, rows: list[FormRow], **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,15 +44,20 @@ class QuarterForm(forms.Form):
                 label = {"value": ind.name, "numerator": _("%(name)s（分子 numerator）") % {"name": ind.name},
                          "denominator": _("%(name)s（分母 denominator）") % {"name": ind.name}}[part]
                 self.fields[field_name(ind, part)] = forms.CharField(
-                    label=label, required=False, max_length=60, error_messages={"max_length": _(
-                        "「%(name)s」内容过长，请只填写数字。 %(name)s: too long; type only the number.") % {"name": label}},
+                    label=label, required=False, max_length=60, error_messages={
+                        "max_length": _("「%(name)s」内容过长，请只填写数字。 %(name)s: too long; type only the number.")
+                        % {"name": label},
+                        "null_characters_not_allowed": _("「%(name)s」含有不可见的控制字符。 %(name)s: contains a null "
+                                                         "character.") % {"name": label}},
                     initial=plain(getattr(stored, part)) if stored else "",
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
                                                   "class": "num-input", "data-indicator": ind.number}))
             self.fields[field_name(ind, "comment")] = forms.CharField(
                 label=_("%(name)s（备注 comment）") % {"name": ind.name}, required=False, max_length=1000,
                 error_messages={"max_length": _("「%(name)s」备注不能超过1000字。 %(name)s: the comment is longer than "
-                                                "1,000 characters.") % {"name": ind.name}},
+                                                "1,000 characters.") % {"name": ind.name},
+                                "null_characters_not_allowed": _("「%(name)s」备注含有不可见的控制字符。 %(name)s: the "
+                                                                 "comment contains a null character.") % {"name": ind.name}},
                 initial=stored.comment if stored else "",
                 widget=forms.Textarea(attrs={"rows": 1, "class": "comment-input"}))
 
@@ -73,11 +81,15 @@ class QuarterForm(forms.Form):
                     self.add_error(name, exc.message)
         return cleaned
 
-    def values(self) -> dict[int, dict]:
-        """indicator_id → {value|numerator, denominator, comment} from the cleaned data."""
+    def values(self, *, skip_errors: bool = False) -> dict[int, dict]:
+        """indicator_id → {value|numerator, denominator, comment} from the cleaned data.
+
+        skip_errors: leave out indicators with a field in error (to check the rest of an invalid form)."""
         out = {}
         for row in self.rows:
             ind = row.indicator
+            if skip_errors and any(name.startswith(f"i{ind.number}_") for name in self.errors):
+                continue
             item = {"comment": self.cleaned_data.get(field_name(ind, "comment"), "")}
             for part in NUMBER_FIELDS:
                 name = field_name(ind, part)
@@ -116,5 +128,5 @@ class ApproveForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("文件（xlsx 或 csv） file (xlsx or csv)"),
+    file = forms.FileField(label=gettext_lazy("文件（xlsx 或 csv） file (xlsx or csv)"), allow_empty_file=True,
                            error_messages={"required": gettext_lazy("请选择文件。 Choose a file.")})

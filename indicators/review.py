@@ -18,13 +18,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
 from indicators import progress as maths
 from indicators.charts import LIGHT_ICONS, LIGHT_WORDS
+from indicators.formatting import rounded
 
 LANGS = ("zh", "en")
 LAGGING_STATUSES = ("acceleration_needed", "limited", "deterioration")
@@ -57,13 +58,6 @@ def _num(x: Any) -> float | None:
 def _dec(x: float) -> Decimal:
     """The shortest decimal that reads back as the float (1152.4, not 1152.40000000000009094947)."""
     return Decimal(repr(float(x)))
-
-
-def rounded(x, decimals: int) -> Decimal:
-    """Half-up rounding (四舍五入) of a float or Decimal; never "-0.0"."""
-    d = x if isinstance(x, Decimal) else _dec(x)
-    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return q.copy_abs() if q == 0 else q
 
 
 def number_text(x, decimals: int, lang: str = "zh") -> str:
@@ -348,6 +342,20 @@ def _progress_clause(f: _Fmt, c, tau) -> list[str]:
     return [f"completion stood at {f.pct(c)}, {rel}"]
 
 
+def _achieved_clause(f: _Fmt, T: int, target_text: str, *, ahead: bool, provisional: bool) -> str:
+    if provisional:  # a within-year estimate: say so, never "achieved" outright
+        return f"预计全年可达到{T}年目标（{target_text}）" if f.zh else f"on course to meet the {T} target ({target_text})"
+    if ahead:
+        return f"已提前达到{T}年目标（{target_text}）" if f.zh else f"already meeting the {T} target ({target_text})"
+    return f"完成{T}年目标（{target_text}）" if f.zh else f"meeting the {T} target ({target_text})"
+
+
+def _missed_clause(f: _Fmt, T: int, *, provisional: bool) -> str:
+    if provisional:
+        return f"按预计全年值难以完成{T}年目标" if f.zh else f"on this estimate the {T} target will be missed"
+    return f"未完成{T}年目标" if f.zh else f"missing the {T} target"
+
+
 def _meets(value, target, ind: Mapping, thresholds: maths.Thresholds) -> bool:
     """Would this value reach the target (the engine's own rule, tolerance of 左右 included)?"""
     tol = _num(ind.get("tolerance"))
@@ -371,7 +379,9 @@ def _level_sentence(f: _Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths
     cumulative = measure == "flow"
     period = period_text(year, quarter, f.lang, cumulative=cumulative)
     assessed = annual if annual is not None else value
-    t_year = int(year)  # flows are annualised; stocks, shares and index values are read at the period's end
+    # the stored t: flows are annualised (t = year), stocks, shares and index values read at the period's end
+    t_year = _num(row.get("t"))
+    t_year = maths.period_time(year, quarter, measure) if t_year is None else t_year
 
     # what was reached
     if f.zh:
@@ -419,11 +429,8 @@ def _level_sentence(f: _Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths
             parts.append(f"{f.amount(diff, ind)} {'more' if more else 'less'} than in {int(b)}")
 
     if status == "achieved":
-        tgt = f.target(target, ind) if target is not None else ""
-        if f.zh:
-            parts.append(f"已提前达到{T}年目标（{tgt}）" if t_year < T else f"完成{T}年目标（{tgt}）")
-        else:
-            parts.append(f"already meeting the {T} target ({tgt})" if t_year < T else f"meeting the {T} target ({tgt})")
+        parts.append(_achieved_clause(f, T, f.target(target, ind) if target is not None else "",
+                                      ahead=t_year < T, provisional=provisional))
         return _join(f, parts)
 
     if percent and target is not None:
@@ -435,7 +442,7 @@ def _level_sentence(f: _Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths
     parts += _progress_clause(f, c, tau)
 
     if t_year >= T:
-        parts.append(f"未完成{T}年目标" if f.zh else f"missing the {T} target")
+        parts.append(_missed_clause(f, T, provisional=provisional))
     elif projection is not None and target is not None:
         falling = (projection < assessed) if _higher(ind) else (projection > assessed)
         basis = ("按当前趋势" if percent else "按当前增速") if f.zh else (
@@ -511,10 +518,10 @@ def _rate_sentence(f: _Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths.
 
     tgt = f.target(target, ind) if target is not None else ""
     if status == "achieved":
-        if f.zh:
-            parts.append(f"达到{T}年目标（{tgt}）")
+        if quarter < 4:
+            parts.append(_achieved_clause(f, T, tgt, ahead=False, provisional=True))
         else:
-            parts.append(f"meeting the {T} target ({tgt})")
+            parts.append(f"达到{T}年目标（{tgt}）" if f.zh else f"meeting the {T} target ({tgt})")
         return _join(f, parts)
     if target is not None:
         ad, td = _pct_value_dec(annual), _pct_value_dec(target)
@@ -522,11 +529,12 @@ def _rate_sentence(f: _Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths.
             parts.append(f"{'低于' if ad < td else '高于'}{T}年目标（{tgt}）{f.points(ad, td)}个百分点" if ad != td
                          else f"与{T}年目标（{tgt}）持平")
         else:
-            parts.append(f"{f.points(ad, td)} percentage points {'below' if ad < td else 'above'} the {T} target ({tgt})"
+            side = "below" if ad < td else "above"
+            parts.append(f"{f.points(ad, td)} percentage points {side} the {T} target ({tgt})"
                          if ad != td else f"level with the {T} target ({tgt})")
     parts += _progress_clause(f, c, tau)
     if year >= T:
-        parts.append(f"未完成{T}年目标" if f.zh else f"missing the {T} target")
+        parts.append(_missed_clause(f, T, provisional=quarter < 4))
     elif still is not None:
         rest = (f"{year + 1}—{T}年" if year + 1 < T else f"{T}年") if f.zh else (
             f"{year + 1}–{T}" if year + 1 < T else f"{T}")
@@ -578,7 +586,8 @@ def _join(f: _Fmt, parts: list[str]) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-_EN_CLAUSE_STARTS = ("completion stood", "at the current", "on the current", "growth of", "missing the")
+_EN_CLAUSE_STARTS = ("completion stood", "at the current", "on the current", "growth of", "missing the",
+                     "on this estimate")
 
 
 def _no_data_sentence(f: _Fmt, ind: Mapping, scope: Scope, year: int, quarter: int) -> str:
@@ -616,12 +625,11 @@ def indicator_paragraph(ind: Mapping, row: Mapping | None, scope: Scope, *, lang
     row = _rowdict(row)
     has_row = row is not None and row.get("year") is not None
     status = (row.get("status") if has_row else None) or "cannot_assess"
-    reason = (row.get("reason") if has_row else "") or ("" if has_row else "no_data")
+    reason = (row.get("reason") if has_row else "") or ""
+    if status == "cannot_assess" and not reason:
+        reason = "no_data"
+    # the stored light, as the dashboards show it (after a sign change there is a light but no status)
     light = _row_get(row, "light") or None
-    if status == "cannot_assess":
-        light_for_title = None
-    else:
-        light_for_title = light
     measure = ind["measure"]
     if not has_row:
         sentence = _no_data_sentence(f, ind, scope, year or 0, quarter or 4)
@@ -631,10 +639,6 @@ def indicator_paragraph(ind: Mapping, row: Mapping | None, scope: Scope, *, lang
         sentence = _qualitative_sentence(f, ind, row, scope)
     else:
         sentence = _level_sentence(f, ind, row, scope, thresholds)
-    if not has_row and status == "cannot_assess" and not reason:
-        reason = "no_data"
-    if has_row and status == "cannot_assess" and not reason:
-        reason = "no_data"
 
     c, tau = _num(_row_get(row, "completion")), _num(_row_get(row, "time_share"))
     gap = None
@@ -643,19 +647,20 @@ def indicator_paragraph(ind: Mapping, row: Mapping | None, scope: Scope, *, lang
     annual = _num(_row_get(row, "annual_value"))
     value = annual if annual is not None else _num(_row_get(row, "value"))
     target = _num(_row_get(row, "target_value"))
-    provisional = bool(_row_get(row, "is_provisional")) and measure == "flow"
+    provisional = bool(_row_get(row, "is_provisional")) and measure in ("flow", "rate")
     value_text = "—" if value is None else (
         f.amount(value, ind) if measure != "rate" else f.pct_value(value))
     if provisional and value is not None:
         value_text += "（预计全年）" if f.zh else " (full-year estimate)"
     label = status_label(status, lang)
     name = ind["name"] if lang == "zh" else (ind.get("name_en") or ind["name"])
-    badge = light_badge(light_for_title, lang)
-    title = f"{ind['number']}. {name}（{label}，{badge}）" if lang == "zh" else f"{ind['number']}. {name} ({label}, {badge})"
+    badge = light_badge(light, lang)
+    title = (f"{ind['number']}. {name}（{label}，{badge}）" if lang == "zh"
+             else f"{ind['number']}. {name} ({label}, {badge})")
     return Paragraph(
         indicator_id=ind.get("indicator_id"), number=int(ind["number"]), name=name, status=status,
-        status_label=label, light=light_for_title, light_badge=badge, title=title, sentence=sentence,
-        conclusion=conclusion_text(status, reason, light_for_title, lang),
+        status_label=label, light=light, light_badge=badge, title=title, sentence=sentence,
+        conclusion=conclusion_text(status, reason, light, lang),
         year=int(row["year"]) if has_row else None, quarter=int(row["quarter"]) if has_row else None,
         lagging=status in LAGGING_STATUSES, gap_points=gap, value_text=value_text,
         target_text=("—" if target is None else f.target(target, ind)) if measure != "qualitative" else (
@@ -873,6 +878,11 @@ def district_lags(rows, indicators: Mapping[Any, Mapping], district_names: Mappi
     return [DistrictLag(c, district_names[c], red[c], yellow[c], lagging[c]) for c in ranked[:limit]]
 
 
+_EN_COUNTS = {"achieved": "{n} achieved", "on_track": "{n} on track", "acceleration_needed": "{n} needing acceleration",
+              "limited": "{n} with limited progress", "deterioration": "{n} deteriorating",
+              "cannot_assess": "{n} that cannot be assessed"}
+
+
 def summary_text(paragraphs: list[Paragraph], scope: Scope, year: int, quarter: int, lang: str, *,
                  lags: list[DistrictLag] = (), revisions: int = 0, gaps_limit: int = 3, excluded: int = 0) -> str:
     f = _Fmt(lang)
@@ -881,6 +891,7 @@ def summary_text(paragraphs: list[Paragraph], scope: Scope, year: int, quarter: 
                   key=lambda p: (-p.gap_points, p.number))[:gaps_limit]
     period = period_text(year, quarter, lang)
     n = len(paragraphs)
+    assessable = any(p.status != "cannot_assess" for p in paragraphs)
     if lang == "zh":
         listed = "、".join(f"{maths.STATUS_LABELS_ZH[s]}{counts[s]}项" for s in maths.STATUSES if counts[s])
         text = f"{period}，{scope.name_zh}{n}项目标指标中，{listed}。"
@@ -889,7 +900,7 @@ def summary_text(paragraphs: list[Paragraph], scope: Scope, year: int, quarter: 
         if gaps:
             text += "完成目标进度落后时间进度较多的指标是：" + "、".join(
                 f"{p.name}（落后{f.n(p.gap_points, 1)}个百分点）" for p in gaps) + "。"
-        elif n:
+        elif assessable:
             text += "可评估的指标完成目标进度均未落后于时间进度。"
         if scope.is_city and lags:
             text += "各县（市、区）中，进度滞后较多的是：" + "、".join(
@@ -901,19 +912,20 @@ def summary_text(paragraphs: list[Paragraph], scope: Scope, year: int, quarter: 
         if revisions:
             text += f"本期有{revisions}项数据经过修订，详见“数据修订情况”。"
         return text
-    listed = ", ".join(f"{counts[s]} {maths.STATUS_LABELS_EN[s].lower()}" for s in maths.STATUSES if counts[s])
+    listed = ", ".join(_EN_COUNTS[s].format(n=counts[s]) for s in maths.STATUSES if counts[s])
     text = f"{period}, of the {n} target indicators for {scope.name_en}: {listed}."
     if excluded:
         text += f" {excluded} more indicators are published only for the whole city and are not reviewed here."
     if gaps:
         text += " Furthest behind the time elapsed: " + "; ".join(
             f"{p.name} ({f.n(p.gap_points, 1)} percentage points behind)" for p in gaps) + "."
-    elif n:
+    elif assessable:
         text += " No assessable indicator is behind the time elapsed."
     if scope.is_city and lags:
         text += " The districts lagging most: " + "; ".join(
             f"{district_name_en(d.code, d.name)} (" + ", ".join(x for x in (
-                f"{d.red} red" if d.red else "", f"{d.yellow} yellow" if d.yellow else "") if x) + ")"
+                f"{d.red} red light{'s' if d.red > 1 else ''}" if d.red else "",
+                f"{d.yellow} yellow light{'s' if d.yellow > 1 else ''}" if d.yellow else "") if x) + ")"
             for d in lags) + "."
     elif scope.is_city:
         text += " No district has a red or yellow light."

@@ -42,9 +42,12 @@ LABELS = {
            "no_lagging": "本期无需加快、进展有限或倒退的指标。",
            "columns": ["序号", "指标", "目标值", "本期值", "数据期", "完成目标进度", "时间进度", "评估结论", "灯号"],
            "caption": "图{n}　{name}：基期→目标路径、实际值与按当前增速的预测",
+           "caption_rate": "图{n}　{name}：规划期年均增速与目标",
+           "caption_qualitative": "图{n}　{name}：实际完成与省下达目标任务",
            "no_chart": "（图表未能生成：服务器需安装 kaleido 与 Chromium 浏览器。）"},
     "en": {"scope": "Scope", "period": "Data up to", "basis": "Basis",
-           "basis_text": "newest (revised) figures; completion, time elapsed and lights are the stored progress results",
+           "basis_text": "newest (revised) figures; completion, time elapsed and lights are the stored progress "
+                         "results",
            "generated": "Generated", "demo": "Note: the system holds demo data (generated, not official statistics); "
                                              "verify before submitting.",
            "h_summary": "1. Overview", "h_table": "2. Indicators at a glance", "h_charts": "3. Lagging indicators",
@@ -55,6 +58,8 @@ LABELS = {
                        "Light"],
            "caption": "Figure {n}. {name}: path from baseline to target, actual values and projection at the "
                       "current growth rate",
+           "caption_rate": "Figure {n}. {name}: average annual growth over the plan period and the target",
+           "caption_qualitative": "Figure {n}. {name}: actual amount and the amount assigned by the province",
            "no_chart": "(Chart not drawn: the server needs kaleido and a Chromium browser.)"},
 }
 
@@ -114,12 +119,14 @@ def figures_png(figures: list[go.Figure], *, timeout: float = 120) -> list[bytes
         async with kaleido.Kaleido(n=1, mathjax=False) as k:
             return [await k.calc_fig(fig.to_dict(), opts=opts) for fig in figures]
 
-    try:  # a thread of its own: the caller may already run an event loop (ASGI, Playwright)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(asyncio.run, draw()).result(timeout=timeout)
+    pool = ThreadPoolExecutor(max_workers=1)  # a thread of its own: the caller may run an event loop (ASGI)
+    try:
+        return pool.submit(asyncio.run, draw()).result(timeout=timeout)
     except Exception:  # a report without pictures beats no report: say so in the document instead
         logger.warning("kaleido could not draw the review charts", exc_info=True)
         return [None] * len(figures)
+    finally:
+        pool.shutdown(wait=False)
 
 
 # ------------------------------------------------------------------------------------------------ document
@@ -208,8 +215,11 @@ def build_docx(review: Review, data: ReviewData, *, title: str, generated_at: da
         pngs = figures_png([fig for _p, fig in figures])
     if not figures:
         doc.add_paragraph(labels["no_lagging"])
+    measures = {i["indicator_id"]: i["measure"] for i in data.indicators}
     for n, ((p, _fig), png) in enumerate(zip(figures, pngs), start=1):
-        caption = doc.add_paragraph(labels["caption"].format(n=n, name=p.name))
+        key = {"rate": "caption_rate", "qualitative": "caption_qualitative"}.get(measures.get(p.indicator_id),
+                                                                                   "caption")
+        caption = doc.add_paragraph(labels[key].format(n=n, name=p.name))
         caption.runs[0].bold = True
         if png:
             doc.add_picture(io.BytesIO(png), width=Cm(16))

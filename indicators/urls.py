@@ -1,9 +1,9 @@
 from django.urls import include, path
 
-from indicators import views
+from indicators import views, views_dashboard
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", views_dashboard.overview, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("indicators.urls_entry")),
     path("", include("indicators.urls_dashboard")),

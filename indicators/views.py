@@ -1,16 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 
 from indicators import selectors
-
-
-def home(request):
-    plan = selectors.current_plan()
-    context = {"plan": plan, "pillars": selectors.overview(plan) if plan else [],
-               "last_recompute": selectors.last_recompute(plan) if plan else None}
-    return render(request, "indicators/home.html", context)
 
 
 @login_not_required

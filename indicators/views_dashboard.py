@@ -209,9 +209,7 @@ def map_view(request):
     chosen = next((c for c in choices if c["number"] == number), choices[0])
     measure = request.GET.get("measure", "light")
     measure = measure if measure in MEASURES else "light"
-    indicator = Indicator(id=chosen["id"], plan=plan, number=chosen["number"], name=chosen["name"],
-                          unit=chosen["unit"], decimals=chosen["decimals"], measure=chosen["measure"])
-    df = dashboard.map_page(plan, indicator, visible_codes=codes)
+    df = dashboard.map_page(plan, chosen["id"], visible_codes=codes)
     counties, points = _geo()
     visible_points = {c: p for c, p in points.items() if c in codes}
     fig = charts.choropleth(df, counties, color_by=measure, unit=chosen["unit"], decimals=chosen["decimals"],

@@ -91,14 +91,17 @@ def entry_form(request, code, year, quarter):
     if request.method == "POST":
         access.require_edit(request.user, scope)
         form = QuarterForm(request.POST, rows=rows)
-        if form.is_valid():
-            submission = submission or entry.submission_get_or_create(plan=plan, district=district, year=year,
-                                                                      quarter=quarter)
-            submit = request.POST.get("action") == "submit"
+        submit = request.POST.get("action") == "submit"
+        if not form.is_valid() and "revision" not in form.errors:
+            # show every rule broken by the fields that could be read, not only the unreadable ones
+            errors, _warnings = entry.check_values(plan=plan, district=district, year=year, quarter=quarter,
+                                                   values=form.values(skip_errors=True), submit=submit)
+            form.add_entry_errors(entry.EntryValidationError(errors))
+        elif form.is_valid():
             try:
-                result = entry.entry_save(submission=submission, user=request.user,
-                                          expected_revision=form.cleaned_data["revision"], values=form.values(),
-                                          submit=submit)
+                result = entry.quarter_save(plan=plan, district=district, year=year, quarter=quarter,
+                                            user=request.user, expected_revision=form.cleaned_data["revision"],
+                                            values=form.values(), submit=submit)
             except entry.EntryValidationError as exc:
                 form.add_entry_errors(exc)
             except entry.ConflictError as exc:
@@ -256,14 +259,11 @@ def entry_upload(request, code, year, quarter):
         content = base64.b64decode(stored["data"])
         result, warnings = _parse_and_check(plan, district, code, year, quarter, content, stored["name"])
         if result.ok and not blocked:
-            submission = submission or entry.submission_get_or_create(plan=plan, district=district, year=year,
-                                                                      quarter=quarter)
             try:
-                saved = entry.entry_save(submission=submission, user=request.user,
-                                         expected_revision=stored["revision"], values=result.values(), submit=False)
-            except entry.EntryValidationError as exc:
-                context["save_error"] = exc.message
-            except entry.EntryError as exc:
+                saved = entry.quarter_save(plan=plan, district=district, year=year, quarter=quarter,
+                                           user=request.user, expected_revision=stored["revision"],
+                                           values=result.values(), submit=False)
+            except entry.EntryError as exc:  # a conflict, a lock or a rule: nothing stored, say why
                 context["save_error"] = exc.message
             else:
                 del request.session[key]

@@ -357,3 +357,42 @@ def test_timeliness():
     assert reminders.timeliness(status="approved", submitted_at=late, deadline=deadline, on=date(2024, 1, 1)) == "late"
     assert reminders.timeliness(status="draft", submitted_at=None, deadline=deadline, on=date(2023, 10, 21)) == "overdue"
     assert reminders.timeliness(status=None, submitted_at=None, deadline=deadline, on=date(2023, 10, 20)) == "open"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_on_postgresql_exactly_one_wins(plan, shizhong, ind, staff_shizhong, make_user):
+    """Two requests saving the same revision at the same moment: one stores, the other gets a conflict."""
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.conftest import require
+
+    require(connection.vendor == "postgresql", "row locks are tested on PostgreSQL")
+    colleague = make_user("staff_shizhong_2", "staff", "shizhong")
+    sub = sub_for(plan, shizhong)
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def attempt(user, value):
+        try:
+            barrier.wait()
+            entry.entry_save(submission=sub, user=user, expected_revision=0, values={ind[1].id: {"value": value}},
+                             submit=False)
+            outcomes[value] = "saved"
+        except entry.ConflictError:
+            outcomes[value] = "conflict"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(staff_shizhong, "111")),
+               threading.Thread(target=attempt, args=(colleague, "222"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes.values()) == ["conflict", "saved"]
+    winner = next(v for v, outcome in outcomes.items() if outcome == "saved")
+    assert obs(ind, shizhong, 1).value == D(winner)
+    sub.refresh_from_db()
+    assert sub.revision == 1

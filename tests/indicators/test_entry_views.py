@@ -141,7 +141,7 @@ def test_form_shows_units_conventions_and_comparison_figures(plan, staff_shizhon
     page = client.get(FORM).content.decode()
     assert "1—9月累计 / cumulative January–September" in page
     assert "单位 Unit: 亿元" in page and "单位 Unit: 户" in page
-    row = page.split('data-indicator="1"')[1].split("</tr>")[0]
+    row = page.split('<tr data-indicator="1"')[1].split("</tr>")[0]
     assert "280.00 亿元" in row and "未审核 not approved" in row  # previous quarter, a draft
     assert "420.50 亿元" in row and "2022年第三季度" in row  # same quarter last year, approved
     assert "截止日期 Deadline" in page and "2023-10-20" in page and "还剩 5 天 5 days left" in page
@@ -178,15 +178,18 @@ def test_a_form_with_errors_keeps_every_typed_value_and_names_the_fields(plan, s
             assert f'name="{name}" value="{value}"' in page, (name, value)
     assert "「1. 服务业增加值」千分位分隔符位置不正确" in page
     assert "「5. 社会消费品零售总额」无法识别为数字：三百" in page
+    # the rules are checked on the readable fields in the same round
+    assert "「3. 生产性服务业增加值占服务业比重」分子应在0与分母之间" in page
+    assert "「13. 数字经济核心产业规上企业数量」应为整数" in page
     assert "表中有错误" in page
-    assert not Observation.objects.exists() and not Submission.objects.filter(revision__gt=0).exists()
+    assert not Observation.objects.exists() and not Submission.objects.exists()
     # domain rules (after parsing succeeds) keep the typed values too
     typed = payload(i3_numerator="500", i3_denominator="400", i13_value="8.5", i1_value="１，２３４．５")
     page = client_for(staff_shizhong).post(FORM, typed).content.decode()
     assert "「3. 生产性服务业增加值占服务业比重」分子应在0与分母之间" in page
     assert "「13. 数字经济核心产业规上企业数量」应为整数" in page
     assert 'name="i1_value" value="１，２３４．５"' in page and 'name="i3_numerator" value="500"' in page
-    assert not Observation.objects.exists()
+    assert not Observation.objects.exists() and not Submission.objects.exists()  # not even an empty draft
 
 
 def test_full_width_input_is_stored_as_the_right_number(plan, staff_shizhong):

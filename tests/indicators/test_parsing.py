@@ -166,3 +166,39 @@ def test_property_any_text_is_read_exactly_or_refused_never_another_error(text, 
     assert abs(value) <= MAX_ABS
     assert -value.as_tuple().exponent <= 6
     assert value == oracle(text, unit)
+
+
+# ------------------------------------------------------------------------- the entry form itself
+
+def _form_rows():
+    from indicators.entry import FormRow
+    from indicators.models import Indicator
+
+    indicators = [Indicator(id=1, number=1, name="服务业增加值", unit="亿元", measure="flow"),
+                  Indicator(id=3, number=3, name="生产性服务业增加值占服务业比重", unit="%", measure="share"),
+                  Indicator(id=13, number=13, name="数字经济核心产业规上企业数量", unit="户", measure="stock")]
+    return [FormRow(i, "", None, None, (2023, 2), None, (2022, 3), None) for i in indicators]
+
+
+FORM_TEXT = st.lists(st.sampled_from(TOKENS), max_size=8).map("".join)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(FORM_TEXT, FORM_TEXT, FORM_TEXT)
+def test_property_the_form_reads_exactly_or_shows_an_error_on_that_field(value, numerator, count):
+    from indicators.forms import QuarterForm
+
+    data = {"revision": "0", "i1_value": value, "i3_numerator": numerator, "i3_denominator": "100",
+            "i13_value": count}
+    form = QuarterForm(data, rows=_form_rows())
+    form.is_valid()  # never raises
+    for name, text, unit in (("i1_value", value, "亿元"), ("i3_numerator", numerator, ""), ("i13_value", count, "户")):
+        try:
+            expected = parse_number(text, unit=unit, required=False)
+        except ParseError:
+            assert form.errors.get(name), name
+            assert form.errors[name][0].startswith("「"), form.errors[name]
+            assert form[name].value() == text  # what was typed comes back
+            continue
+        assert name not in form.errors
+        assert form.cleaned_data[name] == expected
