@@ -148,6 +148,15 @@ def _json_scalar(x: Any) -> Any:
 
 def _jsonable(obj: Any) -> Any:
     """Recursively turn numpy scalars / NaN into JSON-friendly Python values (no rounding)."""
+    kind = type(obj)  # exact-type fast paths first: this runs for every key of every row's inputs
+    if kind is float:
+        return obj if math.isfinite(obj) else None
+    if kind is str or kind is int or kind is bool or obj is None:
+        return obj
+    if kind is dict:
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if kind is list:
+        return [_jsonable(v) for v in obj]
     if isinstance(obj, Mapping):
         return {str(k): _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -535,10 +544,10 @@ def _clean_observations(observations: pd.DataFrame) -> pd.DataFrame:
     return obs.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
 
-def _own_periods(rows: pd.DataFrame, measure: str, source: str) -> dict[tuple[int, int], _Period]:
+def _own_periods(years, quarters, values, numerators, denominators, versions, measure: str,
+                 source: str) -> dict[tuple[int, int], _Period]:
     periods = {}
-    for year, quarter, value, num, den, version in zip(rows["year"], rows["quarter"], rows["value"],
-                                                       rows["numerator"], rows["denominator"], rows["version_id"]):
+    for year, quarter, value, num, den, version in zip(years, quarters, values, numerators, denominators, versions):
         v, n, d = _num(value), _num(num), _num(den)
         inputs: dict = {"source": source}
         if _num(version) is not None:
@@ -551,38 +560,64 @@ def _own_periods(rows: pd.DataFrame, measure: str, source: str) -> dict[tuple[in
     return periods
 
 
-def _aggregate_districts(dist: pd.DataFrame, measure: str) -> dict[tuple[int, int], _Period]:
-    """City values per (year, quarter) from district rows: sums, or Σnum/Σden for shares."""
+AGGREGATE_COLUMNS = ["indicator_id", "year", "quarter", "value", "numerator", "denominator", "districts",
+                     "districts_expected", "version_ids"]
+
+
+def aggregate_district_rows(dist: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """City aggregates per (year, quarter) of one indicator's district rows (in canonical order): the value
+    (the sum, or Σnumerator/Σdenominator × 100 for shares), Σnumerator and Σdenominator (shares), the number of
+    districts counted, the number expected (every district with a figure of this indicator) and the version ids.
+
+    ``compute_progress`` can be given these rows instead of the district rows (``city_aggregates``): an
+    incremental recompute keeps the aggregates of unchanged periods and recomputes only the changed one.
+    """
     expected = int(dist["district_id"].nunique())
-    if measure == "share":
-        ok = dist["numerator"].notna() & dist["denominator"].notna()
-        frame = dist.assign(_num=dist["numerator"].where(ok), _den=dist["denominator"].where(ok), _ok=ok)
-        agg = frame.groupby(["year", "quarter"], sort=True).agg(
-            num=("_num", "sum"), den=("_den", "sum"), n=("_ok", "sum"))
-    else:
-        agg = dist.groupby(["year", "quarter"], sort=True).agg(total=("value", "sum"), n=("value", "count"))
-        agg["total"] = agg["total"].where(agg["n"] > 0)
-    versions = {key: [int(v) for v in g if _num(v) is not None]
-                for key, g in dist.groupby(["year", "quarter"], sort=True)["version_id"]}
-    periods = {}
-    for (year, quarter), row in zip(agg.index, agg.to_dict("records")):
-        n = int(row["n"])
-        inputs: dict = {"source": "district_aggregate", "districts": n, "districts_expected": expected}
-        if versions.get((year, quarter)):
-            inputs["version_ids"] = versions[(year, quarter)]
-        reason = ""
+    values, numerators, denominators = (dist[c].to_numpy(dtype="float64")
+                                        for c in ("value", "numerator", "denominator"))
+    versions = dist["version_id"].to_numpy()
+    groups = dist.groupby(["year", "quarter"], sort=True).indices
+    rows = []
+    for year, quarter in sorted(groups):
+        at = groups[(year, quarter)]
+        # exact sums (math.fsum): the same total whatever the order or grouping of the rows, so an incremental
+        # recompute of one quarter gives the city figure a full recompute gives
         if measure == "share":
-            num, den = float(row["num"]), float(row["den"])
-            inputs.update(numerator=num if n else None, denominator=den if n else None)
+            ok = at[~np.isnan(numerators[at]) & ~np.isnan(denominators[at])]
+            n = len(ok)
+            num, den = math.fsum(numerators[ok]), math.fsum(denominators[ok])
             value = num / den * 100 if n and den != 0 else None
+        else:
+            present = values[at][~np.isnan(values[at])]
+            n = len(present)
+            value, num, den = (math.fsum(present) if n else None), None, None
+        ids = [int(v) for v in versions[at] if _num(v) is not None]
+        rows.append((int(year), int(quarter), value, num, den, n, expected, ids or None))
+    return pd.DataFrame(rows, columns=AGGREGATE_COLUMNS[1:])
+
+
+def _aggregate_periods(agg: pd.DataFrame, measure: str) -> dict[tuple[int, int], _Period]:
+    """_Period per (year, quarter) from aggregate rows (see ``aggregate_district_rows``)."""
+    periods = {}
+    for year, quarter, value, num, den, n, expected, version_ids in zip(
+            agg["year"], agg["quarter"], agg["value"], agg["numerator"], agg["denominator"], agg["districts"],
+            agg["districts_expected"], agg["version_ids"]):
+        n, expected = int(n), int(expected)
+        inputs: dict = {"source": "district_aggregate", "districts": n, "districts_expected": expected}
+        if isinstance(version_ids, list) and version_ids:
+            inputs["version_ids"] = version_ids
+        reason = ""
+        value = _num(value)
+        if measure == "share":
+            num, den = float(num) if num is not None else math.nan, float(den) if den is not None else math.nan
+            inputs.update(numerator=num if n else None, denominator=den if n else None)
             if n == 0:
                 reason = "no_numerator_denominator"
         else:
-            value, num, den = _num(row["total"]), None, None
+            num = den = None
         if not reason and n < expected:
             reason = "incomplete_districts"
-        periods[(int(year), int(quarter))] = _Period(value, num if measure == "share" else None,
-                                                     den if measure == "share" else None, reason, inputs)
+        periods[(int(year), int(quarter))] = _Period(value, num, den, reason, inputs)
     return periods
 
 
@@ -596,7 +631,7 @@ def _blank(a: Assessment, reason: str) -> Assessment:
 
 
 def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
-                    assignments: Mapping, th: Thresholds) -> list[dict]:
+                    assignments: Mapping, th: Thresholds, aggregates: pd.DataFrame | None = None) -> list[dict]:
     ind_id = ind["indicator_id"]
     measure = ind["measure"]
     if measure not in MEASURES:
@@ -612,11 +647,15 @@ def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
     city_target = _num(ind.get("target_value"))
     given_baseline = _num(ind.get("baseline_value"))
 
-    dist_obs = obs[obs["district_id"].notna()]
+    is_city = obs["district_id"].isna().to_numpy()
+    columns = [obs[c].to_numpy() for c in ("year", "quarter", "value", "numerator", "denominator", "version_id")]
+    dist_obs = obs[~is_city]
     scopes: dict[int | None, dict] = {}
-    city = _own_periods(obs[obs["district_id"].isna()], measure, "observation")
-    if by_district and measure in _AGGREGATED and len(dist_obs):
-        for key, agg in _aggregate_districts(dist_obs, measure).items():
+    city = _own_periods(*(c[is_city].tolist() for c in columns), measure, "observation")
+    if by_district and measure in _AGGREGATED and (aggregates is not None or len(dist_obs)):
+        if aggregates is None:
+            aggregates = aggregate_district_rows(dist_obs, measure)
+        for key, agg in _aggregate_periods(aggregates, measure).items():
             if key in city and city[key].value is not None:  # a published city figure wins
                 city[key].inputs.update(source="published_city_figure", aggregate=agg.value,
                                         districts=agg.inputs["districts"],
@@ -627,8 +666,14 @@ def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
                 city[key] = agg
     if city:
         scopes[None] = city
-    for did, rows in dist_obs.groupby("district_id", sort=True):
-        scopes[int(did)] = _own_periods(rows, measure, "district")
+    # district rows are contiguous and in district order (canonical sort): slice them instead of a groupby
+    district_column = obs["district_id"].to_numpy()[~is_city]
+    if len(district_column):
+        lists = [c[~is_city].tolist() for c in columns]
+        starts = np.flatnonzero(np.r_[True, district_column[1:] != district_column[:-1]]).tolist()
+        for start, stop in zip(starts, starts[1:] + [len(district_column)]):
+            scopes[int(district_column[start])] = _own_periods(*(c[start:stop] for c in lists), measure,
+                                                               "district")
 
     # city baseline (also needed for implied district targets, even without city rows)
     if given_baseline is not None:
@@ -739,20 +784,24 @@ def _row(ind_id, did, year, quarter, value, quarter_value, annual, provisional, 
     }
 
 
-def compute_progress(indicators: pd.DataFrame, observations: pd.DataFrame, district_targets: pd.DataFrame,
-                     assignments: pd.DataFrame, thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
-    """Progress rows for every indicator × scope (city, each district with data) × (year, quarter).
+def progress_rows(indicators: pd.DataFrame, observations: pd.DataFrame, district_targets: pd.DataFrame,
+                  assignments: pd.DataFrame, thresholds: Thresholds = Thresholds(),
+                  city_aggregates: pd.DataFrame | None = None) -> list[dict]:
+    """The rows of ``compute_progress`` as plain dicts, before they are put in a frame (None where the frame
+    holds NaN): what a writer streaming many rows to the database needs, without the frame's round trip.
 
-    Pure: same frames in, identical frame out (rows sorted by indicator_id, city before districts,
-    district_id, year, quarter). Float columns hold NaN when not computable; district_id, light and
-    target_source hold None; ``inputs`` is a JSON-serialisable dict of what each row used.
+    ``city_aggregates`` (columns AGGREGATE_COLUMNS, see ``aggregate_district_rows``): for the indicators it
+    names, the city's district aggregates are taken from it instead of from the district rows, so an
+    incremental recompute can pass only the districts it recomputes.
     """
-    ind = indicators.copy()
-    if ind["indicator_id"].duplicated().any():
+    if indicators["indicator_id"].duplicated().any():
         raise ValueError("indicator_id must be unique in indicators")
     obs = _clean_observations(observations)
     obs_by_ind = {k: g for k, g in obs.groupby("indicator_id", sort=False)}
     empty = obs.iloc[0:0]
+    given = {} if city_aggregates is None else {
+        k: g.drop(columns="indicator_id").sort_values(["year", "quarter"]).reset_index(drop=True)
+        for k, g in city_aggregates.groupby("indicator_id", sort=False)}
 
     dt = {}
     for i, d, v in zip(district_targets["indicator_id"], district_targets["district_id"],
@@ -765,9 +814,23 @@ def compute_progress(indicators: pd.DataFrame, observations: pd.DataFrame, distr
             asg[(i, int(_num(y)))] = _num(v)
 
     rows: list[dict] = []
-    for record in ind.sort_values("indicator_id", kind="mergesort").to_dict("records"):
-        rows.extend(_indicator_rows(record, obs_by_ind.get(record["indicator_id"], empty), dt, asg, thresholds))
+    for record in indicators.sort_values("indicator_id", kind="mergesort").to_dict("records"):
+        rows.extend(_indicator_rows(record, obs_by_ind.get(record["indicator_id"], empty), dt, asg, thresholds,
+                                    given.get(record["indicator_id"])))
+    return rows
 
+
+def compute_progress(indicators: pd.DataFrame, observations: pd.DataFrame, district_targets: pd.DataFrame,
+                     assignments: pd.DataFrame, thresholds: Thresholds = Thresholds(),
+                     city_aggregates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Progress rows for every indicator × scope (city, each district with data) × (year, quarter).
+
+    Pure: same frames in, identical frame out (rows sorted by indicator_id, city before districts,
+    district_id, year, quarter). Float columns hold NaN when not computable; district_id, light and
+    target_source hold None; ``inputs`` is a JSON-serialisable dict of what each row used.
+    """
+    rows = progress_rows(indicators.copy(), observations, district_targets, assignments, thresholds,
+                         city_aggregates)
     frame = pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
     for col in _FLOAT_COLUMNS:
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")

@@ -1,6 +1,7 @@
 """Reads: QuerySets and pandas DataFrames, each built with a fixed number of queries whatever the data size."""
 import pandas as pd
-from django.db.models import F, Max
+from django.db.models import F, FloatField, Max, Q
+from django.db.models.functions import Cast
 
 from districts.models import District, Plan
 from indicators.models import (
@@ -41,23 +42,56 @@ def indicator_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:
     return df[INDICATOR_COLUMNS]
 
 
-def approved_values_frame(plan: Plan, basis: str = Progress.Basis.LATEST, indicator_ids=None) -> pd.DataFrame:
-    """The values that count, one row per figure: its newest version (or its first, "as first published").
+VERSION_COLUMNS = ["id", "observation_id", "kind", "value", "numerator", "denominator", "recorded_at", "indicator_id",
+                   "district_id", "year", "quarter"]
 
-    A demo version never outranks a real one (published or district-approved), whatever its date.
-    """
+
+def _versions_query(plan: Plan, indicator_ids=None, *, district_id=None, period=None):
+    """Every version of the plan's figures as tuples (VERSION_COLUMNS), numbers cast to float in SQL (a Decimal
+    per value costs more than the query). With district_id and period: only what an incremental recompute of that
+    district's quarter reads — the district's figures, the city's, and every district's figure of that quarter."""
     qs = ObservationVersion.objects.filter(observation__indicator__plan=plan)
     if indicator_ids is not None:
         qs = qs.filter(observation__indicator_id__in=indicator_ids)
-    rows = list(qs.values("id", "observation_id", "kind", "value", "numerator", "denominator", "recorded_at",
-                          indicator_id=F("observation__indicator_id"), district_id=F("observation__district_id"),
-                          year=F("observation__year"), quarter=F("observation__quarter")))
-    columns = ["id", "observation_id", "kind", "value", "numerator", "denominator", "recorded_at", "indicator_id",
-               "district_id", "year", "quarter"]
-    df = pd.DataFrame(rows, columns=columns)
-    if df.empty:
+    if district_id is not None:
+        year, quarter = period
+        qs = qs.filter(Q(observation__district_id=district_id) | Q(observation__district__isnull=True)
+                       | Q(observation__year=year, observation__quarter=quarter))
+    return qs.values_list("id", "observation_id", "kind", Cast("value", FloatField()), Cast("numerator", FloatField()),
+                          Cast("denominator", FloatField()), "recorded_at", "observation__indicator_id",
+                          "observation__district_id", "observation__year", "observation__quarter")
+
+
+def approved_versions_frame(plan: Plan, indicator_ids=None, *, district_id=None, period=None) -> pd.DataFrame:
+    """Every version of the plan's figures (one query); ``values_for_basis`` picks the one that counts."""
+    return pd.DataFrame.from_records(list(_versions_query(plan, indicator_ids, district_id=district_id,
+                                                          period=period)), columns=VERSION_COLUMNS)
+
+
+def approved_versions_chunks(plan: Plan, indicator_ids=None, rows: int = 100_000):
+    """The same rows as ``approved_versions_frame`` in frames of whole indicators of about ``rows`` rows each:
+    one query, streamed (a server-side cursor on PostgreSQL), so memory stays bounded whatever the plan's size."""
+    buffer: list = []
+    current = None
+    for record in _versions_query(plan, indicator_ids).order_by("observation__indicator_id").iterator(
+            chunk_size=20_000):
+        if record[7] != current and len(buffer) >= rows:
+            yield pd.DataFrame.from_records(buffer, columns=VERSION_COLUMNS)
+            buffer = []
+        current = record[7]
+        buffer.append(record)
+    if buffer:
+        yield pd.DataFrame.from_records(buffer, columns=VERSION_COLUMNS)
+
+
+def values_for_basis(versions: pd.DataFrame, basis: str = Progress.Basis.LATEST) -> pd.DataFrame:
+    """The value that counts of each figure: its newest version (or its first, "as first published").
+
+    A demo version never outranks a real one (published or district-approved), whatever its date.
+    """
+    if versions.empty:
         return pd.DataFrame(columns=OBSERVATION_COLUMNS + ["version_id", "version_kind"])
-    df["real"] = df["kind"] != ObservationVersion.Kind.DEMO
+    df = versions.assign(real=versions["kind"] != ObservationVersion.Kind.DEMO)
     if basis == Progress.Basis.FIRST:
         df = df.sort_values(["observation_id", "real", "recorded_at", "id"], ascending=[True, False, True, True])
     else:
@@ -69,6 +103,19 @@ def approved_values_frame(plan: Plan, basis: str = Progress.Basis.LATEST, indica
     df["district_id"] = df["district_id"].astype("Int64")
     return df[OBSERVATION_COLUMNS + ["version_id", "version_kind"]].sort_values(
         ["indicator_id", "year", "quarter"]).reset_index(drop=True)
+
+
+def approved_values_frame(plan: Plan, basis: str = Progress.Basis.LATEST, indicator_ids=None) -> pd.DataFrame:
+    """The values that count, one row per figure (see ``values_for_basis``)."""
+    return values_for_basis(approved_versions_frame(plan, indicator_ids), basis)
+
+
+def stored_city_progress(plan: Plan, indicator_ids) -> pd.DataFrame:
+    """The stored city progress rows of some indicators (both bases): what their district aggregates were."""
+    rows = Progress.objects.filter(indicator__plan=plan, indicator_id__in=indicator_ids, scope="city").values_list(
+        "indicator_id", "basis", "year", "quarter", "value", "inputs")
+    return pd.DataFrame.from_records(list(rows), columns=["indicator_id", "basis", "year", "quarter", "value",
+                                                          "inputs"])
 
 
 def district_target_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:

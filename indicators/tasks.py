@@ -7,8 +7,10 @@ from indicators.selectors import current_plan
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def recompute_indicators_task(self, plan_id: int, indicator_ids: list[int]) -> int:
-    return services.progress_recompute(plan=Plan.objects.get(pk=plan_id), indicator_ids=indicator_ids)
+def recompute_indicators_task(self, plan_id: int, indicator_ids: list[int], district_id: int | None = None,
+                              period: list[int] | None = None) -> int:
+    return services.progress_recompute(plan=Plan.objects.get(pk=plan_id), indicator_ids=indicator_ids,
+                                       district_id=district_id, period=tuple(period) if period else None)
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)

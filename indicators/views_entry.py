@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -69,7 +70,7 @@ def entry_home(request):
         "plan": plan, "district": district, "code": code, "year": year,
         "years": range(plan.base_year, plan.end_year + 1),
         "quarters": entry.home_quarters(plan, district, year, on=today), "notices": notices,
-        "is_official": access.is_official(user), "reminder_days": reminders.settings.ENTRY_REMINDER_DAYS})
+        "is_official": access.is_official(user), "reminder_days": settings.ENTRY_REMINDER_DAYS})
 
 
 def _year_param(request, plan, default: int) -> int:

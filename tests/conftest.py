@@ -22,6 +22,15 @@ def require(condition: bool, reason: str):
     pytest.skip(reason)
 
 
+def use_broker(app, url: str | None):
+    """Point the Celery app at a real broker (url) or back to in-process tasks (None), dropping cached pools."""
+    app.conf.update(task_always_eager=url is None, task_eager_propagates=True, broker_url=url or "memory://")
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture(autouse=True)
 def celery_eager():
     """Tasks run in-process unless a test starts a real worker (MACHINE-NOTES: update the app itself)."""

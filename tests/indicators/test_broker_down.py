@@ -7,6 +7,7 @@ from django.db import transaction
 
 from indicators.models import Indicator, Observation, ObservationVersion, Progress, RecomputeRun
 from indicators.services import enqueue_recompute
+from tests.conftest import use_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,13 +15,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def broker_down(celery_eager):
     app = celery_eager
-    # nothing listens on port 1: every publish fails fast
-    app.conf.update(task_always_eager=False, broker_url="redis://127.0.0.1:1/0",
-                    task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.1})
-    app._pool = None
+    policy = app.conf.task_publish_retry_policy
+    app.conf.update(task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.1})
+    use_broker(app, "redis://127.0.0.1:1/0")  # nothing listens on port 1: every publish fails fast
     yield app
-    app.conf.update(task_always_eager=True, broker_url="memory://")
-    app._pool = None
+    use_broker(app, None)
+    app.conf.update(task_publish_retry_policy=policy)
 
 
 def test_approved_figure_is_kept_and_recomputed_in_process_when_the_broker_is_down(plan, broker_down):

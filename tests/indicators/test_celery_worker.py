@@ -14,7 +14,7 @@ from django.db import transaction
 from indicators.models import Indicator, Observation, Progress
 from indicators.published import published_version_record
 from indicators.services import enqueue_recompute
-from tests.conftest import require
+from tests.conftest import require, use_broker
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -68,11 +68,9 @@ def worker(redis_url, plan):
 @pytest.fixture
 def celery_on_redis(celery_eager, redis_url):
     app = celery_eager
-    app.conf.update(task_always_eager=False, broker_url=redis_url)
-    app._pool = None
+    use_broker(app, redis_url)
     yield app
-    app.conf.update(task_always_eager=True, broker_url="memory://")
-    app._pool = None
+    use_broker(app, None)
 
 
 def test_real_worker_updates_progress_after_a_figure_changes(plan, worker, celery_on_redis):

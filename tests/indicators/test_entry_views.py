@@ -360,3 +360,26 @@ def test_unknown_quarter_or_district_is_404(plan, official):
     assert client.get("/entry/shizhong/2023-Q5/").status_code == 404
     assert client.get("/entry/atlantis/2023-Q1/").status_code == 404
     assert client.get("/entry/shizhong/2023-Q3/history/99/").status_code == 404
+
+
+def test_city_form_is_entered_and_approved_by_officials(plan, official, django_capture_on_commit_callbacks):
+    client = client_for(official)
+    page = client.get("/entry/city/2023-Q4/").content.decode()
+    assert page.count('<tr data-indicator="') == 5  # rates 2, 6, 10; annual index 11 and trade 16 in Q4
+    assert "全年指数，按公布值填写 / annual index as published" in page
+    data = {"revision": 0, "action": "submit", "i2_value": "7.4", "i6_value": "9.1", "i10_value": "12.5",
+            "i11_value": "58", "i16_value": "100.2"}
+    assert client.post("/entry/city/2023-Q4/", data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/entry/city/2023-Q4/approve/")
+    sub = Submission.objects.get(district__isnull=True)
+    assert sub.status == Submission.Status.APPROVED
+    assert ObservationVersion.objects.filter(observation__district__isnull=True).count() == 5
+
+
+def test_user_text_is_escaped_on_the_form_and_in_the_history(plan, staff_shizhong, official):
+    client = client_for(staff_shizhong)
+    client.post(FORM, payload(i1_comment="<script>alert(1)</script>"))
+    for page in (client.get(FORM).content.decode(), client.get(FORM + "history/1/").content.decode()):
+        assert "<script>alert(1)</script>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
