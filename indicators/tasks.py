@@ -17,3 +17,6 @@ def recompute_indicators_task(self, plan_id: int, indicator_ids: list[int], dist
 def recompute_all_task(self, plan_id: int | None = None) -> int:
     plans = Plan.objects.filter(pk=plan_id) if plan_id else Plan.objects.all()
     return sum(services.progress_recompute(plan=plan) for plan in plans)
+
+
+from indicators.tasks_entry import remind_due_submissions  # noqa: E402,F401  (registered with the worker)

@@ -152,6 +152,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "recompute-all-nightly": {"task": "indicators.tasks.recompute_all_task", "schedule": crontab(hour=2, minute=0)},
+    "remind-due-submissions": {"task": "indicators.tasks_entry.remind_due_submissions",
+                               "schedule": crontab(hour=8, minute=30)},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -168,6 +170,9 @@ PROGRESS_THRESHOLDS = {
 # A change of more than this percentage against the previous comparable figure needs a comment.
 ENTRY_CHANGE_WARNING_PCT = env.float("ENTRY_CHANGE_WARNING_PCT", default=30.0)
 ENTRY_REMINDER_DAYS = env.int("ENTRY_REMINDER_DAYS", default=7)
+
+# Audit: keep the whole comment or reason with each history row, not the first 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 SITE_TITLE = _("Leshan 14th Five-Year Modern Services Plan Tracker")
 
