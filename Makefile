@@ -35,7 +35,7 @@ bench: venv
 	$(PY) -m benchmarks.run
 
 messages: venv
-	cd $(CURDIR) && $(DEV_ENV) $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles
+	cd $(CURDIR) && $(DEV_ENV) $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=benchmarks --ignore=tests
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -174,7 +174,8 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
         fig.add_trace(go.Scatter(
             x=list(h["year"].astype(float)), y=list(h["value"]), mode="lines+markers", name=esc(_("规划前（2015—2020年）")),
             line=dict(color=MUTED, width=2), marker=dict(size=6, symbol="circle-open"),
-            hovertext=[f"{int(y)}年<br>{fmt(v)}" for y, v in zip(h["year"], h["value"])], hoverinfo="text"))
+            hovertext=[_("%(y)s年") % {"y": int(y)} + f"<br>{fmt(v)}" for y, v in zip(h["year"], h["value"])],
+            hoverinfo="text"))
 
     p = periods.copy() if periods is not None else pd.DataFrame()
     if len(p):
@@ -184,13 +185,13 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
         if measure == "qualitative":
             fig.add_trace(go.Bar(x=list(p["year"].astype(float)), y=list(p["value"]), name=esc(_("实际完成")),
                                  marker=dict(color=BRAND), width=0.5,
-                                 hovertext=[f"{lab}<br>{esc(_('实际'))} {fmt(v)}" for lab, v in zip(labels, p["value"])],
+                                 hovertext=[f"{lab}<br>" + esc(_("实际")) + f" {fmt(v)}" for lab, v in zip(labels, p["value"])],
                                  hoverinfo="text"))
             if "target_value" in p:
                 fig.add_trace(go.Scatter(
                     x=list(p["year"].astype(float)), y=list(p["target_value"]), mode="markers",
                     name=esc(_("省下达目标")), marker=dict(symbol="line-ew-open", size=28, line=dict(width=3, color=INK)),
-                    hovertext=[f"{lab}<br>{esc(_('省下达'))} {fmt(v)}" for lab, v in zip(labels, p["target_value"])],
+                    hovertext=[f"{lab}<br>" + esc(_("省下达")) + f" {fmt(v)}" for lab, v in zip(labels, p["target_value"])],
                     hoverinfo="text"))
             return fig
         if measure in ("flow", "rate"):
@@ -204,14 +205,15 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
             fig.add_trace(go.Scatter(
                 x=list(annual["year"].astype(float)), y=list(annual["annual_value"]), mode="lines+markers",
                 name=esc(annual_name), line=dict(color=BRAND, width=3), marker=dict(size=8),
-                hovertext=[f"{int(y)}年<br>{fmt(v)}" for y, v in zip(annual["year"], annual["annual_value"])],
+                hovertext=[_("%(y)s年") % {"y": int(y)} + f"<br>{fmt(v)}"
+                           for y, v in zip(annual["year"], annual["annual_value"])],
                 hoverinfo="text"))
             last = p.iloc[-1]
             if int(last["quarter"]) != 4 and _num(last["annual_value"]) is not None:
                 fig.add_trace(go.Scatter(
                     x=[float(last["year"])], y=[last["annual_value"]], mode="markers",
                     name=esc(_("全年暂估")), marker=dict(size=10, color="#ffffff", line=dict(color=BRAND, width=2)),
-                    hovertext=[f"{esc(last['label'])}<br>{esc(_('全年暂估'))} {fmt(last['annual_value'])}"],
+                    hovertext=[f"{esc(last['label'])}<br>" + esc(_("全年暂估")) + f" {fmt(last['annual_value'])}"],
                     hoverinfo="text"))
         else:
             fig.add_trace(go.Scatter(
@@ -230,10 +232,11 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
             xs, ys = _growth_path(b, vb, r, T)
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines", name=esc(_("基期→目标路径")), line=dict(color=INK, dash="dot", width=2),
-                hovertext=[f"{int(x)}年 {esc(_('路径'))}<br>{fmt(y)}" for x, y in zip(xs, ys)], hoverinfo="text"))
+                hovertext=[_("%(y)s年") % {"y": int(x)} + " " + esc(_("路径")) + f"<br>{fmt(y)}" for x, y in zip(xs, ys)],
+                hoverinfo="text"))
         fig.add_trace(go.Scatter(
             x=[T], y=[vT], mode="markers", name=esc(_("目标")), marker=dict(symbol="star", size=16, color=INK),
-            hovertext=[f"{int(T)}年 {esc(_('目标'))}<br>{fmt(vT)}"], hoverinfo="text"))
+            hovertext=[_("%(y)s年") % {"y": int(T)} + " " + esc(_("目标")) + f"<br>{fmt(vT)}"], hoverinfo="text"))
 
     latest = latest or {}
     lt, lv, proj = _num(latest.get("t")), _num(latest.get("annual_value")), _num(latest.get("projection"))
@@ -247,11 +250,11 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
             xs, ys = [lt, T], [lv, proj]
         fig.add_trace(go.Scatter(
             x=xs, y=ys, mode="lines", name=esc(_("按当前增速预测")), line=dict(color="#b42318", dash="dash", width=2),
-            hovertext=[f"{esc(_('预测'))} {x:.2f}<br>{fmt(y)}" for x, y in zip(xs, ys)], hoverinfo="text"))
+            hovertext=[esc(_("预测")) + f" {x:.2f}<br>{fmt(y)}" for x, y in zip(xs, ys)], hoverinfo="text"))
         fig.add_trace(go.Scatter(
             x=[T], y=[proj], mode="markers", showlegend=False, marker=dict(symbol="diamond-open", size=12,
                                                                              color="#b42318", line=dict(width=2)),
-            hovertext=[f"{int(T)}年 {esc(_('预测'))}<br>{fmt(proj)}"], hoverinfo="text"))
+            hovertext=[_("%(y)s年") % {"y": int(T)} + " " + esc(_("预测")) + f"<br>{fmt(proj)}"], hoverinfo="text"))
     return fig
 
 
@@ -280,7 +283,7 @@ def district_bars(df: pd.DataFrame, *, metric: str = "completion", unit: str = "
     keys = [light_key(x) for x in d["light"]]
     shown = [("—" if math.isnan(y) else (f"{y:.1f}%" if column == "completion" else value_text(y, unit, decimals)))
              for y in d["_y"]]
-    hover = [f"{esc(name)}<br>{esc(_('完成进度'))} {esc(pct_text(c))}<br>{esc(value_text(v, unit, decimals))}"
+    hover = [f"{esc(name)}<br>" + esc(_("完成进度")) + f" {esc(pct_text(c))}<br>{esc(value_text(v, unit, decimals))}"
              f"<br>{esc(light_badge(k))}" for name, c, v, k in zip(d["name"], d["completion"], d["value"], keys)]
     finite = [y for y in d["_y"] if not math.isnan(y)]
     top = max(finite + [100.0 if column == "completion" else 0.0, (_num(time_share) or 0) * 100])
@@ -323,7 +326,7 @@ def scorecard_heatmap(df: pd.DataFrame, *, highlight: str | None = None) -> go.F
             status = esc(c.status_label) if c is not None else esc(_("无数据 no data"))
             hr.append(f"{esc(district.district_name)} · {int(ind.indicator_number)}. {esc(ind.indicator_name)}"
                       f"<br>{esc(light_badge(key))} · {status}"
-                      + (f"<br>{esc(_('完成进度'))} {esc(pct_text(c.completion))}" if c is not None else ""))
+                      + ("<br>" + esc(_("完成进度")) + f" {esc(pct_text(c.completion))}" if c is not None else ""))
         z.append(zr)
         text.append(tr)
         hover.append(hr)
@@ -400,14 +403,14 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
     def label_of(code, row):
         name = row.get("name") if row else names.get(code, code)
         if row is None:
-            return esc(name), f"{esc(name)}<br>{esc(_('无数据 no data'))}"
+            return esc(name), f"{esc(name)}<br>" + esc(_("无数据 no data"))
         key = light_key(row.get("light"))
         shown = (pct_text(row.get("completion")) if color_by == "completion"
                  else value_text(row.get("value"), unit, decimals))
         short = f"{esc(name)}<br>{LIGHT_ICONS[key]} {esc(light_word(key))}" if color_by == "light" \
             else f"{esc(name)}<br>{esc(shown)}"
         hover = (f"{esc(name)}<br>{esc(value_text(row.get('value'), unit, decimals))}"
-                 f"<br>{esc(_('完成进度'))} {esc(pct_text(row.get('completion')))}<br>{esc(light_badge(key))}")
+                 "<br>" + esc(_("完成进度")) + f" {esc(pct_text(row.get('completion')))}<br>{esc(light_badge(key))}")
         return short, hover
 
     if color_by == "light":
@@ -460,7 +463,7 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
         row = rows.get(code)
         z = measure_of(row)
         if row is None:
-            short, hover = esc(point.get("name", code)), f"{esc(point.get('name', code))}<br>{esc(_('无数据 no data'))}"
+            short, hover = esc(point.get("name", code)), f"{esc(point.get('name', code))}<br>" + esc(_("无数据 no data"))
         else:
             short, hover = label_of(code, row)
         marker = dict(symbol="star", size=22, line=dict(color=INK, width=1.5))
@@ -535,8 +538,8 @@ def project_timeline(milestones: pd.DataFrame, *, today: date) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=x, y=[esc(p) for p in rows["project"]], mode="markers", name=esc(label),
             marker=dict(symbol=symbol, size=13, color=colour, line=dict(width=2, color=colour)),
-            hovertext=[f"{esc(p)}<br>{esc(t)}<br>{esc(_('计划'))} {d.date()}"
-                       + (f"<br>{esc(_('完成'))} {dd.date()}" if not pd.isna(dd) else "")
+            hovertext=[f"{esc(p)}<br>{esc(t)}<br>" + esc(_("计划")) + f" {d.date()}"
+                       + ("<br>" + esc(_("完成")) + f" {dd.date()}" if not pd.isna(dd) else "")
                        for p, t, d, dd in zip(rows["project"], rows["title"], rows["due_date"], rows["done_date"])],
             hoverinfo="text"))
     fig.add_vline(x=now.timestamp() * 1000, line=dict(color=INK, dash="dot", width=1.5))
@@ -560,12 +563,12 @@ def investment_bars(df: pd.DataFrame) -> go.Figure:
         xaxis=_axis(title=dict(text=esc(_("亿元")))), yaxis=_axis(autorange="reversed", type="category", showgrid=False)))
     fig.add_trace(go.Bar(y=names, x=list(d["planned"]), orientation="h", name=esc(_("计划投资")),
                          marker=dict(color="#ffffff", line=dict(color=INK, width=1.5)),
-                         hovertext=[f"{n}<br>{esc(_('计划投资'))} {esc(value_text(v, '亿元'))}"
+                         hovertext=[f"{n}<br>" + esc(_("计划投资")) + f" {esc(value_text(v, '亿元'))}"
                                     for n, v in zip(names, d["planned"])], hoverinfo="text"))
     fig.add_trace(go.Bar(y=names, x=list(d["completed"]), orientation="h", name=esc(_("完成投资")),
                          marker=dict(color=[LIGHT_COLOURS[k] for k in keys]),
                          text=[f"{LIGHT_ICONS[k]} {esc(light_word(k))}" for k in keys], textposition="outside",
                          textfont=dict(color=INK), cliponaxis=False,
-                         hovertext=[f"{n}<br>{esc(_('完成投资'))} {esc(value_text(v, '亿元'))}<br>{esc(light_badge(k))}"
+                         hovertext=[f"{n}<br>" + esc(_("完成投资")) + f" {esc(value_text(v, '亿元'))}<br>{esc(light_badge(k))}"
                                     for n, v, k in zip(names, d["completed"], keys)], hoverinfo="text"))
     return fig

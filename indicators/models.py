@@ -62,7 +62,9 @@ class Indicator(models.Model):
     target_text = models.CharField(_("target as printed"), max_length=60)
     target_kind = models.CharField(_("target kind"), max_length=12, choices=TargetKind.choices)
     tolerance = models.DecimalField(_("tolerance for 左右 (fraction of target)"), max_digits=6, decimal_places=4,
-                                    null=True, blank=True, help_text=_("Empty: the default, 5% of the target."))
+                                    null=True, blank=True,
+                                    # xgettext:no-python-format
+                                    help_text=_("Empty: the default, 5% of the target."))
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     baseline_value = models.DecimalField(_("baseline value"), **VALUE)
     baseline_text = models.CharField(_("baseline as printed"), max_length=200,

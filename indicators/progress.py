@@ -156,6 +156,8 @@ def _jsonable(obj: Any) -> Any:
     if kind is dict:
         return {str(k): _jsonable(v) for k, v in obj.items()}
     if kind is list:
+        if all(type(v) is int for v in obj):
+            return obj[:]
         return [_jsonable(v) for v in obj]
     if isinstance(obj, Mapping):
         return {str(k): _jsonable(v) for k, v in obj.items()}
@@ -564,25 +566,30 @@ AGGREGATE_COLUMNS = ["indicator_id", "year", "quarter", "value", "numerator", "d
                      "districts_expected", "version_ids"]
 
 
-def aggregate_district_rows(dist: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """City aggregates per (year, quarter) of one indicator's district rows (in canonical order): the value
-    (the sum, or Σnumerator/Σdenominator × 100 for shares), Σnumerator and Σdenominator (shares), the number of
-    districts counted, the number expected (every district with a figure of this indicator) and the version ids.
+def aggregate_district_rows(dist: pd.DataFrame, measure) -> pd.DataFrame:
+    """City aggregates per (year, quarter) of district rows (in canonical order): the value (the sum, or
+    Σnumerator/Σdenominator × 100 for shares), Σnumerator and Σdenominator (shares), the number of districts
+    counted, the number expected (every district with a figure of the indicator) and the version ids.
 
+    ``measure``: the measure of the one indicator of ``dist`` (columns AGGREGATE_COLUMNS without indicator_id),
+    or {indicator_id: measure} for rows of several indicators (columns AGGREGATE_COLUMNS).
     ``compute_progress`` can be given these rows instead of the district rows (``city_aggregates``): an
     incremental recompute keeps the aggregates of unchanged periods and recomputes only the changed one.
     """
-    expected = int(dist["district_id"].nunique())
+    single = isinstance(measure, str)
+    ids = dist["indicator_id"].to_numpy() if "indicator_id" in dist else np.zeros(len(dist), dtype=np.int64)
+    expected = pd.Series(dist["district_id"].to_numpy()).groupby(ids).nunique().to_dict() if len(dist) else {}
     values, numerators, denominators = (dist[c].to_numpy(dtype="float64")
                                         for c in ("value", "numerator", "denominator"))
     versions = dist["version_id"].to_numpy()
-    groups = dist.groupby(["year", "quarter"], sort=True).indices
+    groups = pd.DataFrame({"i": ids, "y": dist["year"].to_numpy(), "q": dist["quarter"].to_numpy()}).groupby(
+        ["i", "y", "q"], sort=True).indices
     rows = []
-    for year, quarter in sorted(groups):
-        at = groups[(year, quarter)]
+    for ind_id, year, quarter in sorted(groups):
+        at = groups[(ind_id, year, quarter)]
         # exact sums (math.fsum): the same total whatever the order or grouping of the rows, so an incremental
         # recompute of one quarter gives the city figure a full recompute gives
-        if measure == "share":
+        if (measure if single else measure[ind_id]) == "share":
             ok = at[~np.isnan(numerators[at]) & ~np.isnan(denominators[at])]
             n = len(ok)
             num, den = math.fsum(numerators[ok]), math.fsum(denominators[ok])
@@ -591,13 +598,15 @@ def aggregate_district_rows(dist: pd.DataFrame, measure: str) -> pd.DataFrame:
             present = values[at][~np.isnan(values[at])]
             n = len(present)
             value, num, den = (math.fsum(present) if n else None), None, None
-        ids = [int(v) for v in versions[at] if _num(v) is not None]
-        rows.append((int(year), int(quarter), value, num, den, n, expected, ids or None))
-    return pd.DataFrame(rows, columns=AGGREGATE_COLUMNS[1:])
+        ids_ = [int(v) for v in versions[at] if _num(v) is not None]
+        rows.append((ind_id, int(year), int(quarter), value, num, den, n, int(expected[ind_id]), ids_ or None))
+    frame = pd.DataFrame(rows, columns=AGGREGATE_COLUMNS)
+    return frame.drop(columns="indicator_id") if single else frame
 
 
-def _aggregate_periods(agg: pd.DataFrame, measure: str) -> dict[tuple[int, int], _Period]:
-    """_Period per (year, quarter) from aggregate rows (see ``aggregate_district_rows``)."""
+def _aggregate_periods(agg, measure: str) -> dict[tuple[int, int], _Period]:
+    """_Period per (year, quarter) from aggregate rows (see ``aggregate_district_rows``): a frame, or a mapping
+    of its columns to arrays."""
     periods = {}
     for year, quarter, value, num, den, n, expected, version_ids in zip(
             agg["year"], agg["quarter"], agg["value"], agg["numerator"], agg["denominator"], agg["districts"],
@@ -631,7 +640,8 @@ def _blank(a: Assessment, reason: str) -> Assessment:
 
 
 def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
-                    assignments: Mapping, th: Thresholds, aggregates: pd.DataFrame | None = None) -> list[dict]:
+                    assignments: Mapping, th: Thresholds, aggregates=None,
+                    from_period: tuple[int, int] | None = None) -> list[dict]:
     ind_id = ind["indicator_id"]
     measure = ind["measure"]
     if measure not in MEASURES:
@@ -646,6 +656,8 @@ def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
     b_int = None if b is None else int(b)
     city_target = _num(ind.get("target_value"))
     given_baseline = _num(ind.get("baseline_value"))
+    if from_period is not None and (b_int is None or from_period <= (b_int, 4)):
+        from_period = None  # the base-year figure is every period's baseline (and implied targets)
 
     is_city = obs["district_id"].isna().to_numpy()
     columns = [obs[c].to_numpy() for c in ("year", "quarter", "value", "numerator", "denominator", "version_id")]
@@ -704,6 +716,8 @@ def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
         growth_q4 = {y: p.value for (y, q), p in periods.items() if q == 4 and p.usable}
 
         for (year, quarter) in sorted(periods):
+            if from_period is not None and (year, quarter) < from_period:
+                continue
             p = periods[(year, quarter)]
             inputs = dict(p.inputs or {})
             quarter_value, annual, provisional, forced = None, None, False, p.reason
@@ -786,22 +800,29 @@ def _row(ind_id, did, year, quarter, value, quarter_value, annual, provisional, 
 
 def progress_rows(indicators: pd.DataFrame, observations: pd.DataFrame, district_targets: pd.DataFrame,
                   assignments: pd.DataFrame, thresholds: Thresholds = Thresholds(),
-                  city_aggregates: pd.DataFrame | None = None) -> list[dict]:
+                  city_aggregates: pd.DataFrame | None = None,
+                  from_period: tuple[int, int] | None = None) -> list[dict]:
     """The rows of ``compute_progress`` as plain dicts, before they are put in a frame (None where the frame
     holds NaN): what a writer streaming many rows to the database needs, without the frame's round trip.
 
     ``city_aggregates`` (columns AGGREGATE_COLUMNS, see ``aggregate_district_rows``): for the indicators it
     names, the city's district aggregates are taken from it instead of from the district rows, so an
     incremental recompute can pass only the districts it recomputes.
+
+    ``from_period`` (year, quarter): only rows of that period and later — all that a change of figures of that
+    period can alter (a row uses its own period, earlier ones and the base-year figure; a change at or before the
+    base-year figure gives every period, as without from_period).
     """
     if indicators["indicator_id"].duplicated().any():
         raise ValueError("indicator_id must be unique in indicators")
     obs = _clean_observations(observations)
     obs_by_ind = {k: g for k, g in obs.groupby("indicator_id", sort=False)}
     empty = obs.iloc[0:0]
-    given = {} if city_aggregates is None else {
-        k: g.drop(columns="indicator_id").sort_values(["year", "quarter"]).reset_index(drop=True)
-        for k, g in city_aggregates.groupby("indicator_id", sort=False)}
+    given = {}
+    if city_aggregates is not None and len(city_aggregates):
+        columns = {c: city_aggregates[c].to_numpy() for c in AGGREGATE_COLUMNS[1:]}
+        for k, at in city_aggregates.groupby("indicator_id", sort=False).indices.items():
+            given[k] = {c: column[at] for c, column in columns.items()}
 
     dt = {}
     for i, d, v in zip(district_targets["indicator_id"], district_targets["district_id"],
@@ -816,7 +837,7 @@ def progress_rows(indicators: pd.DataFrame, observations: pd.DataFrame, district
     rows: list[dict] = []
     for record in indicators.sort_values("indicator_id", kind="mergesort").to_dict("records"):
         rows.extend(_indicator_rows(record, obs_by_ind.get(record["indicator_id"], empty), dt, asg, thresholds,
-                                    given.get(record["indicator_id"])))
+                                    given.get(record["indicator_id"]), from_period))
     return rows
 
 

@@ -49,17 +49,21 @@ VERSION_COLUMNS = ["id", "observation_id", "kind", "value", "numerator", "denomi
 def _versions_query(plan: Plan, indicator_ids=None, *, district_id=None, period=None):
     """Every version of the plan's figures as tuples (VERSION_COLUMNS), numbers cast to float in SQL (a Decimal
     per value costs more than the query). With district_id and period: only what an incremental recompute of that
-    district's quarter reads — the district's figures, the city's, and every district's figure of that quarter."""
-    qs = ObservationVersion.objects.filter(observation__indicator__plan=plan)
+    district's quarter reads — the district's figures, the city's, and every district's figure of that quarter
+    (a union of three indexed selections: one OR of the three scans the whole table)."""
+    qs = ObservationVersion.objects.filter(observation__indicator__plan=plan).order_by()
     if indicator_ids is not None:
         qs = qs.filter(observation__indicator_id__in=indicator_ids)
-    if district_id is not None:
-        year, quarter = period
-        qs = qs.filter(Q(observation__district_id=district_id) | Q(observation__district__isnull=True)
-                       | Q(observation__year=year, observation__quarter=quarter))
-    return qs.values_list("id", "observation_id", "kind", Cast("value", FloatField()), Cast("numerator", FloatField()),
-                          Cast("denominator", FloatField()), "recorded_at", "observation__indicator_id",
-                          "observation__district_id", "observation__year", "observation__quarter")
+    columns = ("id", "observation_id", "kind", Cast("value", FloatField()), Cast("numerator", FloatField()),
+               Cast("denominator", FloatField()), "recorded_at", "observation__indicator_id",
+               "observation__district_id", "observation__year", "observation__quarter")
+    if district_id is None:
+        return qs.values_list(*columns)
+    year, quarter = period
+    return qs.filter(observation__district_id=district_id).values_list(*columns).union(
+        qs.filter(observation__district__isnull=True).values_list(*columns),
+        qs.filter(observation__district__isnull=False, observation__year=year, observation__quarter=quarter)
+        .exclude(observation__district_id=district_id).values_list(*columns), all=True)
 
 
 def approved_versions_frame(plan: Plan, indicator_ids=None, *, district_id=None, period=None) -> pd.DataFrame:
@@ -110,10 +114,14 @@ def approved_values_frame(plan: Plan, basis: str = Progress.Basis.LATEST, indica
     return values_for_basis(approved_versions_frame(plan, indicator_ids), basis)
 
 
-def stored_city_progress(plan: Plan, indicator_ids) -> pd.DataFrame:
-    """The stored city progress rows of some indicators (both bases): what their district aggregates were."""
-    rows = Progress.objects.filter(indicator__plan=plan, indicator_id__in=indicator_ids, scope="city").values_list(
-        "indicator_id", "basis", "year", "quarter", "value", "inputs")
+def stored_city_progress(plan: Plan, indicator_ids, since_year: int | None = None,
+                         annual_years=()) -> pd.DataFrame:
+    """The stored city progress rows of some indicators (both bases): what their district aggregates were.
+    since_year: only rows of that year and later, and the Q4 rows of ``annual_years``."""
+    qs = Progress.objects.filter(indicator__plan=plan, indicator_id__in=indicator_ids, scope="city")
+    if since_year is not None:
+        qs = qs.filter(Q(year__gte=since_year) | Q(quarter=4, year__in=list(annual_years)))
+    rows = qs.values_list("indicator_id", "basis", "year", "quarter", "value", "inputs")
     return pd.DataFrame.from_records(list(rows), columns=["indicator_id", "basis", "year", "quarter", "value",
                                                           "inputs"])
 
@@ -195,3 +203,23 @@ def target_decompositions(plan: Plan) -> dict[int, dict]:
         if gap is not None:
             out[indicator_id] = gap
     return out
+
+
+def figure_versions(indicator_ids, *, district_id=None) -> dict[int, dict]:
+    """Every non-demo version of the figures of some indicators, by version id, with its figure's history.
+
+    One query. Each entry: kind, value, source_title, source_url, source_date, recorded_at, observation_id,
+    year, quarter, and "history" — all real versions of the same figure, oldest first (revised when > 1).
+    """
+    qs = (ObservationVersion.objects.filter(observation__indicator_id__in=list(indicator_ids))
+          .exclude(kind=ObservationVersion.Kind.DEMO)
+          .order_by("observation_id", "recorded_at", "id"))
+    qs = qs.filter(observation__district_id=district_id) if district_id else qs.filter(
+        observation__district__isnull=True)
+    rows = list(qs.values("id", "kind", "value", "source_title", "source_url", "source_date", "recorded_at", "note",
+                          "observation_id", year=F("observation__year"), quarter=F("observation__quarter"),
+                          indicator_id=F("observation__indicator_id")))
+    by_observation: dict[int, list[dict]] = {}
+    for row in rows:
+        by_observation.setdefault(row["observation_id"], []).append(row)
+    return {row["id"]: {**row, "history": by_observation[row["observation_id"]]} for row in rows}

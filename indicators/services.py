@@ -8,6 +8,7 @@ import math
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from districts.models import Plan
@@ -71,6 +72,13 @@ _TEXT_FIELDS = ("target_source", "reason", "light", "status")
 _TEMP = "progress_recomputed"
 
 
+def _float(x):
+    if x is None:
+        return None
+    x = float(x)
+    return None if x != x else x
+
+
 def _db_record(row: dict, basis: str, codes: dict[int, str], computed_at) -> dict:
     """A row of ``progress.progress_rows`` as the values of a Progress row (NaN → None, text never None)."""
     values = {field: _clean(row.get(field)) for field in PROGRESS_FIELDS}
@@ -109,32 +117,37 @@ class _ProgressWriter:
 
     def add(self, rows: list[dict], basis: str) -> None:
         self.count += len(rows)
-        records = (_db_record(r, basis, self.codes, self.computed_at) for r in rows)
         if not self.postgres:
-            self.records.extend(records)
+            self.records.extend(_db_record(r, basis, self.codes, self.computed_at) for r in rows)
             return
+        # the same values as _db_record, written straight to CSV: this runs for every row of a full recompute
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        at = self.computed_at.isoformat()
-        for r in records:
-            writer.writerow([
-                r["indicator_id"], r["district_id"], r["scope"], r["basis"], r["year"], r["quarter"],
-                *(("t" if r[f] else "f") if f in ("is_provisional", "achieved") else
-                  json.dumps(r[f]) if f == "inputs" else r[f] for f in PROGRESS_FIELDS), at])
+        write = csv.writer(buffer).writerow
+        at, codes, dumps, f = self.computed_at.isoformat(), self.codes, json.dumps, _float
+        for r in rows:
+            district_id, baseline_year = r["district_id"], f(r["baseline_year"])
+            write((r["indicator_id"], district_id, "city" if district_id is None else codes[int(district_id)], basis,
+                   r["year"], r["quarter"], f(r["value"]), f(r["quarter_value"]), f(r["annual_value"]),
+                   "t" if r["is_provisional"] else "f", None if baseline_year is None else int(baseline_year),
+                   f(r["baseline_value"]), f(r["target_value"]), r["target_source"] or "", f(r["t"]),
+                   f(r["completion"]), f(r["time_share"]), f(r["cagr_actual"]), f(r["cagr_required"]), f(r["ratio"]),
+                   "t" if r["achieved"] else "f", r["status"] or "", r["reason"] or "", r["light"] or "",
+                   f(r["projection"]), f(r["still_needed"]), dumps(r["inputs"] or {}), at))
         buffer.seek(0)
         with connection.cursor() as cursor:
             cursor.cursor.copy_expert(
                 f"COPY {_TEMP} ({', '.join(WRITE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
                 f"({', '.join(_TEXT_FIELDS)}))", buffer)
 
-    def finish(self, plan: Plan, indicator_ids=None, scopes=None) -> int:
+    def finish(self, plan: Plan, indicator_ids=None, scopes=None, from_period=None) -> int:
+        """Apply the rows added; stale rows are looked for among these indicators, scopes and periods."""
         if self.postgres:
-            self._finish_postgres(plan, indicator_ids, scopes)
+            self._finish_postgres(plan, indicator_ids, scopes, from_period)
         else:
-            self._finish_orm(plan, indicator_ids, scopes)
+            self._finish_orm(plan, indicator_ids, scopes, from_period)
         return self.count
 
-    def _finish_postgres(self, plan, indicator_ids, scopes):
+    def _finish_postgres(self, plan, indicator_ids, scopes, from_period):
         table, keys = Progress._meta.db_table, ["indicator_id", "scope", "basis", "year", "quarter"]
         changing = [c for c in WRITE_COLUMNS if c not in keys and c != "computed_at"]
         where, params = ["i.plan_id = %s"], [plan.pk]
@@ -144,26 +157,33 @@ class _ProgressWriter:
         if scopes is not None:
             where.append("p.scope = ANY(%s)")
             params.append(list(scopes))
+        if from_period is not None:
+            where.append("(p.year, p.quarter) >= (%s, %s)")
+            params += list(from_period)
+        match = " AND ".join(f"n.{k} = p.{k}" for k in keys)
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {_TEMP}")
             cursor.execute(
                 f"DELETE FROM {table} p USING {Indicator._meta.db_table} i WHERE p.indicator_id = i.id AND "
-                + " AND ".join(where) + f" AND NOT EXISTS (SELECT 1 FROM {_TEMP} n WHERE "
-                + " AND ".join(f"n.{k} = p.{k}" for k in keys) + ")", params)
+                + " AND ".join(where) + f" AND NOT EXISTS (SELECT 1 FROM {_TEMP} n WHERE {match})", params)
+            # only rows whose figures changed are rewritten (the plan's row lock keeps other recomputes out)
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(WRITE_COLUMNS)}) SELECT {', '.join(WRITE_COLUMNS)} FROM {_TEMP} "
-                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
-                + ", ".join(f"{c} = EXCLUDED.{c}" for c in changing + ["computed_at"])
-                + f" WHERE ({', '.join(f'{table}.{c}' for c in changing)}) IS DISTINCT FROM "
-                  f"({', '.join(f'EXCLUDED.{c}' for c in changing)})")
+                f"UPDATE {table} p SET " + ", ".join(f"{c} = n.{c}" for c in changing + ["computed_at"])
+                + f" FROM {_TEMP} n WHERE {match} AND ({', '.join(f'p.{c}' for c in changing)}) IS DISTINCT FROM "
+                  f"({', '.join(f'n.{c}' for c in changing)})")
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(WRITE_COLUMNS)}) SELECT {', '.join(WRITE_COLUMNS)} FROM {_TEMP} n "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} p WHERE {match})")
             cursor.execute(f"DROP TABLE {_TEMP}")
 
-    def _finish_orm(self, plan, indicator_ids, scopes):
+    def _finish_orm(self, plan, indicator_ids, scopes, from_period):
         stale = Progress.objects.filter(indicator__plan=plan)
         if indicator_ids is not None:
             stale = stale.filter(indicator_id__in=indicator_ids)
         if scopes is not None:
             stale = stale.filter(scope__in=scopes)
+        if from_period is not None:
+            stale = stale.filter(Q(year__gt=from_period[0]) | Q(year=from_period[0], quarter__gte=from_period[1]))
         keep = {(r["indicator_id"], r["scope"], r["basis"], r["year"], r["quarter"]) for r in self.records}
         existing = stale.values_list("id", "indicator_id", "scope", "basis", "year", "quarter")
         stale_ids = [pk for pk, *key in existing if tuple(key) not in keep]
@@ -177,7 +197,7 @@ class _ProgressWriter:
 
 
 def _compute_into(writer: _ProgressWriter, indicators: pd.DataFrame, versions: pd.DataFrame, targets, assignments,
-                  th: maths.Thresholds, aggregates: dict | None = None) -> None:
+                  th: maths.Thresholds, aggregates: dict | None = None, from_period=None) -> None:
     """Both bases of some indicators from their versions; ``aggregates``: {basis: city aggregates frame}."""
     for basis in (Progress.Basis.LATEST, Progress.Basis.FIRST):
         observations = selectors.values_for_basis(versions, basis)
@@ -185,7 +205,7 @@ def _compute_into(writer: _ProgressWriter, indicators: pd.DataFrame, versions: p
         if basis == Progress.Basis.LATEST:
             basis_indicators, rebased = rebase_baselines(indicators, observations)
         rows = maths.progress_rows(basis_indicators, observations, targets, assignments, th,
-                                   (aggregates or {}).get(basis))
+                                   (aggregates or {}).get(basis), from_period)
         for row in (rows if rebased else ()):
             if row["district_id"] is None and row["indicator_id"] in rebased and row["inputs"] is not None:
                 row["inputs"]["rebased_from"] = rebased[row["indicator_id"]]
@@ -204,33 +224,38 @@ def _recompute_all(plan: Plan, indicator_ids, codes, computed_at) -> int:
     return writer.finish(plan, indicator_ids)
 
 
-def _stored_aggregates(indicators: pd.DataFrame, stored: pd.DataFrame, fresh: pd.DataFrame, *, plan: Plan,
+def _base_year(ind: dict, plan: Plan) -> int:
+    return int(ind["baseline_year"]) if not pd.isna(ind["baseline_year"]) else plan.base_year
+
+
+def _stored_aggregates(indicators: pd.DataFrame, stored: pd.DataFrame, fresh: dict, *, plan: Plan,
                        district_id: int, period: tuple[int, int], own: pd.DataFrame):
     """City aggregates of each basis for an incremental recompute of one district's quarter: the stored ones
     of the other quarters (the city rows' inputs keep them) and ``fresh`` ones of the changed quarter.
 
     Returns ({basis: frame}, indicator ids that need a full recompute): the changed quarter is the base-year
-    figure (every district's implied target depends on it), the district reports this indicator for the first
-    time (the number of districts expected changes), or the stored rows do not have the aggregates.
+    figure or earlier (every period's baseline and implied targets depend on it), the district reports this
+    indicator for the first time (the number of districts expected changes), or the stored rows do not have the
+    aggregates.
     """
-    frames = {basis: [] for basis in (Progress.Basis.LATEST, Progress.Basis.FIRST)}
+    by_key: dict = {}
+    for ind_id, basis, year, quarter, value, inputs in stored.itertuples(index=False, name=None):
+        by_key.setdefault((ind_id, basis), []).append((year, quarter, value, inputs or {}))
+    mine = own[own["district_id"] == district_id]
+    reported_before = set(mine.loc[(mine["year"] != period[0]) | (mine["quarter"] != period[1]), "indicator_id"])
+    frames: dict = {basis: [] for basis in (Progress.Basis.LATEST, Progress.Basis.FIRST)}
     full = []
     for ind in indicators.to_dict("records"):
         ind_id = ind["indicator_id"]
-        if not (ind["by_district"] and ind["measure"] in ("flow", "stock", "share")):
-            continue  # the city scope does not depend on district figures
-        base = int(ind["baseline_year"]) if not pd.isna(ind["baseline_year"]) else plan.base_year
-        mine = own[(own["indicator_id"] == ind_id) & (own["district_id"] == district_id)]
-        others = mine[(mine["year"] != period[0]) | (mine["quarter"] != period[1])]
-        rows = stored[stored["indicator_id"] == ind_id]
-        if period == (base, 4) or not len(others) or not len(rows):
+        if period <= (_base_year(ind, plan), 4):
             full.append(ind_id)
             continue
+        if not (ind["by_district"] and ind["measure"] in maths._AGGREGATED):
+            continue  # the city scope does not depend on district figures
+        parts = {}
         for basis in frames:
             kept = []
-            for year, quarter, value, inputs in zip(*(rows.loc[rows["basis"] == basis, c]
-                                                      for c in ("year", "quarter", "value", "inputs"))):
-                inputs = inputs or {}
+            for year, quarter, value, inputs in by_key.get((ind_id, basis), ()):
                 if (year, quarter) == period or "districts_expected" not in inputs:
                     continue
                 if inputs.get("source") == "published_city_figure":
@@ -239,39 +264,41 @@ def _stored_aggregates(indicators: pd.DataFrame, stored: pd.DataFrame, fresh: pd
                 else:
                     kept.append((ind_id, year, quarter, value, inputs.get("numerator"), inputs.get("denominator"),
                                  inputs["districts"], inputs["districts_expected"], inputs.get("version_ids")))
-            if not kept:
-                full.append(ind_id)
-                break
+            parts[basis] = kept
+        if ind_id not in reported_before or not all(parts.values()):
+            full.append(ind_id)
+            continue
+        for basis, kept in parts.items():
             expected = kept[0][7]
             new = fresh[basis].get(ind_id)
             if new is not None:
-                new = new.assign(indicator_id=ind_id, districts_expected=expected)
-                kept += list(new[maths.AGGREGATE_COLUMNS].itertuples(index=False, name=None))
-            frames[basis].append(pd.DataFrame.from_records(kept, columns=maths.AGGREGATE_COLUMNS))
-    result = {basis: pd.concat(parts, ignore_index=True) if parts else None for basis, parts in frames.items()}
-    if full:
-        result = {basis: None if frame is None else frame[~frame["indicator_id"].isin(full)]
-                  for basis, frame in result.items()}
-    return result, full
+                kept += [(ind_id, *row[:6], expected, row[7]) for row in new.itertuples(index=False, name=None)]
+            frames[basis].extend(kept)
+    return {basis: pd.DataFrame.from_records(rows, columns=maths.AGGREGATE_COLUMNS) if rows else None
+            for basis, rows in frames.items()}, full
 
 
 def _recompute_district_quarter(plan: Plan, indicator_ids, district_id: int, period: tuple[int, int], codes,
                                 computed_at) -> int:
-    """Recompute what one district's quarter changes: that district's rows and the city's, of some indicators."""
+    """Recompute what one district's quarter changes: that district's rows and the city's, of some indicators,
+    from that quarter on (earlier rows do not depend on it)."""
     indicators = selectors.indicator_frame(plan, indicator_ids)
     indicator_ids = list(indicators["indicator_id"])
     targets = selectors.district_target_frame(plan, indicator_ids)
     assignments = selectors.assignment_frame(plan, indicator_ids)
     versions = selectors.approved_versions_frame(plan, indicator_ids, district_id=district_id, period=period)
-    stored = selectors.stored_city_progress(plan, indicator_ids)
+    base_years = {_base_year(ind, plan) for ind in indicators.to_dict("records")}
+    # a row of period P uses periods back to the same quarter of the year before, and the base-year figure
+    stored = selectors.stored_city_progress(plan, indicator_ids, since_year=period[0] - 1, annual_years=base_years)
     district = versions["district_id"]
     own = versions[district.isna() | (district == district_id)]
     quarter = versions[district.notna() & (versions["year"] == period[0]) & (versions["quarter"] == period[1])]
     fresh = {}
     measures = dict(zip(indicators["indicator_id"], indicators["measure"]))
     for basis in (Progress.Basis.LATEST, Progress.Basis.FIRST):
-        values = maths._clean_observations(selectors.values_for_basis(quarter, basis))
-        fresh[basis] = {ind_id: maths.aggregate_district_rows(rows, measures[ind_id])
+        values = maths.aggregate_district_rows(
+            maths._clean_observations(selectors.values_for_basis(quarter, basis)), measures)
+        fresh[basis] = {ind_id: rows.drop(columns="indicator_id")
                         for ind_id, rows in values.groupby("indicator_id", sort=False)}
     aggregates, full = _stored_aggregates(indicators, stored, fresh, plan=plan, district_id=district_id,
                                           period=period, own=own)
@@ -282,8 +309,9 @@ def _recompute_district_quarter(plan: Plan, indicator_ids, district_id: int, per
     if len(incremental):
         writer = _ProgressWriter(codes, computed_at)
         _compute_into(writer, incremental, own[own["indicator_id"].isin(incremental["indicator_id"])], targets,
-                      assignments, thresholds(), aggregates)
-        count += writer.finish(plan, list(incremental["indicator_id"]), scopes=["city", codes[district_id]])
+                      assignments, thresholds(), aggregates, from_period=period)
+        count += writer.finish(plan, list(incremental["indicator_id"]), scopes=["city", codes[district_id]],
+                               from_period=period)
     return count
 
 

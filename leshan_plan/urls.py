@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 urlpatterns = [
@@ -11,3 +12,7 @@ urlpatterns = [
     path("districts/", include("districts.urls")),
     path("projects/", include("projects.urls")),
 ]
+
+admin.site.site_header = _("乐山市“十四五”现代服务业发展规划 · 管理后台")
+admin.site.site_title = _("规划跟踪管理后台")
+admin.site.index_title = _("数据与账号管理")
