@@ -241,7 +241,7 @@ def freshness(plan, user, base_url: str, cookie: str, redis_url: str, env: dict)
 # ------------------------------------------------------------------------------------------------ step 5
 
 
-def queries_per_page(paths: dict, user) -> dict:
+def queries_per_page(paths: dict, user, warm: bool = True) -> dict:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -250,11 +250,14 @@ def queries_per_page(paths: dict, user) -> dict:
     client.force_login(user)
     out = {}
     for name, path in paths.items():
-        client.get(path)  # warm caches that are filled once per process (geometry, translations)
+        if warm:
+            client.get(path)  # warm caches that are filled once per process (geometry, translations)
         with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
             response = client.get(path)
+            seconds = time.perf_counter() - started
         out[name] = {"path": path, "status": response.status_code, "queries": len(ctx.captured_queries),
-                     "html_bytes": len(response.content)}
+                     "html_bytes": len(response.content), "single_request_s": round(seconds, 3)}
     return out
 
 
@@ -312,6 +315,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=15, help="load per page, after a 3 s warm-up")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2, help="gunicorn workers")
     parser.add_argument("--browser-runs", type=int, default=5)
+    parser.add_argument("--max-single", type=float, default=10.0,
+                        help="pages slower than this for one request are not load-tested (seconds)")
     parser.add_argument("--skip", default="", help="comma-separated steps to skip: freshness,pages,browser")
     args = parser.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
@@ -423,12 +428,20 @@ def main(argv=None) -> int:
             small_queries = queries_per_page(small_user_paths, official)
             Plan.objects.update(is_current=False)
             Plan.objects.filter(pk=plan.pk).update(is_current=True)
-            big_queries = queries_per_page(paths, official)
+            big_queries = queries_per_page(paths, official, warm=False)
             results["queries"] = {"small": {"plan": small.code, **small_queries},
                                   "large": {"plan": big.code, **big_queries}}
             log(f"5. {args.clients} clients x {args.seconds:.0f} s per page, gunicorn {args.workers} workers")
             pages = {}
             for name, path in paths.items():
+                single = big_queries.get(name, {}).get("single_request_s") or 0
+                if single > args.max_single:
+                    # 20 clients on a page this slow would only queue (and each request holds its memory)
+                    pages[name] = {"path": path, "skipped": f"one request takes {single:.1f} s in-process "
+                                                            f"(> {args.max_single:g} s): not load-tested",
+                                   "single_request_s": single}
+                    log(f"   {name}: {pages[name]['skipped']}")
+                    continue
                 result = run_load("127.0.0.1", port, path, clients=args.clients, seconds=args.seconds, warmup=3,
                                   cookie=cookie)
                 pages[name] = result.summary()
@@ -503,6 +516,10 @@ def table(r: dict) -> str:
             s = p.get(name)
             if not s:
                 continue
+            if s.get("skipped"):
+                add(f"5. {name} {s['path']}", s["skipped"], "p50 ≤ 3 × trivial" if name == "overview" else "",
+                    False if name == "overview" else None)
+                continue
             ratio = (s["p50_ms"] / trivial) if trivial and s["p50_ms"] else None
             target, ok = ("", None)
             if name == "overview":
@@ -515,7 +532,8 @@ def table(r: dict) -> str:
         for name in ("overview", "indicator", "district"):
             a, b = q["small"].get(name, {}), q["large"].get(name, {})
             add(f"5. SQL queries: {name}", f"{a.get('queries')} (12×16) / {b.get('queries')} (large); "
-                                           f"HTML {b.get('html_bytes', 0) / 1024:.0f} KB",
+                                           f"HTML {b.get('html_bytes', 0) / 1024:.0f} KB; one request "
+                                           f"{b.get('single_request_s', 0):.2f} s",
                 "constant", a.get("queries") == b.get("queries") and a.get("status") == 200)
     br = r.get("browser", {}).get("overview", {})
     if br.get("transfer_bytes") is not None:

@@ -80,6 +80,13 @@ def require_official(user) -> None:
         raise PermissionDenied(_("仅市级部门可执行此操作。 Only city officials may do this."))
 
 
+def require_role(user) -> None:
+    """Pages about no one district (the district list, the projects): any role; a signed-in account that has not
+    been given a role (or county staff without a district) sees nothing, as on every other page."""
+    if role_of(user) == "none":
+        raise PermissionDenied(_("您的账号尚未分配角色，请联系管理员。 Your account has no role yet: ask an administrator."))
+
+
 def require_admin(user) -> None:
     if not is_admin(user):
         raise PermissionDenied(_("仅管理员可执行此操作。 Only administrators may do this."))

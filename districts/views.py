@@ -15,6 +15,7 @@ def _plan():
 
 
 def district_list(request):
+    access.require_role(request.user)
     plan = _plan()
     return render(request, "districts/district_list.html", {
         "plan": plan, "districts": selectors.district_list(plan), "layout": selectors.spatial_layout(plan),

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from indicators import services
+
 from indicators.models import (
     DistrictTarget, Indicator, Observation, ObservationVersion, Pillar, Progress, ProvinceAssignment,
     RecomputeRun, ReportingPeriod, Series, SeriesPoint, Submission,
@@ -81,9 +83,20 @@ class ObservationAdmin(SimpleHistoryAdmin):
 
 @admin.register(ObservationVersion)
 class ObservationVersionAdmin(admin.ModelAdmin):
+    """Admins record a new version of a figure (e.g. a verified or census-revised value) with its source."""
+
     list_display = ["observation", "kind", "value", "source_title", "source_date", "recorded_by", "recorded_at"]
     list_filter = ["kind"]
     list_select_related = ["observation__indicator", "observation__district", "recorded_by"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    raw_id_fields = ["observation"]
+
+    def save_model(self, request, obj, form, change):
+        if obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+        indicator = obj.observation.indicator
+        services.enqueue_recompute(plan_id=indicator.plan_id, indicator_ids=[indicator.id])
 
 
 @admin.register(Progress)

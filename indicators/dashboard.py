@@ -303,13 +303,14 @@ def overview(plan: Plan) -> dict:
             "warnings": [c for c in cards if c["warning"]]}
 
 
-def indicator_page(plan: Plan, indicator: Indicator, *, city_visible: bool, district_codes: set[str]) -> dict:
+def indicator_page(plan: Plan, indicator: Indicator, *, city_visible: bool, district_codes: set[str],
+                   basis: str = Progress.Basis.LATEST) -> dict:
     """One indicator (3 queries besides the indicator itself): history, city periods, districts' newest rows."""
     history = pd.DataFrame(list(SeriesPoint.objects.filter(
         series__indicator=indicator, series__is_context=False).order_by("year").values("year", "value")),
         columns=["year", "value"])
     history["value"] = pd.to_numeric(history["value"], errors="coerce").astype(float)
-    rows = progress_frame(plan, indicator_id=indicator.id, with_inputs=True)
+    rows = progress_frame(plan, indicator_id=indicator.id, with_inputs=True, basis=basis)
     districts = district_frame(plan)
     city = rows[rows["scope"] == "city"].copy() if city_visible else rows.iloc[0:0].copy()
     city["label"] = [period_label(y, q) for y, q in zip(city["year"], city["quarter"])]

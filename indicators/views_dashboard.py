@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from districts import access
 from districts.models import District
-from indicators import charts, dashboard
+from indicators import charts, dashboard, selectors
 from indicators.models import Indicator, Progress
 from indicators.selectors import current_plan
 
@@ -106,6 +106,10 @@ def _indicator(plan, number) -> Indicator:
     return get_object_or_404(Indicator.objects.select_related("pillar"), plan=plan, number=number)
 
 
+def _basis(request) -> str:
+    return Progress.Basis.FIRST if request.GET.get("basis") == Progress.Basis.FIRST else Progress.Basis.LATEST
+
+
 def indicator_detail(request, number):
     plan = _plan()
     indicator = _indicator(plan, number)
@@ -113,7 +117,9 @@ def indicator_detail(request, number):
     codes = _visible_codes(request.user, plan)
     if not city_visible and not codes:
         raise PermissionDenied(_("您无权查看该指标。 You may not view this indicator."))
-    data = dashboard.indicator_page(plan, indicator, city_visible=city_visible, district_codes=codes)
+    basis = _basis(request)
+    data = dashboard.indicator_page(plan, indicator, city_visible=city_visible, district_codes=codes, basis=basis)
+    versions = selectors.figure_versions([indicator.id]) if city_visible else {}
     latest = data["latest"]
     unit, decimals = indicator.unit, indicator.decimals
     chart = charts.indicator_chart(
@@ -128,7 +134,9 @@ def indicator_detail(request, number):
                                      time_share=data["district_time_share"]) if len(bars) else None
     city_rows = []
     for r in data["city"].to_dict("records")[::-1]:
+        version = versions.get((r.get("inputs") or {}).get("version_id"))
         city_rows.append({
+            "source": version, "revised": bool(version and len(version["history"]) > 1),
             "period": r["label"], "value": charts.value_text(r["value"], unit, decimals),
             "quarter_value": charts.value_text(r["quarter_value"], unit, decimals),
             "annual_value": charts.value_text(r["annual_value"], unit, decimals), "provisional": r["is_provisional"],
@@ -160,7 +168,34 @@ def indicator_detail(request, number):
         "bars_json": _chart(bar_chart) if bar_chart is not None else None, "city_rows": city_rows,
         "district_rows": district_rows, "city_visible": city_visible,
         "district_period": dashboard.period_label(*data["district_period"]) if data["district_period"] else "",
-        "history": data["history"].to_dict("records") if city_visible else []})
+        "history": data["history"].to_dict("records") if city_visible else [],
+        "basis": basis, "revisions": _revisions(versions, unit, decimals), "sources": _sources(city_rows)})
+
+
+def _sources(city_rows: list[dict]) -> list[dict]:
+    """The published documents behind the city figures on the page, each with the periods it gave."""
+    sources: dict[str, dict] = {}
+    for row in city_rows:
+        version = row["source"]
+        if version and version["kind"] != "district" and version["source_title"]:
+            entry = sources.setdefault(version["source_title"], {"title": version["source_title"],
+                                                                 "url": version["source_url"], "periods": []})
+            entry["periods"].append(row["period"])
+    return list(sources.values())
+
+
+def _revisions(versions: dict, unit: str, decimals: int) -> list[dict]:
+    """Figures with more than one official version: old → new, with each version's source and date."""
+    seen, out = set(), []
+    for version in sorted(versions.values(), key=lambda v: (v["year"], v["quarter"]), reverse=True):
+        history = version["history"]
+        if len(history) < 2 or version["observation_id"] in seen:
+            continue
+        seen.add(version["observation_id"])
+        out.append({"period": dashboard.period_label(version["year"], version["quarter"]), "steps": [
+            {**h, "value_text": charts.value_text(None if h["value"] is None else float(h["value"]), unit, decimals)}
+            for h in history]})
+    return out
 
 
 def indicator_csv(request, number):

@@ -1,6 +1,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from districts import access
 from districts.models import District
 from indicators import charts
 from indicators.selectors import current_plan
@@ -11,6 +12,7 @@ from projects.models import Project
 def project_list(request):
     """Zones, streets, buildings, parks and opening-up projects by district and status, milestones on a time
     line and, where entered, planned vs completed investment with its light."""
+    access.require_role(request.user)
     plan = current_plan()
     kind = request.GET.get("kind") or None
     if kind not in Project.Kind.values:

@@ -88,3 +88,65 @@ def test_load_published_command_recomputes(plan):
     call_command("load_published", stdout=out)
     assert "8 new figure versions" in out.getvalue()
     assert Progress.objects.filter(indicator__number=1, year=2024, basis="latest").exists()
+
+
+def test_indicator_page_marks_published_and_revised_figures_and_offers_first_published(client, plan, official):
+    load()
+    obs = Observation.objects.get(indicator__number=1, district=None, year=2023, quarter=4)
+    published_version_record(observation=obs, value=Decimal("1090.00"), kind="verified",
+                             source_title="2024年乐山统计年鉴（核实数）")
+    progress_recompute(plan=plan)
+    client.force_login(official)
+    page = client.get("/indicators/1/").content.decode()
+    assert page.count('data-testid="source-mark"') == 4  # 2020, 2022, 2023, 2024 published
+    assert "2024年乐山市国民经济和社会发展统计公报" in page and "https://tjgb.hongheiku.com/djs/57493.html" in page
+    assert page.count('data-testid="revised-mark"') == 1
+    revisions = page[page.index('data-testid="revisions"'):]
+    assert "1,104.76 亿元" in revisions and "1,090.00 亿元" in revisions
+    assert revisions.index("1,104.76 亿元") < revisions.index("1,090.00 亿元")  # old → new
+    # the newest version counts; "as first published" shows the figure as the 2023 bulletin printed it
+    assert "1,090.00 亿元" in page.split('data-testid="city-table"')[1].split("</table>")[0]
+    first = client.get("/indicators/1/?basis=first").content.decode()
+    city_table = first.split('data-testid="city-table"')[1].split("</table>")[0]
+    assert "1,104.76 亿元" in city_table and "1,090.00 亿元" not in city_table
+    assert "按首次公布数计算</strong>" in first
+
+
+BULLETIN_CSV = "指标序号,年份,季度,数值\n1,2024,4,\"1,160.5\"\n5,2024,4,1000.1亿元\n".encode("utf-8")
+
+
+def test_admin_uploads_a_bulletin_as_new_versions_and_progress_follows(client, plan, admin_user,
+                                                                     django_capture_on_commit_callbacks):
+    load()
+    client.force_login(admin_user)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/published/upload/", {
+            "source_title": "2024年乐山统计年鉴", "source_url": "https://example.gov.cn/yearbook", "kind": "verified",
+            "source_date": "2025-09-30", "file": SimpleUploadedFile("bulletin.csv", BULLETIN_CSV)}, follow=True)
+    assert "已记录 2 个数据版本" in response.content.decode()
+    versions = ObservationVersion.objects.filter(source_title="2024年乐山统计年鉴").order_by("observation__indicator__number")
+    assert [(v.observation.indicator.number, v.value, v.kind, v.recorded_by_id) for v in versions] == [
+        (1, Decimal("1160.5"), "verified", admin_user.id), (5, Decimal("1000.1"), "verified", admin_user.id)]
+    row = Progress.objects.get(indicator__number=1, scope="city", basis="latest", year=2024, quarter=4)
+    first = Progress.objects.get(indicator__number=1, scope="city", basis="first", year=2024, quarter=4)
+    assert row.annual_value == pytest.approx(1160.5) and first.annual_value == pytest.approx(1152.40)
+
+
+def test_a_bulletin_with_one_bad_row_stores_nothing_and_names_the_row(client, plan, admin_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(admin_user)
+    bad = "指标序号,年份,数值\n1,2024,1160.5\n5,2024,一千\n99,2024,3\n".encode("utf-8")
+    response = client.post("/published/upload/", {"source_title": "X", "kind": "verified",
+                                                   "file": SimpleUploadedFile("b.csv", bad)})
+    page = response.content.decode()
+    assert "第3行 row 3" in page and "第4行 row 4" in page and "指标序号「99」不存在" in page
+    assert ObservationVersion.objects.count() == 0
+
+
+def test_only_admins_may_upload_bulletins(client, plan, official, staff_shizhong):
+    for user in (official, staff_shizhong):
+        client.force_login(user)
+        assert client.get("/published/upload/").status_code == 403

@@ -1,0 +1,490 @@
+"""Access matrix (issue 6, OWASP ASVS L2 V4): every URL the project serves × every role × GET/POST → the
+expected status, in ONE table (TABLE below). Nothing outside the table is reachable: a test walks Django's URL
+resolver and fails on any pattern the table does not cover with both a GET and a POST row.
+
+Roles: anonymous, county staff of the district in the URL (市中区), county staff of another district (峨眉山市),
+city official, administrator, and a signed-in user with no role. Data: the plan, the published city figures
+(recomputed into progress rows) and 市中区's 2023 quarters in every workflow state (Q1 returned, Q2 approved,
+Q3 submitted, Q4 draft). Each cell runs in its own savepoint, so a POST that changes state (an approval, a save)
+is rolled back before the next cell; the database is compared before and after every request: a refused
+request (403, 405, a redirect to log in) changes nothing, an allowed one makes exactly the change named in
+its row. `pytest -s` prints the table as it runs.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from tests.conftest import PASSWORD, PLAN_FIXTURE
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLISHED = ROOT / "fixtures" / "published_figures.json"
+ROLES = ("anonymous", "staff_own", "staff_other", "official", "admin", "no_role")
+SHORT = {"anonymous": "anon", "staff_own": "own", "staff_other": "other", "official": "official",
+         "admin": "admin", "no_role": "none"}
+LOGIN = "login"              # 302 to /accounts/login/?next=…
+ADMIN_LOGIN = "admin-login"  # 302 to /admin/login/?next=…
+OWN, OTHER = "shizhong", "emeishan"
+Q = {1: f"/entry/{OWN}/2023-Q1/", 2: f"/entry/{OWN}/2023-Q2/", 3: f"/entry/{OWN}/2023-Q3/",
+     4: f"/entry/{OWN}/2023-Q4/"}
+CITY_Q = "/entry/city/2023-Q3/"
+VALID = {"i1_value": "420.5", "i2_value": "6.8", "i3_numerator": "120", "i3_denominator": "400",
+         "i4_numerator": "30", "i4_denominator": "60", "i5_value": "310", "i6_value": "7.1", "i7_value": "550",
+         "i8_value": "60", "i9_numerator": "20", "i9_denominator": "900", "i12_numerator": "45",
+         "i12_denominator": "900", "i13_value": "8", "i14_value": "3", "i15_value": "70"}
+
+
+def E(anonymous, staff_own, staff_other, official, admin, no_role) -> dict:
+    """One row's expected outcome per role, in the order of ROLES."""
+    return dict(zip(ROLES, (anonymous, staff_own, staff_other, official, admin, no_role)))
+
+
+def same_for_signed_in(status, anonymous=LOGIN) -> dict:
+    return E(anonymous, status, status, status, status, status)
+
+
+# Expected-status profiles shared by many rows.
+OWN_DISTRICT = E(LOGIN, 200, 403, 200, 200, 403)        # 市中区's figures: its staff, officials, admins
+CITY_ONLY = E(LOGIN, 403, 403, 200, 200, 403)           # city-wide figures: officials and admins
+ANY_ROLE = E(LOGIN, 200, 200, 200, 200, 403)            # each role sees its own part; no role sees nothing
+DECIDE = E(LOGIN, 403, 403, 302, 302, 403)              # approve / return: officials and admins
+GET_ONLY = same_for_signed_in(405)                      # @require_GET views refuse POST for everyone
+POST_ONLY = same_for_signed_in(405)
+PUBLIC = same_for_signed_in(200, anonymous=200)
+TO_OWN_DISTRICT = E(LOGIN, (302, f"/districts/{OWN}/"), (302, f"/districts/{OTHER}/"), 200, 200, 403)
+
+
+# ------------------------------------------------------------------------------------------ effects
+# An allowed POST makes exactly this change (checked on the snapshot after the request); every other cell of
+# the table leaves the snapshot unchanged.
+
+def _sub(snap, code, year, quarter):
+    return next((s for s in snap["submissions"] if s[:3] == (code, year, quarter)), None)
+
+
+def draft_saved(before, after):
+    old, new = _sub(before, OWN, 2023, 4), _sub(after, OWN, 2023, 4)
+    comments = {o[7] for o in after["observations"] if o[1:4] == (OWN, 2023, 4)}
+    return new[3] == "draft" and new[4] == old[4] + 1 and "口径说明 access-matrix" in comments
+
+
+def city_draft_saved(before, after):
+    return _sub(before, None, 2023, 3) is None and _sub(after, None, 2023, 3)[3] == "draft"
+
+
+def approved(before, after):
+    return (_sub(before, OWN, 2023, 3)[3] == "submitted" and _sub(after, OWN, 2023, 3)[3] == "approved"
+            and after["versions"] > before["versions"])
+
+
+def returned(before, after):
+    new = _sub(after, OWN, 2023, 3)
+    return new[3] == "returned" and new[5] == "请核实第5项 access-matrix"
+
+
+def reopened(before, after):
+    return _sub(before, OWN, 2023, 2)[3] == "approved" and _sub(after, OWN, 2023, 2)[3] == "returned"
+
+
+def bulletin_recorded(before, after):
+    return after["versions"] == before["versions"] + 1
+
+
+EFFECTS = {f.__name__: f for f in (draft_saved, city_draft_saved, approved, returned, reopened, bulletin_recorded)}
+
+
+# ------------------------------------------------------------------------------------------ the table
+
+@dataclass
+class Row:
+    method: str
+    path: str
+    expect: dict
+    data: Callable[["Site", str], dict] | dict | None = None
+    effect: dict[str, str] = field(default_factory=dict)  # role → name of the allowed change
+    note: str = ""
+
+    @property
+    def id(self):
+        return f"{self.method} {self.path}"
+
+
+def draft_post(quarter):
+    def data(site, role):
+        return {"revision": site.revision[quarter], "action": "save", **VALID, "i1_comment": "口径说明 access-matrix"}
+    return data
+
+
+def city_post(site, role):
+    return {"revision": 0, "action": "save", site.city_field: "12.5"}
+
+
+def upload_post(site, role):
+    return {"file": SimpleUploadedFile("shizhong-2023-Q4.xlsx", site.template_q4,
+                                       content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+
+
+def login_post(site, role):
+    username = site.users[role].username if role in site.users else "official"
+    return {"username": username, "password": PASSWORD if role in site.users else "wrong-password"}
+
+
+def bulletin_post(site, role):
+    return {"source_title": "乐山市统计公报 access-matrix", "kind": "verified",
+            "file": SimpleUploadedFile("bulletin.csv", "指标序号,年份,季度,数值\n1,2023,4,2345.6\n".encode(),
+                                       content_type="text/csv")}
+
+
+REASON = {"reason": "请核实第5项 access-matrix"}
+S1, S2, S3, S4 = Q[1], Q[2], Q[3], Q[4]
+
+TABLE: list[Row] = [
+    # ---- data entry (indicators/urls_entry.py)
+    Row("GET", "/entry/", ANY_ROLE, note="own district's quarters; officials the city's"),
+    Row("POST", "/entry/", GET_ONLY),
+    Row("GET", S3, OWN_DISTRICT, note="a submitted quarter: read-only for everyone, decision box for officials"),
+    Row("GET", S1, OWN_DISTRICT, note="a returned quarter shows the reason"),
+    Row("GET", f"/entry/{OTHER}/2023-Q3/", E(LOGIN, 403, 200, 200, 200, 403)),
+    Row("GET", CITY_Q, CITY_ONLY),
+    Row("POST", S4, E(LOGIN, 302, 403, 403, 302, 403), draft_post(4),
+        {"staff_own": "draft_saved", "admin": "draft_saved"}, "save a draft with the revision token"),
+    Row("POST", S3, E(LOGIN, 200, 403, 403, 200, 403), draft_post(3),
+        note="a submitted quarter: the form answers 'awaiting a decision' and stores nothing"),
+    Row("POST", S2, E(LOGIN, 200, 403, 403, 200, 403), draft_post(2), note="an approved quarter is locked"),
+    Row("POST", CITY_Q, E(LOGIN, 403, 403, 302, 302, 403), city_post,
+        {"official": "city_draft_saved", "admin": "city_draft_saved"}),
+    Row("GET", S3 + "approve/", POST_ONLY),
+    Row("POST", S3 + "approve/", DECIDE, {"comment": ""}, {"official": "approved", "admin": "approved"}),
+    Row("POST", S4 + "approve/", DECIDE, note="a draft cannot be approved: message, nothing changes"),
+    Row("GET", S3 + "return/", POST_ONLY),
+    Row("POST", S3 + "return/", DECIDE, REASON, {"official": "returned", "admin": "returned"}),
+    Row("POST", S3 + "return/", DECIDE, {"reason": "  "}, note="a reason is required"),
+    Row("GET", S2 + "reopen/", POST_ONLY),
+    Row("POST", S2 + "reopen/", E(LOGIN, 403, 403, 403, 302, 403), REASON, {"admin": "reopened"}),
+    Row("GET", S1 + "history/1/", OWN_DISTRICT),
+    Row("GET", S1 + "history/99/", E(LOGIN, 404, 403, 404, 404, 403), note="unknown indicator"),
+    Row("POST", S1 + "history/1/", GET_ONLY),
+    Row("GET", S4 + "template.xlsx", OWN_DISTRICT),
+    Row("POST", S4 + "template.xlsx", GET_ONLY),
+    Row("GET", S4 + "upload/", E(LOGIN, 200, 403, 403, 200, 403)),
+    Row("GET", CITY_Q + "upload/", CITY_ONLY),
+    Row("POST", S4 + "upload/", E(LOGIN, 200, 403, 403, 200, 403), upload_post,
+        note="a file → the preview; nothing is stored before the confirmation"),
+    Row("GET", "/entry/shizhong/2031-Q1/", same_for_signed_in(404), note="outside the plan"),
+    Row("GET", "/entry/nowhere/2023-Q1/", same_for_signed_in(404), note="unknown district"),
+    Row("GET", "/completeness/?year=2023", CITY_ONLY),
+    Row("POST", "/completeness/", GET_ONLY),
+    Row("GET", "/exports/figures.xlsx", ANY_ROLE, note="staff: their own district's approved figures"),
+    Row("GET", f"/exports/figures.xlsx?district={OWN}", OWN_DISTRICT),
+    Row("POST", "/exports/figures.xlsx", GET_ONLY),
+    Row("GET", "/exports/figures.csv", ANY_ROLE),
+    Row("GET", f"/exports/figures.csv?district={OWN}", OWN_DISTRICT),
+    Row("GET", "/exports/figures.csv?district=city", CITY_ONLY),
+    Row("POST", "/exports/figures.csv", GET_ONLY),
+    # ---- dashboards (indicators/urls.py, urls_dashboard.py): read-only pages without a method guard render on
+    # POST as on GET (the CSRF check still applies; see tests/test_csrf_xss.py)
+    Row("GET", "/", TO_OWN_DISTRICT, note="staff are sent to their own district's page"),
+    Row("POST", "/", TO_OWN_DISTRICT),
+    Row("GET", "/overview/", TO_OWN_DISTRICT),
+    Row("POST", "/overview/", TO_OWN_DISTRICT),
+    Row("GET", "/indicators/1/", ANY_ROLE, note="staff see their own district's bars only"),
+    Row("GET", "/indicators/99/", same_for_signed_in(404)),
+    Row("POST", "/indicators/1/", ANY_ROLE),
+    Row("GET", "/indicators/1/data.csv", ANY_ROLE, note="staff: their own district's rows only"),
+    Row("POST", "/indicators/1/data.csv", ANY_ROLE),
+    Row("GET", f"/districts/{OWN}/data.csv", OWN_DISTRICT),
+    Row("POST", f"/districts/{OWN}/data.csv", OWN_DISTRICT),
+    Row("GET", "/map/", ANY_ROLE, note="staff: their own district only"),
+    Row("POST", "/map/", ANY_ROLE),
+    Row("GET", "/reports/", CITY_ONLY),
+    Row("POST", "/reports/", CITY_ONLY),
+    Row("GET", "/reports/midterm/", CITY_ONLY),
+    Row("POST", "/reports/midterm/", CITY_ONLY),
+    Row("GET", "/reports/final/", CITY_ONLY),
+    Row("POST", "/reports/final/", CITY_ONLY),
+    Row("GET", "/reports/2023/", CITY_ONLY),
+    Row("GET", "/reports/2030/", E(LOGIN, 403, 403, 404, 404, 403), note="outside the plan"),
+    Row("POST", "/reports/2023/", CITY_ONLY),
+    Row("GET", "/reports/2023.xlsx", CITY_ONLY),
+    Row("POST", "/reports/2023.xlsx", CITY_ONLY),
+    # ---- review texts (indicators/urls_review.py)
+    Row("GET", "/reviews/", ANY_ROLE, note="default scope: the city for officials, the own district for staff"),
+    Row("GET", "/reviews/?scope=city", CITY_ONLY),
+    Row("GET", f"/reviews/?scope={OWN}&year=2023&quarter=4", OWN_DISTRICT),
+    Row("GET", "/reviews/?scope=nowhere", same_for_signed_in(404)),
+    Row("POST", "/reviews/", GET_ONLY),
+    Row("GET", f"/reviews/report.docx?scope={OWN}&year=2023&quarter=4", OWN_DISTRICT),
+    Row("GET", "/reviews/report.docx?scope=city&year=2023&quarter=4", CITY_ONLY),
+    Row("POST", "/reviews/report.docx", GET_ONLY),
+    # ---- districts and projects
+    Row("GET", "/districts/", ANY_ROLE),
+    Row("POST", "/districts/", ANY_ROLE),
+    Row("GET", f"/districts/{OWN}/", OWN_DISTRICT),
+    Row("GET", "/districts/nowhere/", same_for_signed_in(404)),
+    Row("POST", f"/districts/{OWN}/", OWN_DISTRICT),
+    Row("GET", "/projects/", ANY_ROLE),
+    Row("GET", "/projects/?kind=zone&district=shizhong", ANY_ROLE),
+    Row("POST", "/projects/", ANY_ROLE),
+    # ---- published figures (bulletins): administrators only
+    Row("GET", "/published/upload/", E(LOGIN, 403, 403, 403, 200, 403)),
+    Row("POST", "/published/upload/", E(LOGIN, 403, 403, 403, 302, 403), bulletin_post,
+        {"admin": "bulletin_recorded"}, "a bulletin's figures → new versions with their source"),
+    # ---- health, accounts, language, admin
+    Row("GET", "/healthz", PUBLIC),
+    Row("POST", "/healthz", PUBLIC),
+    Row("GET", "/accounts/login/", PUBLIC),
+    Row("POST", "/accounts/login/", E(200, 302, 302, 302, 302, 302), login_post,
+        note="own credentials → signed in; anonymous: a wrong password → the form again"),
+    Row("GET", "/accounts/logout/", same_for_signed_in(405), note="logout is POST-only"),
+    Row("POST", "/accounts/logout/", same_for_signed_in(302, anonymous=302)),
+    Row("GET", "/accounts/password_change/", same_for_signed_in(200)),
+    Row("POST", "/accounts/password_change/", same_for_signed_in(200),
+        {"old_password": "wrong", "new_password1": "Another-pass-2025", "new_password2": "Another-pass-2025"},
+        note="a wrong old password: the form again, nothing changed"),
+    Row("GET", "/accounts/password_change/done/", same_for_signed_in(200)),
+    Row("POST", "/accounts/password_change/done/", same_for_signed_in(405)),
+    Row("GET", "/accounts/password_reset/", PUBLIC),
+    Row("POST", "/accounts/password_reset/", same_for_signed_in(302, anonymous=302), {"email": "x@example.org"},
+        note="no user has this address: no mail, the same answer (no account enumeration)"),
+    Row("GET", "/accounts/password_reset/done/", PUBLIC),
+    Row("POST", "/accounts/password_reset/done/", same_for_signed_in(405, anonymous=405)),
+    Row("GET", "/accounts/reset/MQ/invalid-token/", PUBLIC, note="an invalid link: the page says so"),
+    Row("POST", "/accounts/reset/MQ/invalid-token/", PUBLIC, {"new_password1": "x", "new_password2": "x"}),
+    Row("GET", "/accounts/reset/done/", PUBLIC),
+    Row("POST", "/accounts/reset/done/", same_for_signed_in(405, anonymous=405)),
+    Row("GET", "/i18n/setlang/?next=/", same_for_signed_in(302, anonymous=302)),
+    Row("POST", "/i18n/setlang/", same_for_signed_in(302, anonymous=302), {"language": "en", "next": "/"}),
+    Row("GET", "/admin/", E(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_LOGIN),
+        note="the admin needs is_staff: administrators only"),
+    Row("POST", "/admin/", E(ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_LOGIN)),
+    Row("GET", "/admin/indicators/districttarget/", E(LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_LOGIN),
+        note="a model page behind the admin gate"),
+    Row("POST", "/admin/indicators/districttarget/", E(LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200, ADMIN_LOGIN),
+        {"action": "delete_selected", "_selected_action": ["1"]},
+        note="a bulk delete without confirmation: the confirmation page, nothing deleted"),
+    Row("GET", "/no-such-page/", same_for_signed_in(404, anonymous=404), note="unknown URLs: 404, even anonymous"),
+]
+
+# URL patterns deliberately left out of the table, each with the reason (a prefix ending in * covers a namespace;
+# a pattern the table does cover is never excluded).
+EXCLUDED = {
+    "admin:*": "Django admin's own pages behind the index: AdminSite.has_permission (active + is_staff) and model "
+               "permissions guard every one; the /admin/ rows prove the gate, the district-target rows a model page",
+}
+
+
+# ------------------------------------------------------------------------------------------ data
+
+@dataclass
+class Site:
+    plan: object
+    users: dict
+    revision: dict
+    city_field: str
+    template_q4: bytes
+
+
+def _client(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker):
+    """The plan, published figures with their progress rows, users per role and 市中区's 2023 quarters in every
+    state; loaded once for the module (committed), flushed afterwards."""
+    from django.contrib.auth.models import Group
+
+    from districts.access import ADMIN, CITY_OFFICIAL, COUNTY_STAFF
+    from districts.models import District, Membership
+    from districts.plan_loader import load_plan
+    from indicators import entry, services
+    from indicators.models import Submission
+    from indicators.published import published_load
+    from indicators.selectors import current_plan
+
+    quiet = {name: logging.getLogger(name).level for name in ("django.request", "axes", "kaleido", "choreographer")}
+    for name in quiet:  # the refusals are the point here: keep the printed table readable
+        logging.getLogger(name).setLevel(logging.ERROR)
+    with django_db_blocker.unblock():
+        load_plan(json.loads(PLAN_FIXTURE.read_text(encoding="utf-8")))
+        plan = current_plan()
+        counts = published_load(json.loads(PUBLISHED.read_text(encoding="utf-8")))
+        services.progress_recompute(plan=plan, indicator_ids=counts["indicators"])
+        User = get_user_model()
+
+        def user(name, group=None, district=None, **extra):
+            u = User.objects.create_user(username=name, password=PASSWORD, **extra)
+            if group:
+                u.groups.add(Group.objects.get_or_create(name=group)[0])
+            if district:
+                Membership.objects.create(user=u, district=District.objects.get(plan=plan, code=district))
+            return u
+
+        users = {"staff_own": user("matrix_staff_own", COUNTY_STAFF, OWN),
+                 "staff_other": user("matrix_staff_other", COUNTY_STAFF, OTHER),
+                 "official": user("matrix_official", CITY_OFFICIAL),
+                 "admin": user("matrix_admin", ADMIN, is_staff=True, is_superuser=True),
+                 "no_role": user("matrix_no_role")}
+        staff, official = _client(users["staff_own"]), _client(users["official"])
+        for quarter in (1, 2, 3):
+            assert staff.post(Q[quarter], {"revision": 0, "action": "submit", **VALID}).status_code == 302
+        assert official.post(S1 + "return/", {"reason": "第1项口径有误"}).status_code == 302
+        assert official.post(S2 + "approve/", {"comment": ""}).status_code == 302
+        assert staff.post(S4, {"revision": 0, "action": "save", **VALID}).status_code == 302
+        states = dict(Submission.objects.filter(district__code=OWN, year=2023).values_list("quarter", "status"))
+        assert states == {1: "returned", 2: "approved", 3: "submitted", 4: "draft"}, states
+        revision = dict(Submission.objects.filter(district__code=OWN, year=2023).values_list("quarter", "revision"))
+        first = entry.form_indicators(plan, None, 3)[0]
+        city_field = f"i{first.number}_{'numerator' if first.measure == 'share' else 'value'}"
+        template_q4 = staff.get(S4 + "template.xlsx").content
+    print(f"\naccess matrix: {len(TABLE)} rows × {len(ROLES)} roles = {len(TABLE) * len(ROLES)} requests")
+    print(f"{'method':6} {'path':58} " + " ".join(f"{SHORT[r]:>13}" for r in ROLES))
+    yield Site(plan, users, revision, city_field, template_q4)
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+    for name, level in quiet.items():
+        logging.getLogger(name).setLevel(level)
+
+
+def snapshot() -> dict:
+    """What a request must not change unless its row says so: workflow, figures, versions, accounts."""
+    from indicators.models import Observation, ObservationVersion, Submission, DistrictTarget
+    from projects.models import Project
+
+    return {
+        "submissions": list(Submission.objects.order_by("id").values_list(
+            "district__code", "year", "quarter", "status", "revision", "return_reason")),
+        "observations": list(Observation.objects.order_by("id").values_list(
+            "indicator__number", "district__code", "year", "quarter", "value", "numerator", "denominator",
+            "comment")),
+        "versions": ObservationVersion.objects.count(),
+        "targets": list(DistrictTarget.objects.order_by("id").values_list("target_value", "source")),
+        "projects": list(Project.objects.order_by("id").values_list("name", "status")),
+        "users": list(get_user_model().objects.order_by("id").values_list(
+            "username", "password", "is_active", "is_staff", "is_superuser")),
+    }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _shown(expected) -> str:
+    if isinstance(expected, tuple):
+        return f"{expected[0]}→{expected[1]}"
+    return {LOGIN: "302→login", ADMIN_LOGIN: "302→adm-login"}.get(expected, str(expected))
+
+
+def _outcome(response, expected):
+    """(as shown, matches expected?)"""
+    status, location = response.status_code, response.get("Location", "")
+    if expected == LOGIN:
+        return ("302→login" if status == 302 and location.startswith("/accounts/login/?next=") else
+                f"{status}→{location}" if location else str(status)), None
+    if expected == ADMIN_LOGIN:
+        return ("302→adm-login" if status == 302 and location.startswith("/admin/login/?next=") else
+                f"{status}→{location}" if location else str(status)), None
+    if isinstance(expected, tuple):
+        return (f"{status}→{location}" if location else str(status)), None
+    return str(status), None
+
+
+def run_cell(site: Site, row: Row, role: str) -> tuple[str, list[str]]:
+    """One request as one role, inside a savepoint that is rolled back; returns what it got and any problem."""
+    problems: list[str] = []
+    shown = ""
+    try:
+        with transaction.atomic():
+            client = _client(site.users.get(role))
+            data = row.data(site, role) if callable(row.data) else (row.data or {})
+            before = snapshot()
+            response = client.post(row.path, data) if row.method == "POST" else client.get(row.path)
+            after = snapshot()
+            expected = row.expect[role]
+            shown, _ = _outcome(response, expected)
+            if shown != _shown(expected):
+                problems.append(f"expected {_shown(expected)}, got {shown}")
+            effect = row.effect.get(role)
+            if effect:
+                if not EFFECTS[effect](before, after):
+                    problems.append(f"expected the change '{effect}'")
+                shown += f" {effect.split('_')[0]}"
+            elif before != after:
+                changed = [k for k in before if before[k] != after[k]]
+                problems.append(f"changed {changed} though the row allows no change")
+            if response.status_code >= 500:
+                problems.append("server error")
+            raise _Rollback
+    except _Rollback:
+        pass
+    return shown, problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("row", TABLE, ids=[r.id for r in TABLE])
+def test_access_matrix(site, row):
+    results = {role: run_cell(site, row, role) for role in ROLES}
+    print(f"{row.method:6} {row.path[:58]:58} " + " ".join(f"{results[r][0]:>13}" for r in ROLES)
+          + (f"   # {row.note}" if row.note else ""))
+    problems = {role: p for role, (_s, p) in results.items() if p}
+    assert not problems, f"{row.id}: {problems}"
+
+
+# ------------------------------------------------------------------------------------------ coverage
+
+def _patterns(resolvers=None, prefix="", namespace=""):
+    """(namespaced view name — or namespace + route for an unnamed pattern —, route) of every URL pattern."""
+    for p in resolvers if resolvers is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _patterns(p.url_patterns, prefix + str(p.pattern), ns)
+        else:
+            route = prefix + str(p.pattern)
+            yield f"{namespace}{p.name or route}", route
+
+
+def _excluded(name: str, covered) -> bool:
+    return name not in covered and any(name.startswith(rule[:-1]) if rule.endswith("*") else name == rule
+                                       for rule in EXCLUDED)
+
+
+def test_every_url_the_project_serves_is_in_the_table():
+    covered: dict[str, set[str]] = {}
+    for row in TABLE:
+        path = row.path.split("?")[0]
+        try:
+            match = resolve(path)
+        except Exception:
+            assert row.expect["admin"] == 404, f"{row.id} resolves to nothing but is not a 404 row"
+            continue
+        covered.setdefault(match.view_name, set()).add(row.method)
+    served = dict(_patterns())
+    missing = {name: route for name, route in served.items()
+               if not _excluded(name, covered) and covered.get(name, set()) != {"GET", "POST"}}
+    kept_in = [name for name in served if not _excluded(name, covered)]
+    methods = sum(len(covered.get(name, ())) for name in kept_in)
+    print(f"\n{len(served)} URL patterns served: {len(kept_in)} in the table, {len(served) - len(kept_in)} excluded "
+          f"({', '.join(EXCLUDED)}); {methods} pattern × method pairs; {len(TABLE)} rows × {len(ROLES)} roles = "
+          f"{len(TABLE) * len(ROLES)} cells")
+    assert not missing, f"URLs served but missing from the access table (need a GET and a POST row): {missing}"
+    assert not [n for n in covered if n not in served], "table rows for URLs the project does not serve"
+
+
+@pytest.mark.django_db
+def test_setting_the_language_touches_no_data(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response.cookies["django_language"].value == "en"
