@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from django.utils.translation import get_language, gettext as _
 
 from indicators import formatting
+from indicators.progress import finite as _num
 
 LIGHTS = ("green", "yellow", "red", "none")
 # The site palette (static/css/site.css): each passes 4.5:1 against white, and white text on it passes too.
@@ -54,14 +55,6 @@ def light_badge(light) -> str:
     return f"{LIGHT_ICONS[key]} {light_word(key)}"
 
 
-def _num(x) -> float | None:
-    if x is None or x is pd.NA:
-        return None
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
 
 
 def value_text(value, unit: str, decimals: int = 2) -> str:

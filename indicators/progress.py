@@ -125,6 +125,9 @@ def _num(x: Any) -> float | None:
     return f if math.isfinite(f) else None
 
 
+finite = _num  # public name for the other pure modules (charts, review texts)
+
+
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=_EPS, abs_tol=_EPS)
 

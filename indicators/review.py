@@ -26,6 +26,7 @@ import pandas as pd
 from indicators import progress as maths
 from indicators.charts import LIGHT_ICONS, LIGHT_WORDS
 from indicators.formatting import rounded
+from indicators.progress import finite as _num
 
 LANGS = ("zh", "en")
 LAGGING_STATUSES = ("acceleration_needed", "limited", "deterioration")
@@ -45,14 +46,6 @@ _DISTRICT_SUFFIXES_EN = (("彝族自治县", "Yi Autonomous County"), ("自治�
 # ------------------------------------------------------------------------------------------------ numbers
 
 
-def _num(x: Any) -> float | None:
-    if x is None or x is pd.NA:
-        return None
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
 
 
 def _dec(x: float) -> Decimal:

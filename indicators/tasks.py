@@ -3,7 +3,6 @@ from celery import shared_task
 
 from districts.models import Plan
 from indicators import services
-from indicators.selectors import current_plan
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)

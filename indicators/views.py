@@ -43,7 +43,7 @@ def bulletin_upload(request):
     """Admins record a bulletin's city figures as new versions, with their source: all rows or none."""
     access.require_admin(request.user)
     plan = selectors.current_plan()
-    errors, stored = [], None
+    errors = []
     form = BulletinForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

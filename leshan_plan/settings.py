@@ -179,7 +179,9 @@ SITE_TITLE = _("Leshan 14th Five-Year Modern Services Plan Tracker")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # one line per event, key=value: readable by people, parseable by log shippers
+    "formatters": {"plain": {"format": "time=%(asctime)s level=%(levelname)s logger=%(name)s "
+                                       "process=%(process)d msg=\"%(message)s\""}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

@@ -1,7 +1,7 @@
 """Entry pages: who may open what, what a user sees, errors that keep the typed values, conflicts, double submits."""
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from districts.models import District
 from indicators import entry, reminders
-from indicators.models import Indicator, Observation, ObservationVersion, Progress, Submission
+from indicators.models import Observation, ObservationVersion, Progress, Submission
 
 pytestmark = pytest.mark.django_db
 D = Decimal

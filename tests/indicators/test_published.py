@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from indicators.models import Indicator, Observation, ObservationVersion, Progress, Series, SeriesPoint
+from indicators.models import Observation, ObservationVersion, Progress, Series, SeriesPoint
 from indicators.published import PublishedDataError, published_load, published_version_record
 from indicators.services import progress_recompute
 
