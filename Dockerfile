@@ -11,4 +11,5 @@ RUN DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=localhost python manage.py c
 RUN useradd --system --uid 1000 app && chown -R app /app
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "leshan_plan.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "leshan_plan.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
+     "--access-logformat", "time=%(t)s level=INFO logger=gunicorn.access method=%(m)s path=\"%(U)s\" status=%(s)s bytes=%(B)s duration_ms=%(M)s"]

@@ -594,8 +594,11 @@ def submission_approve(*, submission: Submission, user, comment: str = "") -> Su
     if versions:
         ObservationVersion.objects.bulk_create(versions)
         indicator_of = {o["id"]: o["indicator_id"] for o in observations}
+        # only this district's rows and the city's, from this quarter on (a city submission: its indicators)
         enqueue_recompute(plan_id=current.plan_id,
-                          indicator_ids=sorted({indicator_of[v.observation_id] for v in versions}))
+                          indicator_ids=sorted({indicator_of[v.observation_id] for v in versions}),
+                          district_id=current.district_id,
+                          period=(current.year, current.quarter) if current.district_id else None)
     return current
 
 

@@ -281,7 +281,8 @@ class Observation(models.Model):
                                     name="observation_unique_city", condition=Q(district__isnull=True)),
             models.CheckConstraint(condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="observation_quarter_1_4"),
         ]
-        indexes = [models.Index(fields=["district", "year", "quarter"])]
+        indexes = [models.Index(fields=["district", "year", "quarter"]),
+                   models.Index(fields=["indicator", "year", "quarter"], name="observation_indicator_period")]
 
     def __str__(self):
         return f"{self.indicator.name} · {self.district or _('全市')} · {self.year}Q{self.quarter}"

@@ -642,7 +642,7 @@ def _blank(a: Assessment, reason: str) -> Assessment:
     return _with_reason(replace(a, achieved=False, light=None), reason, status="cannot_assess")
 
 
-def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
+def _indicator_rows(ind: Mapping, obs: Mapping[str, np.ndarray], district_targets: Mapping,
                     assignments: Mapping, th: Thresholds, aggregates=None,
                     from_period: tuple[int, int] | None = None) -> list[dict]:
     ind_id = ind["indicator_id"]
@@ -662,14 +662,13 @@ def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
     if from_period is not None and (b_int is None or from_period <= (b_int, 4)):
         from_period = None  # the base-year figure is every period's baseline (and implied targets)
 
-    is_city = obs["district_id"].isna().to_numpy()
-    columns = [obs[c].to_numpy() for c in ("year", "quarter", "value", "numerator", "denominator", "version_id")]
-    dist_obs = obs[~is_city]
+    is_city = np.isnan(obs["district_id"])
+    columns = [obs[c] for c in ("year", "quarter", "value", "numerator", "denominator", "version_id")]
     scopes: dict[int | None, dict] = {}
     city = _own_periods(*(c[is_city].tolist() for c in columns), measure, "observation")
-    if by_district and measure in _AGGREGATED and (aggregates is not None or len(dist_obs)):
+    if by_district and measure in _AGGREGATED and (aggregates is not None or not is_city.all()):
         if aggregates is None:
-            aggregates = aggregate_district_rows(dist_obs, measure)
+            aggregates = aggregate_district_rows(pd.DataFrame({c: a[~is_city] for c, a in obs.items()}), measure)
         for key, agg in _aggregate_periods(aggregates, measure).items():
             if key in city and city[key].value is not None:  # a published city figure wins
                 city[key].inputs.update(source="published_city_figure", aggregate=agg.value,
@@ -682,7 +681,7 @@ def _indicator_rows(ind: Mapping, obs: pd.DataFrame, district_targets: Mapping,
     if city:
         scopes[None] = city
     # district rows are contiguous and in district order (canonical sort): slice them instead of a groupby
-    district_column = obs["district_id"].to_numpy()[~is_city]
+    district_column = obs["district_id"][~is_city]
     if len(district_column):
         lists = [c[~is_city].tolist() for c in columns]
         starts = np.flatnonzero(np.r_[True, district_column[1:] != district_column[:-1]]).tolist()
@@ -819,8 +818,12 @@ def progress_rows(indicators: pd.DataFrame, observations: pd.DataFrame, district
     if indicators["indicator_id"].duplicated().any():
         raise ValueError("indicator_id must be unique in indicators")
     obs = _clean_observations(observations)
-    obs_by_ind = {k: g for k, g in obs.groupby("indicator_id", sort=False)}
-    empty = obs.iloc[0:0]
+    # numpy columns sliced per indicator: a DataFrame per indicator costs more than its rows
+    arrays = {c: obs[c].to_numpy() for c in ("indicator_id", "district_id", "year", "quarter", "value", "numerator",
+                                             "denominator", "version_id")}
+    obs_by_ind = {k: {c: a[at] for c, a in arrays.items()}
+                  for k, at in obs.groupby("indicator_id", sort=False).indices.items()}
+    empty = {c: a[:0] for c, a in arrays.items()}
     given = {}
     if city_aggregates is not None and len(city_aggregates):
         columns = {c: city_aggregates[c].to_numpy() for c in AGGREGATE_COLUMNS[1:]}

@@ -1,6 +1,7 @@
 """Reads: QuerySets and pandas DataFrames, each built with a fixed number of queries whatever the data size."""
 import pandas as pd
-from django.db.models import F, FloatField, Max, Q
+from django.db.models import Case, F, FloatField, JSONField, Max, Q, When
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast
 
 from districts.models import District, Plan
@@ -114,16 +115,29 @@ def approved_values_frame(plan: Plan, basis: str = Progress.Basis.LATEST, indica
     return values_for_basis(approved_versions_frame(plan, indicator_ids), basis)
 
 
-def stored_city_progress(plan: Plan, indicator_ids, since_year: int | None = None,
-                         annual_years=()) -> pd.DataFrame:
-    """The stored city progress rows of some indicators (both bases): what their district aggregates were.
-    since_year: only rows of that year and later, and the Q4 rows of ``annual_years``."""
-    qs = Progress.objects.filter(indicator__plan=plan, indicator_id__in=indicator_ids, scope="city")
+STORED_AGGREGATE_COLUMNS = ["indicator_id", "basis", "year", "quarter", "value", "source", "districts",
+                            "districts_expected", "numerator", "denominator", "aggregate", "version_ids",
+                            "aggregate_version_ids"]
+
+
+def stored_city_progress(plan: Plan, indicator_ids, since_year: int | None = None, annual_years=(),
+                         ids_after: tuple[int, int] | None = None):
+    """What the stored city rows of some indicators (both bases) say their district aggregates were: tuples of
+    STORED_AGGREGATE_COLUMNS, read from their inputs in SQL. since_year: only rows of that year and later, and
+    the Q4 rows of ``annual_years``; ids_after (year, quarter): the version id lists only of later rows."""
+    qs = Progress.objects.filter(indicator__plan=plan, indicator_id__in=indicator_ids, scope="city").order_by()
     if since_year is not None:
         qs = qs.filter(Q(year__gte=since_year) | Q(quarter=4, year__in=list(annual_years)))
-    rows = qs.values_list("indicator_id", "basis", "year", "quarter", "value", "inputs")
-    return pd.DataFrame.from_records(list(rows), columns=["indicator_id", "basis", "year", "quarter", "value",
-                                                          "inputs"])
+    lists = {}
+    for key in ("version_ids", "aggregate_version_ids"):
+        lists[key] = KeyTransform(key, "inputs")
+        if ids_after is not None:
+            later = Q(year__gt=ids_after[0]) | Q(year=ids_after[0], quarter__gt=ids_after[1])
+            lists[key] = Case(When(later, then=KeyTransform(key, "inputs")), default=None,
+                              output_field=JSONField())
+    return qs.values_list("indicator_id", "basis", "year", "quarter", "value", "inputs__source", "inputs__districts",
+                          "inputs__districts_expected", "inputs__numerator", "inputs__denominator",
+                          "inputs__aggregate", lists["version_ids"], lists["aggregate_version_ids"])
 
 
 def district_target_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:
@@ -223,3 +237,9 @@ def figure_versions(indicator_ids, *, district_id=None) -> dict[int, dict]:
     for row in rows:
         by_observation.setdefault(row["observation_id"], []).append(row)
     return {row["id"]: {**row, "history": by_observation[row["observation_id"]]} for row in rows}
+
+
+def last_recompute_id(plan: Plan) -> str:
+    """Changes with every recompute run: a cache key part that changes whenever progress may have changed."""
+    last = RecomputeRun.objects.filter(plan=plan).aggregate(id=Max("id"), at=Max("finished_at"))
+    return f"{last['id'] or 0}-{last['at'].timestamp() if last['at'] else 0}"

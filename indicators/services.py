@@ -228,7 +228,7 @@ def _base_year(ind: dict, plan: Plan) -> int:
     return int(ind["baseline_year"]) if not pd.isna(ind["baseline_year"]) else plan.base_year
 
 
-def _stored_aggregates(indicators: pd.DataFrame, stored: pd.DataFrame, fresh: dict, *, plan: Plan,
+def _stored_aggregates(indicators: pd.DataFrame, stored, fresh: dict, *, plan: Plan,
                        district_id: int, period: tuple[int, int], own: pd.DataFrame):
     """City aggregates of each basis for an incremental recompute of one district's quarter: the stored ones
     of the other quarters (the city rows' inputs keep them) and ``fresh`` ones of the changed quarter.
@@ -239,8 +239,14 @@ def _stored_aggregates(indicators: pd.DataFrame, stored: pd.DataFrame, fresh: di
     aggregates.
     """
     by_key: dict = {}
-    for ind_id, basis, year, quarter, value, inputs in stored.itertuples(index=False, name=None):
-        by_key.setdefault((ind_id, basis), []).append((year, quarter, value, inputs or {}))
+    for ind_id, basis, year, quarter, value, source, n, expected, num, den, aggregate, ids, aggregate_ids in stored:
+        if (year, quarter) == period or expected is None:
+            continue
+        if source == "published_city_figure":
+            row = (ind_id, year, quarter, aggregate, None, None, n, expected, aggregate_ids)
+        else:
+            row = (ind_id, year, quarter, value, num, den, n, expected, ids)
+        by_key.setdefault((ind_id, basis), []).append(row)
     mine = own[own["district_id"] == district_id]
     reported_before = set(mine.loc[(mine["year"] != period[0]) | (mine["quarter"] != period[1]), "indicator_id"])
     frames: dict = {basis: [] for basis in (Progress.Basis.LATEST, Progress.Basis.FIRST)}
@@ -252,27 +258,13 @@ def _stored_aggregates(indicators: pd.DataFrame, stored: pd.DataFrame, fresh: di
             continue
         if not (ind["by_district"] and ind["measure"] in maths._AGGREGATED):
             continue  # the city scope does not depend on district figures
-        parts = {}
-        for basis in frames:
-            kept = []
-            for year, quarter, value, inputs in by_key.get((ind_id, basis), ()):
-                if (year, quarter) == period or "districts_expected" not in inputs:
-                    continue
-                if inputs.get("source") == "published_city_figure":
-                    kept.append((ind_id, year, quarter, inputs.get("aggregate"), None, None, inputs["districts"],
-                                 inputs["districts_expected"], inputs.get("aggregate_version_ids")))
-                else:
-                    kept.append((ind_id, year, quarter, value, inputs.get("numerator"), inputs.get("denominator"),
-                                 inputs["districts"], inputs["districts_expected"], inputs.get("version_ids")))
-            parts[basis] = kept
+        parts = {basis: list(by_key.get((ind_id, basis), ())) for basis in frames}
         if ind_id not in reported_before or not all(parts.values()):
             full.append(ind_id)
             continue
         for basis, kept in parts.items():
             expected = kept[0][7]
-            new = fresh[basis].get(ind_id)
-            if new is not None:
-                kept += [(ind_id, *row[:6], expected, row[7]) for row in new.itertuples(index=False, name=None)]
+            kept += [(*row[:7], expected, row[8]) for row in fresh[basis].get(ind_id, ())]
             frames[basis].extend(kept)
     return {basis: pd.DataFrame.from_records(rows, columns=maths.AGGREGATE_COLUMNS) if rows else None
             for basis, rows in frames.items()}, full
@@ -289,7 +281,8 @@ def _recompute_district_quarter(plan: Plan, indicator_ids, district_id: int, per
     versions = selectors.approved_versions_frame(plan, indicator_ids, district_id=district_id, period=period)
     base_years = {_base_year(ind, plan) for ind in indicators.to_dict("records")}
     # a row of period P uses periods back to the same quarter of the year before, and the base-year figure
-    stored = selectors.stored_city_progress(plan, indicator_ids, since_year=period[0] - 1, annual_years=base_years)
+    stored = selectors.stored_city_progress(plan, indicator_ids, since_year=period[0] - 1, annual_years=base_years,
+                                            ids_after=period)
     district = versions["district_id"]
     own = versions[district.isna() | (district == district_id)]
     quarter = versions[district.notna() & (versions["year"] == period[0]) & (versions["quarter"] == period[1])]
@@ -298,8 +291,9 @@ def _recompute_district_quarter(plan: Plan, indicator_ids, district_id: int, per
     for basis in (Progress.Basis.LATEST, Progress.Basis.FIRST):
         values = maths.aggregate_district_rows(
             maths._clean_observations(selectors.values_for_basis(quarter, basis)), measures)
-        fresh[basis] = {ind_id: rows.drop(columns="indicator_id")
-                        for ind_id, rows in values.groupby("indicator_id", sort=False)}
+        fresh[basis] = {}
+        for row in values.itertuples(index=False, name=None):
+            fresh[basis].setdefault(row[0], []).append(row)
     aggregates, full = _stored_aggregates(indicators, stored, fresh, plan=plan, district_id=district_id,
                                           period=period, own=own)
     count = 0

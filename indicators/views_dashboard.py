@@ -10,11 +10,12 @@ import json
 import math
 
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 
 from districts import access
 from districts.models import District
@@ -88,15 +89,21 @@ def overview(request):
         if own:
             return redirect("districts:detail", code=own)
         raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
-    data = dashboard.overview(plan)
-    for group in data["pillars"]:
-        for card in group["cards"]:
-            card["spark_json"] = _chart(card.pop("spark"))
-            card["chart_id"] = f"spark-{card['number']}"
-    return render(request, "indicators/overview.html", {
-        "plan": plan, "pillars": data["pillars"], "counts": data["counts"], "warnings": data["warnings"],
-        "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
-        "last_recompute": data["last_recompute"], "total": len(data["table"])})
+    # The overview changes only when progress is recomputed: cache it until the next recompute run.
+    key = f"overview:{plan.id}:{selectors.last_recompute_id(plan)}:{get_language()}"
+    context = cache.get(key)
+    if context is None:
+        data = dashboard.overview(plan)
+        for group in data["pillars"]:
+            for card in group["cards"]:
+                card["spark_json"] = _chart(card.pop("spark"))
+                card["chart_id"] = f"spark-{card['number']}"
+        context = {
+            "pillars": data["pillars"], "counts": data["counts"], "warnings": data["warnings"],
+            "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
+            "last_recompute": data["last_recompute"], "total": len(data["table"])}
+        cache.set(key, context, timeout=24 * 3600)
+    return render(request, "indicators/overview.html", {"plan": plan, **context})
 
 
 # ------------------------------------------------------------------------------------------------ indicator

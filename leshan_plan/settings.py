@@ -180,8 +180,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # one line per event, key=value: readable by people, parseable by log shippers
-    "formatters": {"plain": {"format": "time=%(asctime)s level=%(levelname)s logger=%(name)s "
-                                       "process=%(process)d msg=\"%(message)s\""}},
+    "formatters": {"plain": {"()": "leshan_plan.logfmt.KeyValueFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
