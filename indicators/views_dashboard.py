@@ -284,11 +284,29 @@ def _review_context(request, plan, year, kind):
     zh, en = REVIEW_KINDS[kind]
     title = en if charts._english() else zh
     heat = charts.scorecard_heatmap(data["scorecard"]) if len(data["scorecard"]) else None
-    return {"scorecard": data["scorecard"], "plan": plan, "year": year, "kind": kind, "title": title, "rows": data["table"].to_dict("records"),
+    rows = data["table"].to_dict("records")
+    _mark_published(rows, basis)
+    return {"scorecard": data["scorecard"], "plan": plan, "year": year, "kind": kind, "title": title, "rows": rows,
             "counts": data["counts"], "warnings": data["warnings"], "basis": basis,
             "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
             "last_recompute": data["last_recompute"], "heat_json": _chart(heat) if heat is not None else None,
             "years": dashboard.review_years(plan), "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2}
+
+
+def _mark_published(rows: list[dict], basis: str) -> None:
+    """Give each row the published source of its city figure, where the figure shown is a published one."""
+    versions = selectors.figure_versions([r["indicator_id"] for r in rows])
+    by_figure = {}
+    for version in versions.values():
+        history = version["history"]
+        by_figure[(version["indicator_id"], version["year"], version["quarter"])] = (
+            history[0] if basis == Progress.Basis.FIRST else history[-1])
+    for row in rows:
+        if not row.get("has_data"):
+            continue
+        shown = by_figure.get((row["indicator_id"], int(row["year"]), int(row["quarter"])))
+        row["source"] = shown if shown and shown["kind"] != "district" else None
+        row["revised"] = bool(shown and len(versions[shown["id"]]["history"]) > 1)
 
 
 def reports(request):

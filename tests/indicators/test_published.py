@@ -150,3 +150,15 @@ def test_only_admins_may_upload_bulletins(client, plan, official, staff_shizhong
     for user in (official, staff_shizhong):
         client.force_login(user)
         assert client.get("/published/upload/").status_code == 403
+
+
+def test_annual_review_table_marks_the_published_figure_with_its_source(client, plan, official):
+    load()
+    progress_recompute(plan=plan)
+    client.force_login(official)
+    page = client.get("/reports/2024/").content.decode()
+    row = page.split('data-indicator="1"')[1].split("</tr>")[0]
+    assert "1,152.40 亿元" in row
+    assert 'title="2024年乐山市国民经济和社会发展统计公报"' in row and 'data-testid="source-mark"' in row
+    other = page.split('data-indicator="5"')[1].split("</tr>")[0]
+    assert 'data-testid="source-mark"' not in other
