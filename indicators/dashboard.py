@@ -48,6 +48,8 @@ def indicator_frame(plan: Plan) -> pd.DataFrame:
         "by_district", "quarterly", "pillar_id", indicator_id=F("id"), pillar_code=F("pillar__code"),
         pillar_name=F("pillar__name"), pillar_order=F("pillar__order")))
     df = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
+    if _english():  # English pages name indicators in English where the plan data gives a translation
+        df["name"] = df["name_en"].where(df["name_en"].fillna("") != "", df["name"])
     for column in ("target_value", "tolerance", "baseline_value"):
         df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
     return df

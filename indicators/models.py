@@ -85,6 +85,13 @@ class Indicator(models.Model):
         return f"{self.number}. {self.name}"
 
     @property
+    def display_name(self) -> str:
+        """The name in the page's language: the plan's Chinese, or its English translation on English pages."""
+        from django.utils.translation import get_language
+
+        return self.name_en if self.name_en and (get_language() or "").startswith("en") else self.name
+
+    @property
     def baseline_given(self):
         return self.baseline_value is not None
 

@@ -237,3 +237,16 @@ def test_admin_forms_show_chinese_field_names_and_choices(client, admin_user, pl
     page = client.get(reverse("admin:indicators_indicator_change", args=[indicator.pk])).content.decode()
     for word in ("目标值", "基期年份", "统计口径", "流量（年内累计）", "不低于", "分县（市、区）填报"):
         assert word in page, word
+
+
+@pytest.mark.django_db
+def test_english_pages_name_indicators_in_english(client, plan, official):
+    from indicators.models import Indicator
+
+    indicator = Indicator.objects.get(plan=plan, number=1)
+    assert indicator.name_en
+    client.force_login(official)
+    assert indicator.name in client.get("/indicators/1/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get("/indicators/1/").content.decode()
+    assert f"1. {indicator.name_en}" in page
