@@ -33,7 +33,7 @@ def esc(text) -> str:
     """Plotly renders a subset of HTML in its texts: escape everything a user could have written."""
     if text is None or (isinstance(text, float) and math.isnan(text)):
         return ""
-    return html.escape(str(text), quote=True)
+    return html.escape(str(text), quote=False)  # Plotly does not decode &quot;: quotes stay as typed
 
 
 def _english() -> bool:

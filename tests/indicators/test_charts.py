@@ -80,7 +80,7 @@ def test_district_bars_sorted_best_first_with_light_colour_icon_and_word():
     fig = charts.district_bars(df, time_share=0.6, unit="亿元")
     bar = fig.data[0]
     assert list(bar.x) == pytest.approx([90.0, 55.0, 20.0, 0.0])
-    assert bar.y[0] == "乙" and bar.y[1] == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    assert bar.y[0] == "乙" and bar.y[1] == "&lt;script&gt;alert(\"x\")&lt;/script&gt;"
     assert list(bar.marker.color) == [charts.LIGHT_COLOURS[k] for k in ("green", "yellow", "red", "none")]
     assert bar.text[0].startswith("● 绿灯") and bar.text[2].startswith("■ 红灯") and bar.text[3].startswith("○")
     assert fig.layout.shapes[0].x0 == pytest.approx(60.0)  # the time share line
