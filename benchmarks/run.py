@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import signal
 import socket
 import statistics
@@ -171,11 +170,8 @@ def freshness(plan, user, base_url: str, cookie: str, redis_url: str, env: dict)
     """Approve a quarter, queue the recompute on Redis, and poll the overview until its cards show the new figures."""
     import urllib.request
 
-    from django.db import transaction
-
-    from indicators.models import Submission
-    from indicators.services import enqueue_recompute
     from leshan_plan.celery import app
+    from leshan_plan.celery_control import running_worker, use_broker
 
     def overview() -> str:
         request = urllib.request.Request(base_url + "/", headers={"Cookie": cookie})
@@ -186,56 +182,47 @@ def freshness(plan, user, base_url: str, cookie: str, redis_url: str, env: dict)
 
     redis.Redis.from_url(redis_url).flushdb()
     log_path = Path("/tmp") / f"leshan-bench-worker-{os.getpid()}.log"
-    worker_log = open(log_path, "w")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "leshan_plan", "worker", "--pool=solo", "-c", "1", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "-l", "info"], cwd=ROOT, env=env, stdout=worker_log,
-        stderr=subprocess.STDOUT)
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            ping = subprocess.run([sys.executable, "-m", "celery", "-A", "leshan_plan", "inspect", "ping", "-t", "1"],
-                                  cwd=ROOT, env=env, capture_output=True, text=True)
-            if ping.returncode == 0 and "pong" in ping.stdout:
-                break
-            time.sleep(0.5)
-        else:
-            return {"error": "the Celery worker did not answer ping", "log": log_path.read_text()[-2000:]}
-        app.conf.update(task_always_eager=False, broker_url=redis_url)
-        app._pool = None
-        submission = (Submission.objects.filter(plan=plan, status=Submission.Status.SUBMITTED, district__isnull=False)
-                      .order_by("district__order").first())
-        if submission is None:
-            return {"error": "no submitted quarter left to approve"}
-        before_html = overview()
-        before = card_values(before_html)
-        with transaction.atomic():
-            indicator_ids = approve_quarter(submission, user)
-            enqueue_recompute(plan_id=plan.id, indicator_ids=indicator_ids, district_id=submission.district_id,
-                              period=(submission.year, submission.quarter))
-        committed = time.perf_counter()
-        polls, shown = 0, None
-        while time.perf_counter() - committed < 120:
-            html = overview()
-            polls += 1
-            now = card_values(html)
-            if (now and now != before) or (not before and "data-testid" not in before_html and html != before_html):
-                shown = time.perf_counter() - committed
-                break
-            time.sleep(0.05)
-        changed = sorted(k for k in now if now.get(k) != before.get(k)) if before else []
-        return {"seconds": shown, "polls": polls, "cards_changed": len(changed), "cards": len(now),
-                "district_id": submission.district_id, "period": [submission.year, submission.quarter],
-                "detected_by": "overview card values" if before else "overview html"}
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        worker_log.close()
-        app.conf.update(task_always_eager=True, broker_url="memory://")
-        app._pool = None
+        with running_worker(env, log_path, timeout=60):
+            use_broker(app, redis_url)
+            try:
+                return _approve_and_watch(plan, user, overview)
+            finally:
+                use_broker(app, None)
+    except RuntimeError as exc:
+        return {"error": str(exc)[:2000]}
+
+
+def _approve_and_watch(plan, user, overview) -> dict:
+    from django.db import transaction
+
+    from indicators.models import Submission
+    from indicators.services import enqueue_recompute
+
+    submission = (Submission.objects.filter(plan=plan, status=Submission.Status.SUBMITTED, district__isnull=False)
+                  .order_by("district__order").first())
+    if submission is None:
+        return {"error": "no submitted quarter left to approve"}
+    before_html = overview()
+    before = card_values(before_html)
+    with transaction.atomic():
+        indicator_ids = approve_quarter(submission, user)
+        enqueue_recompute(plan_id=plan.id, indicator_ids=indicator_ids, district_id=submission.district_id,
+                          period=(submission.year, submission.quarter))
+    committed = time.perf_counter()
+    polls, shown = 0, None
+    while time.perf_counter() - committed < 120:
+        html = overview()
+        polls += 1
+        now = card_values(html)
+        if (now and now != before) or (not before and "data-testid" not in before_html and html != before_html):
+            shown = time.perf_counter() - committed
+            break
+        time.sleep(0.05)
+    changed = sorted(k for k in now if now.get(k) != before.get(k)) if before else []
+    return {"seconds": shown, "polls": polls, "cards_changed": len(changed), "cards": len(now),
+            "district_id": submission.district_id, "period": [submission.year, submission.quarter],
+            "detected_by": "overview card values" if before else "overview html"}
 
 
 # ------------------------------------------------------------------------------------------------ step 5

@@ -110,11 +110,6 @@ def values_for_basis(versions: pd.DataFrame, basis: str = Progress.Basis.LATEST)
         ["indicator_id", "year", "quarter"]).reset_index(drop=True)
 
 
-def approved_values_frame(plan: Plan, basis: str = Progress.Basis.LATEST, indicator_ids=None) -> pd.DataFrame:
-    """The values that count, one row per figure (see ``values_for_basis``)."""
-    return values_for_basis(approved_versions_frame(plan, indicator_ids), basis)
-
-
 STORED_AGGREGATE_COLUMNS = ["indicator_id", "basis", "year", "quarter", "value", "source", "districts",
                             "districts_expected", "numerator", "denominator", "aggregate", "version_ids",
                             "aggregate_version_ids"]

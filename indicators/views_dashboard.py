@@ -117,13 +117,19 @@ def _basis(request) -> str:
     return Progress.Basis.FIRST if request.GET.get("basis") == Progress.Basis.FIRST else Progress.Basis.LATEST
 
 
-def indicator_detail(request, number):
-    plan = _plan()
-    indicator = _indicator(plan, number)
+def _indicator_scopes(request, plan) -> tuple[bool, set[str]]:
+    """Whether the user sees the city's figures, and which districts'; refused when neither."""
     city_visible = access.can_view_district(request.user, None)
     codes = _visible_codes(request.user, plan)
     if not city_visible and not codes:
         raise PermissionDenied(_("您无权查看该指标。 You may not view this indicator."))
+    return city_visible, codes
+
+
+def indicator_detail(request, number):
+    plan = _plan()
+    indicator = _indicator(plan, number)
+    city_visible, codes = _indicator_scopes(request, plan)
     basis = _basis(request)
     data = dashboard.indicator_page(plan, indicator, city_visible=city_visible, district_codes=codes, basis=basis)
     versions = selectors.figure_versions([indicator.id]) if city_visible else {}
@@ -208,10 +214,7 @@ def _revisions(versions: dict, unit: str, decimals: int) -> list[dict]:
 def indicator_csv(request, number):
     plan = _plan()
     indicator = _indicator(plan, number)
-    city_visible = access.can_view_district(request.user, None)
-    codes = _visible_codes(request.user, plan)
-    if not city_visible and not codes:
-        raise PermissionDenied(_("您无权下载该指标数据。 You may not download this indicator's figures."))
+    city_visible, codes = _indicator_scopes(request, plan)
     rows = dashboard.progress_frame(plan, indicator_id=indicator.id)
     allowed = codes | ({"city"} if city_visible else set())
     rows = rows[rows["scope"].isin(allowed)]
@@ -278,8 +281,7 @@ def _review_context(request, plan, year, kind):
     access.require_view(request.user, None)
     if not plan.start_year <= year <= plan.end_year:
         raise Http404(_("不在规划期内。 Outside the plan period."))
-    basis = request.GET.get("basis", Progress.Basis.LATEST)
-    basis = basis if basis in Progress.Basis.values else Progress.Basis.LATEST
+    basis = _basis(request)
     data = dashboard.review(plan, year=year, basis=basis, visible_codes=_visible_codes(request.user, plan))
     zh, en = REVIEW_KINDS[kind]
     title = en if charts._english() else zh

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from leshan_plan.celery_control import use_broker  # noqa: F401  (re-exported for tests)
+
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FIXTURE = ROOT / "fixtures" / "leshan_14th_fyp.json"
 PASSWORD = "Test-password-2025"
@@ -20,15 +22,6 @@ def require(condition: bool, reason: str):
     if os.environ.get("REQUIRE_SERVICES"):
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
-
-
-def use_broker(app, url: str | None):
-    """Point the Celery app at a real broker (url) or back to in-process tasks (None), dropping cached pools."""
-    app.conf.update(task_always_eager=url is None, task_eager_propagates=True, broker_url=url or "memory://")
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from indicators.models import Indicator, Observation, ObservationVersion, Progress, RecomputeRun
 from indicators.services import enqueue_recompute
-from tests.conftest import use_broker
+from leshan_plan.celery_control import use_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,8 +1,5 @@
 """A real Celery worker on Redis recomputes progress after a figure changes (issue 3)."""
 import os
-import signal
-import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +11,8 @@ from django.db import transaction
 from indicators.models import Indicator, Observation, Progress
 from indicators.published import published_version_record
 from indicators.services import enqueue_recompute
-from tests.conftest import require, use_broker
+from leshan_plan.celery_control import running_worker, use_broker
+from tests.conftest import require
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -41,28 +39,11 @@ def redis_url():
 def worker(redis_url, plan):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "leshan_plan.settings_test", "REDIS_URL": redis_url,
            "DATABASE_URL": _database_url()}
-    log = open(ROOT / "celery-worker-test.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "leshan_plan", "worker", "--pool=solo", "-c", "1", "--without-gossip",
-         "--without-mingle", "--without-heartbeat", "-l", "info"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        ping = subprocess.run([sys.executable, "-m", "celery", "-A", "leshan_plan", "inspect", "ping", "-t", "1"],
-                              cwd=ROOT, env=env, capture_output=True, text=True)
-        if ping.returncode == 0 and "pong" in ping.stdout:
-            break
-        time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the Celery worker did not answer ping within 30 s: " + (ROOT / "celery-worker-test.log").read_text())
-    yield proc
-    proc.send_signal(signal.SIGTERM)
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        with running_worker(env, ROOT / "celery-worker-test.log") as proc:
+            yield proc
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators import formatting, selectors
-
-STATUS_ZH = {"achieved": "已达标", "on_track": "进度正常", "acceleration_needed": "需加快", "limited": "进展有限",
-             "deterioration": "倒退", "cannot_assess": "无法评估"}
+from indicators.progress import STATUS_LABELS_ZH
 
 
 def _num(value):
@@ -32,7 +30,7 @@ class Command(BaseCommand):
             if r["latest"]:
                 p = r["latest"]
                 latest = (f"{formatting.with_unit(p['value'], r['unit'])} ({p['period']})"
-                          f" {STATUS_ZH.get(p['status'], p['status'])}"
+                          f" {STATUS_LABELS_ZH.get(p['status'], p['status'])}"
                           f" C={formatting.percent(p['completion'])} τ={formatting.percent(p['time_share'])}")
             self.stdout.write(f"{r['number']:>2}. {r['name']} [{r['unit']}] 基期 {baseline} → 目标 {r['target_text']}"
                               f" ({r['target_kind']}) · 最新 {latest}")
