@@ -25,6 +25,9 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the environment when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# export_all writes this JSON format (timestamps kept to the microsecond); loaddata reads it as .json
+SERIALIZATION_MODULES = {"backup": "leshan_plan.backup_format"}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

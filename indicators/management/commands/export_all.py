@@ -12,5 +12,5 @@ class Command(BaseCommand):
         parser.add_argument("path", help="output file, e.g. backup.json")
 
     def handle(self, *args, path, **options):
-        call_command("dumpdata", *EXPORTED, natural_foreign=True, output=path, indent=1, verbosity=0)
+        call_command("dumpdata", *EXPORTED, format="backup", natural_foreign=True, output=path, indent=1, verbosity=0)
         self.stdout.write(f"exported to {path}")
