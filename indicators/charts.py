@@ -308,18 +308,24 @@ def scorecard_heatmap(df: pd.DataFrame, *, highlight: str | None = None) -> go.F
     cols = (d[["indicator_number", "indicator_name"]].drop_duplicates("indicator_number")
             .sort_values("indicator_number"))
     cell = {(r.district_code, r.indicator_number): r for r in d.itertuples(index=False)}
+    # per-cell texts from lookups made once: a province's scorecard has tens of thousands of cells
+    english = _english()
+    mark = {k: f"{LIGHT_ICONS[k]}{esc(light_word(k))[:1] if not english else ''}" for k in LIGHT_SCORE}
+    badge = {k: esc(light_badge(k)) for k in LIGHT_SCORE}
+    no_data, done = esc(_("无数据 no data")), "<br>" + esc(_("完成进度")) + " "
+    indicator_text = [(ind.indicator_number, f"{int(ind.indicator_number)}. {esc(ind.indicator_name)}")
+                      for ind in cols.itertuples(index=False)]
     z, text, hover = [], [], []
     for district in rows.itertuples(index=False):
         zr, tr, hr = [], [], []
-        for ind in cols.itertuples(index=False):
-            c = cell.get((district.district_code, ind.indicator_number))
+        name = esc(district.district_name)
+        for number, indicator in indicator_text:
+            c = cell.get((district.district_code, number))
             key = light_key(c.light) if c is not None else "none"
             zr.append(LIGHT_SCORE[key])
-            tr.append(f"{LIGHT_ICONS[key]}{esc(light_word(key))[:1] if not _english() else ''}")
-            status = esc(c.status_label) if c is not None else esc(_("无数据 no data"))
-            hr.append(f"{esc(district.district_name)} · {int(ind.indicator_number)}. {esc(ind.indicator_name)}"
-                      f"<br>{esc(light_badge(key))} · {status}"
-                      + ("<br>" + esc(_("完成进度")) + f" {esc(pct_text(c.completion))}" if c is not None else ""))
+            tr.append(mark[key])
+            hr.append(f"{name} · {indicator}<br>{badge[key]} · "
+                      + (f"{esc(c.status_label)}{done}{esc(pct_text(c.completion))}" if c is not None else no_data))
         z.append(zr)
         text.append(tr)
         hover.append(hr)

@@ -12,7 +12,7 @@ import math
 from collections import Counter
 
 import pandas as pd
-from django.db.models import Count, F
+from django.db.models import Count, F, Max, Q
 from django.utils.translation import gettext as _
 
 from districts.models import District, Plan
@@ -70,7 +70,10 @@ def progress_frame(plan: Plan, *, scope: str | None = None, districts_only: bool
         year, quarter = up_to
         qs = qs.filter(year__lte=year).exclude(year=year, quarter__gt=quarter)
     columns = PROGRESS_COLUMNS + (["inputs"] if with_inputs else [])
-    df = pd.DataFrame(list(qs.values(*columns)), columns=columns)
+    return _typed(pd.DataFrame(list(qs.values(*columns)), columns=columns))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
     for column in _FLOATS:
         df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
     df["light"] = df["light"].where(df["light"].astype(bool), None) if len(df) else df["light"]
@@ -250,12 +253,13 @@ def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFr
     names = indicators.set_index("indicator_id")
     dist = districts.set_index("code")
     d = d[d["scope"].isin(dist.index)]
+    labels = {s: status_label(s) for s in d["status"].unique()}
     out = pd.DataFrame({
-        "district_code": d["scope"].values, "district_name": [dist.at[c, "name"] for c in d["scope"]],
-        "district_order": [dist.at[c, "order"] for c in d["scope"]], "indicator_id": d["indicator_id"].values,
-        "indicator_number": [names.at[i, "number"] for i in d["indicator_id"]],
-        "indicator_name": [names.at[i, "name"] for i in d["indicator_id"]], "light": d["light"].values,
-        "status": d["status"].values, "status_label": [status_label(s) for s in d["status"]],
+        "district_code": d["scope"].values, "district_name": d["scope"].map(dist["name"]).values,
+        "district_order": d["scope"].map(dist["order"]).values, "indicator_id": d["indicator_id"].values,
+        "indicator_number": d["indicator_id"].map(names["number"]).values,
+        "indicator_name": d["indicator_id"].map(names["name"]).values, "light": d["light"].values,
+        "status": d["status"].values, "status_label": d["status"].map(labels).values,
         "completion": d["completion"].values, "time_share": d["time_share"].values,
         "year": d["year"].values, "quarter": d["quarter"].values})
     points = {"green": 2, "yellow": 1, "red": 0}
@@ -337,13 +341,17 @@ def indicator_page(plan: Plan, indicator: Indicator, *, city_visible: bool, dist
 
 
 def district_page(plan: Plan, district: District, *, visible_codes: set[str], year: int | None = None) -> dict:
-    """A district's figures, shares of the city totals, reporting completeness and the scorecard (5 queries)."""
+    """A district's figures, shares of the city totals, reporting completeness and the scorecard (8 queries).
+
+    Reads the district's own rows, the city's rows and, for the scorecard, only each indicator's newest district
+    rows: never every district's history (at a province's scale that is hundreds of thousands of rows).
+    """
     indicators = indicator_frame(plan)
-    rows = progress_frame(plan, with_inputs=True)
+    own = progress_frame(plan, scope=district.code, with_inputs=True)
+    city_rows = progress_frame(plan, scope="city", with_inputs=True)
     districts = district_frame(plan)
-    own = rows[rows["scope"] == district.code]
     table = status_table(indicators[indicators["by_district"]], own)
-    city = rows[rows["scope"] == "city"].set_index(["indicator_id", "year", "quarter"])
+    city = city_rows.set_index(["indicator_id", "year", "quarter"])
     shares = []
     for r in table.to_dict("records"):
         share = None
@@ -360,13 +368,31 @@ def district_page(plan: Plan, district: District, *, visible_codes: set[str], ye
                 share = mine / total
         shares.append(share)
     table["share_of_city"] = shares
-    score = scorecard(rows, indicators, districts[districts["code"].isin(visible_codes)])
+    newest_rows = newest_district_rows(plan)
+    score = scorecard(newest_rows, indicators, districts[districts["code"].isin(visible_codes)])
     mine = score[score["district_code"] == district.code]
     rank = int(mine["rank"].iloc[0]) if len(mine) and not pd.isna(mine["rank"].iloc[0]) else None
-    year = year or (as_of(own) or as_of(rows) or (plan.end_year, 4))[0]
+    year = year or (as_of(own) or as_of(city_rows) or as_of(newest_rows) or (plan.end_year, 4))[0]
     return {"table": table, "scorecard": score, "rank": rank, "ranked": score["district_code"].nunique(),
             "completeness": reporting_completeness(plan, district, year, indicators), "year": year,
             "as_of": as_of(own), "counts": status_counts(table)}
+
+
+def newest_district_rows(plan: Plan, basis: str = Progress.Basis.LATEST) -> pd.DataFrame:
+    """Every district's light, status and completion at each indicator's newest period with district rows: what
+    the scorecard needs (2 queries, one an aggregate)."""
+    district_rows = Progress.objects.filter(indicator__plan=plan, basis=basis).exclude(scope="city")
+    newest_period = (district_rows.values("indicator_id")
+                     .annotate(period=Max(F("year") * 10 + F("quarter"))).values_list("indicator_id", "period"))
+    wanted = Q(pk__in=[])
+    for indicator_id, period in newest_period:
+        wanted |= Q(indicator_id=indicator_id, year=period // 10, quarter=period % 10)
+    columns = ["indicator_id", "scope", "year", "quarter", "light", "status", "completion", "time_share"]
+    df = pd.DataFrame(list(district_rows.filter(wanted).values_list(*columns)), columns=columns)
+    for column in ("completion", "time_share"):
+        df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
+    df["light"] = df["light"].where(df["light"].astype(bool), None) if len(df) else df["light"]
+    return df
 
 
 def reporting_completeness(plan: Plan, district: District, year: int, indicators: pd.DataFrame) -> list[dict]:

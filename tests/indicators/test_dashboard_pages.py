@@ -145,6 +145,19 @@ class TestPagesForAnOfficial:
         heat = _figure(page, "district-heat")
         assert len(heat["data"][0]["y"]) == 12
         assert 'data-testid="district-rank"' in page
+        # each cell: that district's light at the indicator's newest period with any district row
+        rows = list(Progress.objects.filter(basis="latest").exclude(scope="city")
+                    .values("indicator__number", "scope", "year", "quarter", "light"))
+        newest = {}
+        for r in rows:
+            newest[r["indicator__number"]] = max(newest.get(r["indicator__number"], (0, 0)), (r["year"], r["quarter"]))
+        names = dict(District.objects.values_list("code", "name"))
+        expected = {(names[r["scope"]], str(r["indicator__number"])): charts.LIGHT_SCORE[charts.light_key(r["light"])]
+                    for r in rows if (r["year"], r["quarter"]) == newest[r["indicator__number"]]}
+        cells = {(re.sub(r"^(▶ )?\d+\. ", "", y), x): z for y, row in zip(heat["data"][0]["y"], heat["data"][0]["z"])
+                 for x, z in zip(heat["data"][0]["x"], row)}
+        assert {k: v for k, v in cells.items() if k in expected} == expected
+        assert len(expected) > 100 and all(v == 0 for k, v in cells.items() if k not in expected)
         assert client.get(reverse("district_csv", args=["shizhong"])).status_code == 200
         page = client.get(reverse("projects:list")).content.decode()
         assert "峨秀湖旅游休闲集聚区" in page and _figure(page, "projects-by-district")["data"]
