@@ -289,7 +289,9 @@ class Observation(models.Model):
             models.CheckConstraint(condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="observation_quarter_1_4"),
         ]
         indexes = [models.Index(fields=["district", "year", "quarter"]),
-                   models.Index(fields=["indicator", "year", "quarter"], name="observation_indicator_period")]
+                   models.Index(fields=["indicator", "year", "quarter"], name="observation_indicator_period"),
+                   # every district's figures of one quarter: what an incremental recompute aggregates
+                   models.Index(fields=["year", "quarter"], name="observation_period")]
 
     def __str__(self):
         return f"{self.indicator.name} · {self.district or _('全市')} · {self.year}Q{self.quarter}"
