@@ -58,8 +58,13 @@ def indicator_frame(plan: Plan) -> pd.DataFrame:
 def progress_frame(plan: Plan, *, scope: str | None = None, districts_only: bool = False,
                    indicator_id: int | None = None, basis: str = Progress.Basis.LATEST, up_to=None,
                    with_inputs: bool = False) -> pd.DataFrame:
-    """Stored progress rows. scope: "city" or a district code (None: every scope); up_to: (year, quarter)."""
-    qs = Progress.objects.filter(indicator__plan=plan, basis=basis)
+    """Stored progress rows. scope: "city" or a district code (None: every scope); up_to: (year, quarter).
+
+    basis "first": the rows as first published, which are stored only where a revision makes them differ from the
+    newest figures' rows; elsewhere the newest row stands for them."""
+    first = basis == Progress.Basis.FIRST
+    qs = Progress.objects.filter(indicator__plan=plan,
+                                 basis__in=[Progress.Basis.FIRST, Progress.Basis.LATEST] if first else [basis])
     if scope is not None:
         qs = qs.filter(scope=scope)
     if districts_only:
@@ -69,8 +74,11 @@ def progress_frame(plan: Plan, *, scope: str | None = None, districts_only: bool
     if up_to is not None:
         year, quarter = up_to
         qs = qs.filter(year__lte=year).exclude(year=year, quarter__gt=quarter)
-    columns = PROGRESS_COLUMNS + (["inputs"] if with_inputs else [])
-    return _typed(pd.DataFrame(list(qs.values(*columns)), columns=columns))
+    columns = PROGRESS_COLUMNS + (["inputs"] if with_inputs else []) + ["basis"]
+    df = pd.DataFrame(list(qs.values(*columns)), columns=columns)
+    if first:  # "first" sorts before "latest": keep the first-published row of a key where there is one
+        df = df.sort_values("basis", kind="mergesort").drop_duplicates(["indicator_id", "scope", "year", "quarter"])
+    return _typed(df.drop(columns="basis"))
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:

@@ -371,6 +371,8 @@ class Progress(models.Model):
     still_needed = models.FloatField(_("yearly growth still needed"), null=True)
     inputs = models.JSONField(_("inputs used"), default=dict)
     computed_at = models.DateTimeField(_("computed at"))
+    # a hash of every computed field: a recompute rewrites only the rows whose figures changed
+    digest = models.BigIntegerField(_("digest"), null=True, editable=False)
 
     class Meta:
         verbose_name = _("progress row")

@@ -16,6 +16,7 @@ noise of 1e-9, so that 7.6 reaches "8%左右" and a chained average of exactly 1
 """
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, fields, replace
 from typing import Any, Iterable, Mapping
@@ -285,117 +286,144 @@ def target_decomposition_gap(city_target, district_targets: list, measure: str) 
 
 
 # ---------------------------------------------------------------------------------------------
-# one figure
+# figures judged against their targets, over arrays (PROGRESS.md §2–§3); ``assess`` is one element of it
+
+
+def _close_arr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9) elementwise; False where either is NaN."""
+    return np.abs(a - b) <= np.maximum(_EPS * np.maximum(np.abs(a), np.abs(b)), _EPS)
+
+
+def _ge_arr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a >= b) | _close_arr(a, b)
+
+
+def _achieved_arr(v, target, d, kind, tol) -> np.ndarray:
+    dv, dt = d * v, d * target
+    with np.errstate(invalid="ignore"):
+        reached = np.select(
+            [kind == "at_least", kind == "about", kind == "more_than"],
+            [_ge_arr(dv, dt), _ge_arr(dv, dt - tol * np.abs(target)), (dv > dt) & ~_close_arr(v, target)], False)
+    return reached & ~np.isnan(v) & ~np.isnan(target)
 
 
 def _is_achieved(v: float, target: float, d: int, kind: str, tol: float) -> bool:
-    if kind == "at_least":
-        return _ge(d * v, d * target)
-    if kind == "about":
-        return _ge(d * v, d * target - tol * abs(target))
-    if kind == "more_than":
-        return d * v > d * target and not _close(v, target)
-    raise ValueError(f"unknown target kind {kind!r}")
+    if kind not in ("at_least", "about", "more_than"):
+        raise ValueError(f"unknown target kind {kind!r}")
+    one = lambda x: np.array([x], dtype="float64")  # noqa: E731
+    return bool(_achieved_arr(one(v), one(target), one(d), np.array([kind], dtype=object), one(tol))[0])
 
 
-def _light(achieved: bool, completion, tau, th: Thresholds) -> str | None:
-    if achieved:
-        return "green"
-    if completion is None or tau is None:
-        return None
-    if _ge(completion, tau - th.green_margin):
-        return "green"
-    if _ge(completion, tau - th.yellow_margin):
-        return "yellow"
-    return "red"
+def _status_from_ratio_arr(r: np.ndarray, th: Thresholds) -> np.ndarray:
+    return np.select([_ge_arr(r, th.on_track), _ge_arr(r, th.acceleration), _ge_arr(r, 0.0)],
+                     ["on_track", "acceleration_needed", "limited"], "deterioration").astype(object)
 
 
-def _status_from_ratio(r: float, th: Thresholds) -> str:
-    if _ge(r, th.on_track):
-        return "on_track"
-    if _ge(r, th.acceleration):
-        return "acceleration_needed"
-    if _ge(r, 0.0):
-        return "limited"
-    return "deterioration"
+def _elapsed_arr(b, tt) -> tuple[np.ndarray, np.ndarray]:
+    """Years since the base year and the reason they cannot be used: no_years, before_base_year,
+    fewer_than_two_points (t = b: elapsed 0), or ""."""
+    no_years = np.isnan(b) | np.isnan(tt)
+    same = _close_arr(tt, b)
+    before = ~no_years & (tt - b < 0) & ~same
+    reason = np.select([no_years, before, ~no_years & same], ["no_years", "before_base_year", "fewer_than_two_points"],
+                       "").astype(object)
+    return np.where(no_years, np.nan, np.where(same, 0.0, tt - b)), reason
 
 
-def _elapsed_reason(b, tt) -> tuple[float | None, str]:
-    if b is None or tt is None:
-        return None, "no_years"
-    elapsed = tt - b
-    if elapsed < 0 and not _close(tt, b):
-        return elapsed, "before_base_year"
-    if _close(tt, b):
-        return 0.0, "fewer_than_two_points"
-    return elapsed, ""
+def _level_arr(v, vb, vT, b, T, tt, d, elapsed, e_reason):
+    """Figures of a level (flow, stock, share, index): completion, growths, ratio, projection, still needed."""
+    has = lambda x: ~np.isnan(x)  # noqa: E731
+    completion = np.where(has(v) & has(vb) & has(vT) & (vT != vb), (v - vb) / (vT - vb), np.nan)
+    reason = e_reason.copy()
+    checked = (reason != "before_base_year")
+    open_ = checked & has(vb) & (reason == "")
+    reason[checked & np.isnan(vb)] = "no_baseline"
+    reason[open_ & (vb == 0)] = "zero_baseline"
+    reason[open_ & (vb != 0) & ((has(v) & (v * vb < 0)) | (has(vT) & (vT * vb < 0)))] = "sign_change"
+    ok = reason == ""
+    cagr_actual = np.where(ok & has(v), (v / vb) ** (1 / elapsed) - 1, np.nan)
+    projection = np.where(ok & has(v) & has(T), v * (1 + cagr_actual) ** (T - tt), np.nan)
+    cagr_required = np.where(has(vb) & (vb != 0) & has(vT) & (vT * vb >= 0) & has(b) & has(T) & (T > b),
+                             (vT / vb) ** (1 / (T - b)) - 1, np.nan)
+    reason[ok & np.isnan(v)] = "no_data"
+    reason[ok & has(v) & np.isnan(vT)] = "no_target"
+    reason[ok & has(v) & has(vT) & np.isnan(cagr_required)] = "no_years"
+    reason[ok & has(v) & has(vT) & (cagr_required == 0)] = "target_equals_baseline"
+    rated = ok & has(v) & has(vT) & has(cagr_required) & (cagr_required != 0)
+    ratio = np.where(rated, np.where(vb < 0, -1.0, 1.0) * d * cagr_actual / np.abs(cagr_required), np.nan)
+    still_needed = np.where(has(v) & has(vT) & (v != 0) & has(tt) & has(T) & (T > tt) & (vT / v >= 0),
+                            (vT / v) ** (1 / (T - tt)) - 1, np.nan)
+    return (completion, cagr_actual, cagr_required, ratio, projection, still_needed), reason
 
 
-def _level_figures(v, vb, vT, b, T, tt, d):
-    out = dict.fromkeys(("completion", "cagr_actual", "cagr_required", "ratio", "projection", "still_needed"))
-    if v is not None and vb is not None and vT is not None and vT != vb:
-        out["completion"] = (v - vb) / (vT - vb)
-
-    elapsed, reason = _elapsed_reason(b, tt)
-    if reason != "before_base_year":
-        if vb is None:
-            reason = "no_baseline"
-        elif reason:
-            pass  # no_years, fewer_than_two_points
-        elif vb == 0:
-            reason = "zero_baseline"
-        elif (v is not None and v * vb < 0) or (vT is not None and vT * vb < 0):
-            reason = "sign_change"
-
-    if not reason and v is not None:
-        out["cagr_actual"] = (v / vb) ** (1 / elapsed) - 1
-        if T is not None:
-            out["projection"] = v * (1 + out["cagr_actual"]) ** (T - tt)
-    if (vb is not None and vb != 0 and vT is not None and vT * vb >= 0
-            and b is not None and T is not None and T > b):
-        out["cagr_required"] = (vT / vb) ** (1 / (T - b)) - 1
-
-    if not reason:
-        if v is None:
-            reason = "no_data"
-        elif vT is None:
-            reason = "no_target"
-        elif out["cagr_required"] is None:
-            reason = "no_years"
-        elif out["cagr_required"] == 0:
-            reason = "target_equals_baseline"
-        else:
-            sign = -1 if vb < 0 else 1
-            out["ratio"] = sign * d * out["cagr_actual"] / abs(out["cagr_required"])
-
-    if v is not None and vT is not None and v != 0 and tt is not None and T is not None and T > tt:
-        if vT / v >= 0:
-            out["still_needed"] = (vT / v) ** (1 / (T - tt)) - 1
-    return out, reason
+def _rate_arr(v, vT, b, T, tt, d, elapsed, e_reason):
+    """Figures of a rate: ``v`` the actual average growth since b in percent, ``vT`` the target rate."""
+    has = lambda x: ~np.isnan(x)  # noqa: E731
+    reason = e_reason.copy()
+    ok = reason == ""
+    cagr_actual = np.where(ok & has(v), v / 100, np.nan)
+    projection = np.where(ok & has(v), v, np.nan)
+    cagr_required = np.where(ok & has(vT), vT / 100, np.nan)
+    reason[ok & np.isnan(v)] = "no_data"
+    reason[ok & has(v) & np.isnan(vT)] = "no_target"
+    reason[ok & has(v) & has(vT) & np.isnan(T)] = "no_years"
+    full = ok & has(v) & has(vT) & has(T)
+    index_t = (1 + v / 100) ** elapsed
+    index_T = (1 + vT / 100) ** (T - b)
+    completion = np.where(full & (index_T != 1), (index_t - 1) / (index_T - 1), np.nan)
+    still_needed = np.where(full & (T > tt) & (index_t > 0), (index_T / index_t) ** (1 / (T - tt)) - 1, np.nan)
+    reason[full & (vT == 0)] = "zero_target"
+    ratio = np.where(full & (vT != 0), d * v / np.abs(vT), np.nan)
+    return (completion, cagr_actual, cagr_required, ratio, projection, still_needed), reason
 
 
-def _rate_figures(v, vT, b, T, tt, d):
-    out = dict.fromkeys(("completion", "cagr_actual", "cagr_required", "ratio", "projection", "still_needed"))
-    elapsed, reason = _elapsed_reason(b, tt)
-    if reason:
-        return out, reason
-    if v is not None:
-        out["cagr_actual"] = v / 100
-        out["projection"] = v
-    if vT is not None:
-        out["cagr_required"] = vT / 100
-    if v is None or vT is None or T is None:
-        return out, ("no_data" if v is None else "no_target" if vT is None else "no_years")
-    i_t = (1 + v / 100) ** elapsed
-    i_T = (1 + vT / 100) ** (T - b)
-    if i_T != 1:
-        out["completion"] = (i_t - 1) / (i_T - 1)
-    if T > tt and i_t > 0:
-        out["still_needed"] = (i_T / i_t) ** (1 / (T - tt)) - 1
-    if vT == 0:
-        return out, "zero_target"
-    out["ratio"] = d * v / abs(vT)
-    return out, ""
+ASSESSMENT_ARRAYS = ("completion", "time_share", "cagr_actual", "cagr_required", "ratio", "achieved", "status",
+                     "reason", "light", "projection", "still_needed", "behind_schedule")
+
+
+def assess_arrays(*, value, baseline, target, base_year, target_year, t, direction, target_kind, tolerance, rate,
+                  thresholds: Thresholds = Thresholds()) -> dict[str, np.ndarray]:
+    """``assess`` over arrays of equal length (NaN where a number is missing): the engine judges every row of a
+    plan at once. ``direction`` ±1, ``target_kind`` at_least / about / more_than, ``rate`` True for a rate
+    (else a level), ``tolerance`` NaN for the default. Returns ASSESSMENT_ARRAYS: floats with NaN, ``achieved``
+    bool, ``status`` / ``reason`` str, ``light`` str or None, ``behind_schedule`` True / False / None."""
+    f = lambda x: np.asarray(x, dtype="float64")  # noqa: E731
+    v, vb, vT, b, T, tt, d, tol = (f(x) for x in (value, baseline, target, base_year, target_year, t, direction,
+                                                   tolerance))
+    kind, rate = np.asarray(target_kind, dtype=object), np.asarray(rate, dtype=bool)
+    unknown = set(kind.tolist()) - {"at_least", "about", "more_than"}
+    if unknown:
+        raise ValueError(f"target kind {sorted(unknown)!r}: use assess_qualitative for qualitative targets")
+    th = thresholds
+    tol = np.where(np.isnan(tol), th.default_tolerance, tol)
+    with np.errstate(all="ignore"):
+        tau = np.where(~np.isnan(b) & ~np.isnan(T) & ~np.isnan(tt) & (T != b), (tt - b) / (T - b), np.nan)
+        elapsed, e_reason = _elapsed_arr(b, tt)
+        level, level_reason = _level_arr(v, vb, vT, b, T, tt, d, elapsed, e_reason)
+        rated, rate_reason = _rate_arr(v, vT, b, T, tt, d, elapsed, e_reason)
+        completion, cagr_actual, cagr_required, ratio, projection, still_needed = (
+            np.where(rate, r, lv) for r, lv in zip(rated, level))
+        figures_reason = np.where(rate, rate_reason, level_reason)
+        unassessable = np.where(rate, np.isin(rate_reason, ["no_years", "before_base_year", "fewer_than_two_points"]),
+                                level_reason == "before_base_year")
+        reached = _achieved_arr(v, vT, d, kind, tol)
+        no_value, no_target, no_ratio = np.isnan(v), np.isnan(vT), np.isnan(ratio)
+        cases = [no_value, unassessable, no_target, reached, no_ratio]
+        status = np.select(cases, ["cannot_assess"] * 3 + ["achieved", "cannot_assess"], "").astype(object)
+        reason = np.select(cases, ["no_data", figures_reason, "no_target", "",
+                                   np.where(figures_reason == "", "no_data", figures_reason)], "").astype(object)
+        by_ratio = status == ""
+        status[by_ratio] = _status_from_ratio_arr(ratio[by_ratio], th)
+        achieved = status == "achieved"
+        judged = ~np.isnan(completion) & ~np.isnan(tau)
+        light = np.select([achieved, ~judged, _ge_arr(completion, tau - th.green_margin),
+                           _ge_arr(completion, tau - th.yellow_margin)], ["green", "", "green", "yellow"], "red")
+        behind = np.where(judged, ~_ge_arr(completion, tau), False)
+    return {"completion": completion, "time_share": tau, "cagr_actual": cagr_actual, "cagr_required": cagr_required,
+            "ratio": ratio, "achieved": achieved, "status": status, "reason": reason,
+            "light": np.where(light == "", None, light).astype(object), "projection": projection,
+            "still_needed": still_needed,
+            "behind_schedule": np.where(judged, behind, None).astype(object)}
 
 
 def _with_reason(a: Assessment, reason: str, *, status: str | None = None) -> Assessment:
@@ -425,6 +453,7 @@ def assess(*, value, baseline, target, base_year, target_year, t, higher_is_bett
     Status order: no value → cannot_assess "no_data"; no target → "no_target"; achieved; R not
     computable → cannot_assess with the reason; else by R thresholds. Completion and the light are
     shown whenever computable, also when the status is cannot_assess (e.g. a sign change).
+    One element of ``assess_arrays``: the engine and this function cannot disagree.
     """
     if measure not in ("level", "rate"):
         raise ValueError(f"measure must be 'level' or 'rate', got {measure!r}")
@@ -432,43 +461,38 @@ def assess(*, value, baseline, target, base_year, target_year, t, higher_is_bett
         raise ValueError(f"target kind {target_kind!r}: use assess_qualitative for qualitative targets")
     v, vb, vT = _num(value), _num(baseline), _num(target)
     b, T, tt = _num(base_year), _num(target_year), _num(t)
-    d = 1 if higher_is_better else -1
-    tol = _num(tolerance)
-    tol = thresholds.default_tolerance if tol is None else tol
-    tau = time_share(b, T, tt)
-
-    if measure == "rate":
-        figs, r_reason = _rate_figures(v, vT, b, T, tt, d)
-        period_unassessable = r_reason in ("no_years", "before_base_year", "fewer_than_two_points")
-    else:
-        figs, r_reason = _level_figures(v, vb, vT, b, T, tt, d)
-        period_unassessable = r_reason == "before_base_year"
-
-    achieved = False
-    if v is None:
-        status, reason = "cannot_assess", "no_data"
-    elif period_unassessable:
-        status, reason = "cannot_assess", r_reason
-    elif vT is None:
-        status, reason = "cannot_assess", "no_target"
-    elif _is_achieved(v, vT, d, target_kind, tol):
-        achieved, status, reason = True, "achieved", ""
-    elif figs["ratio"] is None:
-        status, reason = "cannot_assess", r_reason or "no_data"
-    else:
-        status, reason = _status_from_ratio(figs["ratio"], thresholds), ""
-
-    completion = figs["completion"]
-    behind = None if completion is None or tau is None else not _ge(completion, tau)
+    one = lambda x: np.array([np.nan if x is None else x], dtype="float64")  # noqa: E731
+    out = assess_arrays(value=one(v), baseline=one(vb), target=one(vT), base_year=one(b), target_year=one(T),
+                        t=one(tt), direction=one(1 if higher_is_better else -1),
+                        target_kind=np.array([target_kind], dtype=object), tolerance=one(_num(tolerance)),
+                        rate=np.array([measure == "rate"]), thresholds=thresholds)
+    x = {k: a[0] for k, a in out.items()}
+    reason = x["reason"]
     zh, en = REASON_TEXTS.get(reason, (reason, reason))
     return Assessment(
         value=v, baseline=vb, target=vT, base_year=b, target_year=T, t=tt,
-        completion=completion, time_share=tau,
-        cagr_actual=figs["cagr_actual"], cagr_required=figs["cagr_required"], ratio=figs["ratio"],
-        achieved=achieved, status=status, reason=reason, reason_text_zh=zh, reason_text_en=en,
-        light=_light(achieved, completion, tau, thresholds),
-        projection=figs["projection"], still_needed=figs["still_needed"], behind_schedule=behind,
+        completion=_num(x["completion"]), time_share=_num(x["time_share"]), cagr_actual=_num(x["cagr_actual"]),
+        cagr_required=_num(x["cagr_required"]), ratio=_num(x["ratio"]), achieved=bool(x["achieved"]),
+        status=x["status"], reason=reason, reason_text_zh=zh, reason_text_en=en, light=x["light"],
+        projection=_num(x["projection"]), still_needed=_num(x["still_needed"]),
+        behind_schedule=None if x["behind_schedule"] is None else bool(x["behind_schedule"]),
     )
+
+
+def assess_qualitative_arrays(*, actual, assigned) -> dict[str, np.ndarray]:
+    """``assess_qualitative`` over arrays (NaN where missing): achieved, status, reason, light, completion."""
+    v, a = np.asarray(actual, dtype="float64"), np.asarray(assigned, dtype="float64")
+    no_assigned, no_value = np.isnan(a), np.isnan(v)
+    reached = ~no_assigned & ~no_value & _ge_arr(v, a)
+    cases = [no_assigned, no_value, reached]
+    with np.errstate(all="ignore"):
+        completion = np.where(~no_value & ~no_assigned & (a != 0), v / a, np.nan)
+    light = np.select(cases, ["", "", "green"], "red")
+    return {"achieved": reached,
+            "status": np.select(cases, ["cannot_assess", "cannot_assess", "achieved"], "acceleration_needed")
+            .astype(object),
+            "reason": np.select(cases, ["no_assigned_amount", "no_data", ""], "below_assigned").astype(object),
+            "light": np.where(light == "", None, light).astype(object), "completion": completion}
 
 
 def assess_qualitative(*, actual, assigned, year) -> Assessment:
@@ -478,22 +502,14 @@ def assess_qualitative(*, actual, assigned, year) -> Assessment:
     cannot_assess ("no_assigned_amount"). completion = actual / assigned (share of the task done).
     """
     v, a, y = _num(actual), _num(assigned), _num(year)
-    achieved, light = False, None
-    if a is None:
-        status, reason = "cannot_assess", "no_assigned_amount"
-    elif v is None:
-        status, reason = "cannot_assess", "no_data"
-    elif _ge(v, a):
-        achieved, status, reason, light = True, "achieved", "", "green"
-    else:
-        status, reason, light = "acceleration_needed", "below_assigned", "red"
-    completion = v / a if v is not None and a not in (None, 0) else None
-    zh, en = REASON_TEXTS[reason]
+    one = lambda x: np.array([np.nan if x is None else x], dtype="float64")  # noqa: E731
+    x = {k: arr[0] for k, arr in assess_qualitative_arrays(actual=one(v), assigned=one(a)).items()}
+    zh, en = REASON_TEXTS[x["reason"]]
     return Assessment(
         value=v, baseline=None, target=a, base_year=None, target_year=None, t=y,
-        completion=completion, time_share=None, cagr_actual=None, cagr_required=None, ratio=None,
-        achieved=achieved, status=status, reason=reason, reason_text_zh=zh, reason_text_en=en,
-        light=light, projection=None, still_needed=None, behind_schedule=None,
+        completion=_num(x["completion"]), time_share=None, cagr_actual=None, cagr_required=None, ratio=None,
+        achieved=bool(x["achieved"]), status=x["status"], reason=x["reason"], reason_text_zh=zh, reason_text_en=en,
+        light=x["light"], projection=None, still_needed=None, behind_schedule=None,
     )
 
 
@@ -584,7 +600,7 @@ def aggregate_district_rows(dist: pd.DataFrame, measure) -> pd.DataFrame:
     expected = pd.Series(dist["district_id"].to_numpy()).groupby(ids).nunique().to_dict() if len(dist) else {}
     values, numerators, denominators = (dist[c].to_numpy(dtype="float64")
                                         for c in ("value", "numerator", "denominator"))
-    versions = dist["version_id"].to_numpy()
+    versions = pd.to_numeric(dist["version_id"], errors="coerce").to_numpy(dtype="float64")
     groups = pd.DataFrame({"i": ids, "y": dist["year"].to_numpy(), "q": dist["quarter"].to_numpy()}).groupby(
         ["i", "y", "q"], sort=True).indices
     rows = []
@@ -601,7 +617,7 @@ def aggregate_district_rows(dist: pd.DataFrame, measure) -> pd.DataFrame:
             present = values[at][~np.isnan(values[at])]
             n = len(present)
             value, num, den = (math.fsum(present) if n else None), None, None
-        ids_ = [int(v) for v in versions[at] if _num(v) is not None]
+        ids_ = versions[at][np.isfinite(versions[at])].astype("int64").tolist()
         rows.append((ind_id, int(year), int(quarter), value, num, den, n, int(expected[ind_id]), ids_ or None))
     frame = pd.DataFrame(rows, columns=AGGREGATE_COLUMNS)
     return frame.drop(columns="indicator_id") if single else frame
@@ -633,40 +649,32 @@ def _aggregate_periods(agg, measure: str) -> dict[tuple[int, int], _Period]:
     return periods
 
 
-def _annual(periods: Mapping, year: int) -> float | None:
-    p = periods.get((year, 4))
-    return p.value if p is not None and p.usable else None
+def _json_number(x) -> str:
+    """A number as JSON text (null when missing or not finite); ints stay ints."""
+    if x is None or x is pd.NA:
+        return "null"
+    if type(x) is int:
+        return str(x)
+    f = float(x)
+    return repr(f) if math.isfinite(f) else "null"
 
 
-def _blank(a: Assessment, reason: str) -> Assessment:
-    return _with_reason(replace(a, achieved=False, light=None), reason, status="cannot_assess")
+def _json_numbers(values: np.ndarray) -> np.ndarray:
+    finite = np.isfinite(values)
+    out = np.full(len(values), "null", dtype=object)
+    out[finite] = [repr(v) for v in values[finite].tolist()]
+    return out
 
 
-def _indicator_rows(ind: Mapping, obs: Mapping[str, np.ndarray], district_targets: Mapping,
-                    assignments: Mapping, th: Thresholds, aggregates=None,
-                    from_period: tuple[int, int] | None = None) -> list[dict]:
-    ind_id = ind["indicator_id"]
+def _city_periods(ind: Mapping, obs: Mapping[str, np.ndarray], aggregates) -> dict[tuple[int, int], _Period]:
+    """The city's periods of one indicator: its own figures and, for indicators reported by district, the
+    aggregates of the district figures (a published city figure wins over the aggregate)."""
     measure = ind["measure"]
-    if measure not in MEASURES:
-        raise ValueError(f"indicator {ind_id}: unknown measure {measure!r}")
-    kind = ind["target_kind"]
-    higher = _num(ind.get("direction")) != -1
-    tolerance = _num(ind.get("tolerance"))
-    by_district = _num(ind.get("by_district")) not in (None, 0.0)
-    base_year, T = _num(ind.get("base_year")), _num(ind.get("target_year"))
-    b = _num(ind.get("baseline_year"))
-    b = base_year if b is None else b
-    b_int = None if b is None else int(b)
-    city_target = _num(ind.get("target_value"))
-    given_baseline = _num(ind.get("baseline_value"))
-    if from_period is not None and (b_int is None or from_period <= (b_int, 4)):
-        from_period = None  # the base-year figure is every period's baseline (and implied targets)
-
     is_city = np.isnan(obs["district_id"])
-    columns = [obs[c] for c in ("year", "quarter", "value", "numerator", "denominator", "version_id")]
-    scopes: dict[int | None, dict] = {}
-    city = _own_periods(*(c[is_city].tolist() for c in columns), measure, "observation")
-    if by_district and measure in _AGGREGATED and (aggregates is not None or not is_city.all()):
+    columns = [obs[c][is_city].tolist() for c in ("year", "quarter", "value", "numerator", "denominator", "version_id")]
+    city = _own_periods(*columns, measure, "observation")
+    if _num(ind.get("by_district")) not in (None, 0.0) and measure in _AGGREGATED and (
+            aggregates is not None or not is_city.all()):
         if aggregates is None:
             aggregates = aggregate_district_rows(pd.DataFrame({c: a[~is_city] for c, a in obs.items()}), measure)
         for key, agg in _aggregate_periods(aggregates, measure).items():
@@ -678,134 +686,97 @@ def _indicator_rows(ind: Mapping, obs: Mapping[str, np.ndarray], district_target
                     city[key].inputs["aggregate_version_ids"] = agg.inputs["version_ids"]
             else:
                 city[key] = agg
-    if city:
-        scopes[None] = city
-    # district rows are contiguous and in district order (canonical sort): slice them instead of a groupby
-    district_column = obs["district_id"][~is_city]
-    if len(district_column):
-        lists = [c[~is_city].tolist() for c in columns]
-        starts = np.flatnonzero(np.r_[True, district_column[1:] != district_column[:-1]]).tolist()
-        for start, stop in zip(starts, starts[1:] + [len(district_column)]):
-            scopes[int(district_column[start])] = _own_periods(*(c[start:stop] for c in lists), measure,
-                                                               "district")
-
-    # city baseline (also needed for implied district targets, even without city rows)
-    if given_baseline is not None:
-        city_baseline, city_baseline_source = given_baseline, "indicator"
-    else:
-        city_baseline = _annual(city, b_int) if b_int is not None else None
-        city_baseline_source = "observed" if city_baseline is not None else None
-
-    out = []
-    for did, periods in scopes.items():
-        if did is None:
-            baseline, baseline_source = city_baseline, city_baseline_source
-            target, target_source = city_target, ("city" if city_target is not None else None)
-        else:
-            baseline = _annual(periods, b_int) if b_int is not None else None
-            baseline_source = "observed" if baseline is not None else None
-            target, target_source = _num(district_targets.get((ind_id, did))), "district"
-            if target is None:
-                target_source = None
-                if measure in ("share", "rate", "index") and city_target is not None:
-                    target, target_source = city_target, "city"
-                elif (measure in ("flow", "stock") and baseline is not None and city_baseline
-                      and city_target is not None):
-                    target = baseline * city_target / city_baseline
-                    target_source = "implied_proportional"
-        if measure == "rate":
-            baseline, baseline_source = (given_baseline, "indicator") if did is None else (None, None)
-        growth_q4 = {y: p.value for (y, q), p in periods.items() if q == 4 and p.usable}
-
-        for (year, quarter) in sorted(periods):
-            if from_period is not None and (year, quarter) < from_period:
-                continue
-            p = periods[(year, quarter)]
-            inputs = dict(p.inputs or {})
-            quarter_value, annual, provisional, forced = None, None, False, p.reason
-            if p.value is None and not forced:
-                forced = "no_data"
-            t = period_time(year, quarter, measure)
-
-            if measure == "qualitative":
-                assigned = assignments.get((ind_id, year)) if did is None else district_targets.get((ind_id, did))
-                assigned = _num(assigned)
-                a = assess_qualitative(actual=p.value, assigned=assigned, year=year)
-                inputs["assigned"] = assigned
-                out.append(_row(ind_id, did, year, quarter, p.value, None, p.value, quarter < 4, None, a,
-                                "assignment" if did is None and assigned is not None
-                                else "district" if assigned is not None else None, inputs))
-                continue
-
-            if measure == "flow":
-                if p.usable:
-                    prev = periods.get((year, quarter - 1)) if quarter > 1 else None
-                    if quarter == 1:
-                        quarter_value = p.value
-                    elif prev is not None and prev.usable:
-                        quarter_value = quarter_only(prev.value, p.value)
-                        inputs["cumulative_prev"] = prev.value
-                if quarter == 4:
-                    annual = p.value if p.usable else None
-                else:
-                    provisional = True
-                    last_annual = _annual(periods, year - 1)
-                    ly = periods.get((year - 1, quarter))
-                    ytd_last = ly.value if ly is not None and ly.usable else None
-                    inputs.update(last_year_annual=last_annual, ytd_last_year=ytd_last)
-                    if p.usable:
-                        annual = provisional_annual(last_annual, p.value, ytd_last)
-                        if annual is None:
-                            forced = "no_provisional_estimate"
-            elif measure == "rate":
-                provisional = quarter < 4
-                if p.usable and b_int is not None and year > b_int:
-                    growths = {y: growth_q4.get(y) for y in range(b_int + 1, year)}
-                    growths[year] = p.value
-                    inputs["growths"] = growths
-                    if any(g is None for g in growths.values()):
-                        forced = "incomplete_growth_chain"
-                    else:
-                        index_t = chain_index(growths, b_int)[year]
-                        inputs["index"] = index_t
-                        annual = average_growth(index_t, year - b_int) * 100
-                elif p.usable and b_int is not None:
-                    forced = "fewer_than_two_points" if year == b_int else "before_base_year"
-            else:  # stock, share, index: the period's own reading
-                annual = p.value if p.usable else None
-
-            a = assess(value=annual, baseline=baseline, target=target, base_year=b, target_year=T, t=t,
-                       higher_is_better=higher, target_kind=kind, tolerance=tolerance,
-                       measure="rate" if measure == "rate" else "level", thresholds=th)
-            if forced:
-                a = _blank(a, forced)
-            inputs["baseline_source"] = baseline_source
-            out.append(_row(ind_id, did, year, quarter, p.value, quarter_value, annual, provisional,
-                            b, a, target_source, inputs))
-    return out
+    return city
 
 
-def _row(ind_id, did, year, quarter, value, quarter_value, annual, provisional, b, a: Assessment,
-         target_source, inputs) -> dict:
-    return {
-        "indicator_id": ind_id, "district_id": did, "scope": "city" if did is None else f"d{did}",
-        "year": int(year), "quarter": int(quarter), "value": value, "quarter_value": quarter_value,
-        "annual_value": annual, "is_provisional": bool(provisional), "baseline_year": b,
-        "baseline_value": a.baseline, "target_value": a.target,
-        "target_source": target_source if a.target is not None else None, "t": a.t,
-        "completion": a.completion, "time_share": a.time_share, "cagr_actual": a.cagr_actual,
-        "cagr_required": a.cagr_required, "ratio": a.ratio, "achieved": bool(a.achieved),
-        "status": a.status, "reason": a.reason, "light": a.light, "projection": a.projection,
-        "still_needed": a.still_needed, "inputs": _jsonable(inputs),
-    }
+def _period_frame(indicators: list[dict], obs: pd.DataFrame, given: Mapping) -> pd.DataFrame:
+    """One row per indicator × scope × (year, quarter) with the period's value, the reason it cannot be used and
+    the start of its ``inputs`` as JSON text (without the closing brace); scope −1 is the city. Sorted by
+    indicator, city first, district, year, quarter. City periods (a few per indicator) are built one by one;
+    district periods, the bulk, as columns."""
+    arrays = {c: obs[c].to_numpy() for c in ("indicator_id", "district_id", "year", "quarter", "value", "numerator",
+                                             "denominator", "version_id")}
+    positions = obs.groupby("indicator_id", sort=False).indices
+    empty = {c: a[:0] for c, a in arrays.items()}
+    # the district aggregates of every indicator that has them, in one pass
+    measures = {i["indicator_id"]: i["measure"] for i in indicators}
+    aggregated = [i["indicator_id"] for i in indicators if i["indicator_id"] not in given and i["measure"] in _AGGREGATED
+                  and _num(i.get("by_district")) not in (None, 0.0)]
+    rows = obs[obs["district_id"].notna() & obs["indicator_id"].isin(aggregated)]
+    if len(rows):
+        frame = aggregate_district_rows(rows, measures)
+        columns = {c: frame[c].to_numpy() for c in AGGREGATE_COLUMNS[1:]}
+        given = {**given, **{k: {c: column[at] for c, column in columns.items()}
+                             for k, at in frame.groupby("indicator_id", sort=False).indices.items()}}
+    city_rows = []
+    for ind in indicators:
+        at = positions.get(ind["indicator_id"])
+        periods = _city_periods(ind, {c: a[at] for c, a in arrays.items()} if at is not None else empty,
+                                given.get(ind["indicator_id"]))
+        for (year, quarter), p in sorted(periods.items()):
+            head = json.dumps(_jsonable(p.inputs or {}), ensure_ascii=False)[:-1]
+            city_rows.append((ind["indicator_id"], -1, year, quarter, p.value, p.reason, head))
+    city = pd.DataFrame.from_records(city_rows, columns=["indicator_id", "scope", "year", "quarter", "value",
+                                                         "reason", "head"])
+    city["value"] = pd.to_numeric(city["value"], errors="coerce").astype("float64")
+
+    dist = obs[obs["district_id"].notna()]
+    measure = dist["indicator_id"].map({i["indicator_id"]: i["measure"] for i in indicators}).to_numpy()
+    value, num, den = (dist[c].to_numpy(dtype="float64") for c in ("value", "numerator", "denominator"))
+    share = measure == "share"
+    with np.errstate(all="ignore"):
+        value = np.where(share & np.isnan(value) & ~np.isnan(num) & ~np.isnan(den) & (den != 0), num / den * 100,
+                         value)
+    version = pd.to_numeric(dist["version_id"], errors="coerce").to_numpy(dtype="float64")
+    head = np.full(len(dist), '{"source": "district"', dtype=object)
+    has_version = ~np.isnan(version)
+    head[has_version] += np.array([f', "version_id": {int(v)}' for v in version[has_version].tolist()], dtype=object)
+    nd = share & (~np.isnan(num) | ~np.isnan(den))
+    if nd.any():
+        head[nd] += (', "numerator": ' + _json_numbers(num[nd]) + ', "denominator": ' + _json_numbers(den[nd]))
+    district = pd.DataFrame({"indicator_id": dist["indicator_id"].to_numpy(),
+                             "scope": dist["district_id"].to_numpy().astype("int64"),
+                             "year": dist["year"].to_numpy(), "quarter": dist["quarter"].to_numpy(),
+                             "value": value, "reason": "", "head": head})
+    frame = pd.concat([city, district], ignore_index=True)
+    return frame.sort_values(["indicator_id", "scope", "year", "quarter"], kind="mergesort").reset_index(drop=True)
 
 
-def progress_rows(indicators: pd.DataFrame, observations: pd.DataFrame, district_targets: pd.DataFrame,
-                  assignments: pd.DataFrame, thresholds: Thresholds = Thresholds(),
-                  city_aggregates: pd.DataFrame | None = None,
-                  from_period: tuple[int, int] | None = None) -> list[dict]:
-    """The rows of ``compute_progress`` as plain dicts, before they are put in a frame (None where the frame
-    holds NaN): what a writer streaming many rows to the database needs, without the frame's round trip.
+class _Lookup:
+    """Usable values of the same indicator and scope at other periods, by integer key (one hash lookup per row)."""
+
+    def __init__(self, frame: pd.DataFrame, usable_value: np.ndarray):
+        self.ind = pd.factorize(frame["indicator_id"])[0].astype("int64")
+        self.scope = pd.factorize(frame["scope"])[0].astype("int64")
+        self.n_scopes = int(self.scope.max()) + 1 if len(frame) else 1
+        self.index = pd.Index(self.key(frame["year"].to_numpy(), frame["quarter"].to_numpy()))
+        self.values = usable_value
+
+    def key(self, year, quarter, rows=slice(None)) -> np.ndarray:
+        return ((self.ind[rows] * self.n_scopes + self.scope[rows]) * 10_000 + year) * 10 + quarter
+
+    def get(self, year, quarter, rows=slice(None)) -> np.ndarray:
+        """The usable value at (year, quarter) (NaN year → missing) of the indicator and scope of each row (of
+        ``rows``, positions; default every row)."""
+        year = np.asarray(year, dtype="float64")
+        known = ~np.isnan(year)
+        keys = self.key(np.where(known, year, 0).astype("int64"), np.broadcast_to(quarter, year.shape).astype("int64"),
+                        rows)
+        at = self.index.get_indexer(keys)
+        out = np.where(at >= 0, self.values[np.maximum(at, 0)], np.nan)
+        return np.where(known, out, np.nan)
+
+
+def _fragment(name: str, values: np.ndarray) -> np.ndarray:
+    return f', "{name}": ' + _json_numbers(values)
+
+
+def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, district_targets: pd.DataFrame,
+                   assignments: pd.DataFrame, thresholds: Thresholds = Thresholds(),
+                   city_aggregates: pd.DataFrame | None = None,
+                   from_period: tuple[int, int] | None = None) -> pd.DataFrame:
+    """The progress rows as one frame, computed column-wise (OUTPUT_COLUMNS; ``district_id`` NaN for the city,
+    ``inputs`` as JSON text): what a writer streaming many rows to the database needs.
 
     ``city_aggregates`` (columns AGGREGATE_COLUMNS, see ``aggregate_district_rows``): for the indicators it
     names, the city's district aggregates are taken from it instead of from the district rows, so an
@@ -817,19 +788,16 @@ def progress_rows(indicators: pd.DataFrame, observations: pd.DataFrame, district
     """
     if indicators["indicator_id"].duplicated().any():
         raise ValueError("indicator_id must be unique in indicators")
+    inds = indicators.sort_values("indicator_id", kind="mergesort").to_dict("records")
+    for ind in inds:
+        if ind["measure"] not in MEASURES:
+            raise ValueError(f"indicator {ind['indicator_id']}: unknown measure {ind['measure']!r}")
     obs = _clean_observations(observations)
-    # numpy columns sliced per indicator: a DataFrame per indicator costs more than its rows
-    arrays = {c: obs[c].to_numpy() for c in ("indicator_id", "district_id", "year", "quarter", "value", "numerator",
-                                             "denominator", "version_id")}
-    obs_by_ind = {k: {c: a[at] for c, a in arrays.items()}
-                  for k, at in obs.groupby("indicator_id", sort=False).indices.items()}
-    empty = {c: a[:0] for c, a in arrays.items()}
     given = {}
     if city_aggregates is not None and len(city_aggregates):
         columns = {c: city_aggregates[c].to_numpy() for c in AGGREGATE_COLUMNS[1:]}
         for k, at in city_aggregates.groupby("indicator_id", sort=False).indices.items():
             given[k] = {c: column[at] for c, column in columns.items()}
-
     dt = {}
     for i, d, v in zip(district_targets["indicator_id"], district_targets["district_id"],
                        district_targets["target_value"]):
@@ -840,10 +808,180 @@ def progress_rows(indicators: pd.DataFrame, observations: pd.DataFrame, district
         if _num(y) is not None and _num(v) is not None:
             asg[(i, int(_num(y)))] = _num(v)
 
-    rows: list[dict] = []
-    for record in indicators.sort_values("indicator_id", kind="mergesort").to_dict("records"):
-        rows.extend(_indicator_rows(record, obs_by_ind.get(record["indicator_id"], empty), dt, asg, thresholds,
-                                    given.get(record["indicator_id"]), from_period))
+    P = _period_frame(inds, obs, given)
+    if not len(P):
+        return pd.DataFrame(columns=OUTPUT_COLUMNS)
+    # the indicator's attributes on every row
+    by_id = pd.DataFrame(inds).set_index("indicator_id")
+
+    def attr(name, default=np.nan):
+        column = by_id[name] if name in by_id else pd.Series(default, index=by_id.index)
+        return P["indicator_id"].map(column).to_numpy()
+
+    f = lambda x: pd.to_numeric(pd.Series(x), errors="coerce").to_numpy(dtype="float64")  # noqa: E731
+    measure = attr("measure").astype(object)
+    base_year, T = f(attr("base_year")), f(attr("target_year"))
+    b = f(attr("baseline_year"))
+    b = np.where(np.isnan(b), base_year, b)
+    b_int = np.where(np.isnan(b), np.nan, np.floor(b))
+    city_target, given_baseline = f(attr("target_value")), f(attr("baseline_value"))
+    direction = np.where(f(attr("direction")) == -1, -1.0, 1.0)
+    kind, tolerance = attr("target_kind").astype(object), f(attr("tolerance"))
+    ind_ids, scope = P["indicator_id"].to_numpy(), P["scope"].to_numpy()
+    year, quarter = P["year"].to_numpy().astype("int64"), P["quarter"].to_numpy().astype("int64")
+    value, reason = P["value"].to_numpy(dtype="float64"), P["reason"].to_numpy().astype(object)
+    is_city = scope == -1
+    usable = ~np.isnan(value) & (reason == "")
+    look = _Lookup(P, np.where(usable, value, np.nan))
+    n = len(P)
+
+    # baselines: the scope's own base-year annual figure; the city's as given, else observed
+    own_baseline = look.get(b_int, 4)
+    city_own = pd.Series(own_baseline[is_city], index=ind_ids[is_city])
+    observed_city = pd.Series(ind_ids).map(city_own[~city_own.index.duplicated()]).to_numpy(dtype="float64")
+    city_baseline = np.where(np.isnan(given_baseline), observed_city, given_baseline)
+    baseline = np.where(is_city, city_baseline, own_baseline)
+    baseline_source = np.where(is_city & ~np.isnan(given_baseline), "indicator",
+                               np.where(~np.isnan(baseline), "observed", None)).astype(object)
+
+    # targets: the city's; a district's own (指标分解), else the city's rate or share, else implied in proportion
+    own_target = np.full(n, np.nan)
+    if dt:
+        keys = pd.MultiIndex.from_tuples(list(dt), names=["i", "s"])
+        at = keys.get_indexer(pd.MultiIndex.from_arrays([ind_ids, scope]))
+        own_target = np.where(at >= 0, np.array(list(dt.values()), dtype="float64")[np.maximum(at, 0)], np.nan)
+    target = np.where(is_city, city_target, own_target)
+    target_source = np.where(is_city, np.where(np.isnan(city_target), None, "city"),
+                             np.where(np.isnan(own_target), None, "district")).astype(object)
+    open_ = ~is_city & np.isnan(own_target)
+    same = open_ & np.isin(measure, ["share", "rate", "index"]) & ~np.isnan(city_target)
+    target[same], target_source[same] = city_target[same], "city"
+    with np.errstate(all="ignore"):
+        implied = (open_ & np.isin(measure, ["flow", "stock"]) & ~np.isnan(baseline) & ~np.isnan(city_baseline)
+                   & (city_baseline != 0) & ~np.isnan(city_target))
+        target[implied] = (baseline * city_target / city_baseline)[implied]
+    target_source[implied] = "implied_proportional"
+    rate = measure == "rate"
+    baseline = np.where(rate, np.where(is_city, given_baseline, np.nan), baseline)
+    baseline_source = np.where(rate, np.where(is_city, "indicator", None), baseline_source).astype(object)
+
+    # each measure's value to assess (annual, provisional annual, average growth) and why it cannot be
+    forced = np.where((reason == "") & np.isnan(value), "no_data", reason).astype(object)
+    t = np.where(np.isin(measure, ["stock", "share", "index"]), year - 1 + quarter / 4, year).astype("float64")
+    annual = np.where(usable, value, np.nan)
+    quarter_value = np.full(n, np.nan)
+    provisional = np.zeros(n, dtype=bool)
+    extra = np.full(n, "", dtype=object)
+
+    flow = measure == "flow"
+    if flow.any():
+        prev = look.get(year, quarter - 1)
+        first = flow & usable & (quarter == 1)
+        later = flow & usable & (quarter > 1) & ~np.isnan(prev)
+        quarter_value[first] = value[first]
+        quarter_value[later] = value[later] - prev[later]
+        extra[later] += _fragment("cumulative_prev", prev[later])
+        ytd = flow & (quarter < 4)
+        provisional |= ytd
+        last_annual, ytd_last = look.get(year - 1, 4), look.get(year - 1, quarter)
+        extra[ytd] += _fragment("last_year_annual", last_annual[ytd]) + _fragment("ytd_last_year", ytd_last[ytd])
+        with np.errstate(all="ignore"):
+            estimate = np.where(~np.isnan(last_annual) & ~np.isnan(ytd_last) & (ytd_last != 0),
+                                last_annual * value / ytd_last, np.nan)
+        annual = np.where(ytd, np.where(usable, estimate, np.nan), annual)
+        forced[ytd & usable & np.isnan(estimate)] = "no_provisional_estimate"
+
+    if rate.any():
+        provisional |= rate & (quarter < 4)
+        chained = rate & usable & ~np.isnan(b_int) & (year > b_int)
+        # I_y = Π (1 + g/100) over b+1 … y−1 (annual growths) × (1 + this period's growth/100), in that order
+        index = np.where(chained, 1.0, np.nan)
+        span = int(np.nanmax(np.where(chained, year - b_int, 0))) if chained.any() else 0
+        growths = np.full(n, "", dtype=object)  # the JSON members "year": growth, year by year
+        rows = np.flatnonzero(chained)
+        for j in range(1, span):
+            at = rows[(year[rows] - b_int[rows]) > j]
+            if len(at):
+                g = look.get(b_int[at] + j, 4, at)
+                index[at] = index[at] * (1 + g / 100)
+                growths[at] += '"' + (b_int[at] + j).astype("int64").astype(str).astype(object) + '": ' \
+                    + _json_numbers(g) + ", "
+        index[rows] = index[rows] * (1 + value[rows] / 100)
+        complete = rows[~np.isnan(index[rows])]
+        with np.errstate(all="ignore"):
+            years_since = (year - b_int)[complete]
+            average = np.where(index[complete] > 0, (index[complete] ** (1 / years_since) - 1) * 100, np.nan)
+        annual = np.where(rate, np.nan, annual)
+        annual[complete] = average
+        extra[rows] += (', "growths": {' + growths[rows] + '"' + year[rows].astype(str).astype(object) + '": '
+                        + _json_numbers(value[rows]) + "}")
+        extra[complete] += _fragment("index", index[complete])
+        forced[rows[np.isnan(index[rows])]] = "incomplete_growth_chain"
+        early = rate & usable & ~np.isnan(b_int) & (year <= b_int)
+        forced[early] = np.where(year[early] == b_int[early], "fewer_than_two_points", "before_base_year")
+
+    a = assess_arrays(value=annual, baseline=baseline, target=target, base_year=b, target_year=T, t=t,
+                      direction=direction, target_kind=np.where(measure == "qualitative", "at_least", kind),
+                      tolerance=tolerance, rate=rate, thresholds=thresholds)
+    blank = forced != ""
+    a["achieved"] = a["achieved"] & ~blank
+    a["light"] = np.where(blank, None, a["light"]).astype(object)
+    a["status"] = np.where(blank, "cannot_assess", a["status"]).astype(object)
+    a["reason"] = np.where(blank, forced, a["reason"]).astype(object)
+    extra += np.select([baseline_source == "indicator", baseline_source == "observed"],
+                       [', "baseline_source": "indicator"', ', "baseline_source": "observed"'],
+                       ', "baseline_source": null').astype(object)
+
+    qualitative = measure == "qualitative"
+    if qualitative.any():
+        assigned = np.array([asg.get((i, y), np.nan) if s == -1 else dt.get((i, s), np.nan)
+                             for i, s, y in zip(ind_ids[qualitative].tolist(), scope[qualitative].tolist(),
+                                                year[qualitative].tolist())], dtype="float64")
+        q = assess_qualitative_arrays(actual=value[qualitative], assigned=assigned)
+        for name in ("achieved", "status", "reason", "light", "completion"):
+            a[name][qualitative] = q[name]
+        for name in ("time_share", "cagr_actual", "cagr_required", "ratio", "projection", "still_needed"):
+            a[name][qualitative] = np.nan
+        annual[qualitative], target[qualitative], baseline[qualitative] = value[qualitative], assigned, np.nan
+        provisional[qualitative] = quarter[qualitative] < 4
+        b = np.where(qualitative, np.nan, b)
+        quarter_value[qualitative] = np.nan
+        target_source[qualitative] = np.where(
+            np.isnan(assigned), None, np.where(is_city[qualitative], "assignment", "district")).astype(object)
+        extra[qualitative] = _fragment("assigned", assigned)
+
+    out = pd.DataFrame({
+        "indicator_id": ind_ids, "district_id": np.where(is_city, np.nan, scope).astype("float64"),
+        "scope": np.where(is_city, "city", "d" + scope.astype(str)).astype(object), "year": year, "quarter": quarter,
+        "value": value, "quarter_value": quarter_value, "annual_value": annual, "is_provisional": provisional,
+        "baseline_year": b, "baseline_value": baseline, "target_value": target,
+        "target_source": np.where(np.isnan(target), None, target_source).astype(object), "t": t,
+        "completion": a["completion"], "time_share": a["time_share"], "cagr_actual": a["cagr_actual"],
+        "cagr_required": a["cagr_required"], "ratio": a["ratio"], "achieved": a["achieved"].astype(bool),
+        "status": a["status"], "reason": a["reason"], "light": a["light"], "projection": a["projection"],
+        "still_needed": a["still_needed"], "inputs": P["head"].to_numpy() + extra + "}"})
+    for column in _FLOAT_COLUMNS:  # NaN, never ±inf
+        out[column] = out[column].where(np.isfinite(out[column]), np.nan)
+    if from_period is not None:
+        applies = ~np.isnan(b_int) & (b_int * 10 + 4 < from_period[0] * 10 + from_period[1])
+        before = (year * 10 + quarter) < (from_period[0] * 10 + from_period[1])
+        out = out[~(applies & before)].reset_index(drop=True)
+    return out
+
+
+def progress_rows(indicators: pd.DataFrame, observations: pd.DataFrame, district_targets: pd.DataFrame,
+                  assignments: pd.DataFrame, thresholds: Thresholds = Thresholds(),
+                  city_aggregates: pd.DataFrame | None = None,
+                  from_period: tuple[int, int] | None = None) -> list[dict]:
+    """The rows of ``progress_table`` as plain dicts (None where the frame holds NaN, ``inputs`` a dict)."""
+    table = progress_table(indicators, observations, district_targets, assignments, thresholds, city_aggregates,
+                           from_period)
+    rows = []
+    for r in table.to_dict("records"):
+        r = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+        r["district_id"] = None if r["district_id"] is None else int(r["district_id"])
+        r["inputs"] = json.loads(r["inputs"])
+        rows.append(r)
     return rows
 
 

@@ -113,13 +113,17 @@ def review_data(plan: Plan, *, scope: str, year: int, quarter: int) -> ReviewDat
     rows = _up_to(Progress.objects.filter(indicator__plan=plan, basis=Progress.Basis.LATEST), year, quarter)
     if scope != "city":
         rows = rows.filter(scope=scope)
-    first = _up_to(Progress.objects.filter(indicator__plan=plan, basis=Progress.Basis.FIRST, scope=scope),
-                   year, quarter)
+    # as first published: stored only where a revision makes it differ; the newest row stands for the rest
+    first = _up_to(Progress.objects.filter(indicator__plan=plan, scope=scope,
+                                           basis__in=[Progress.Basis.FIRST, Progress.Basis.LATEST]), year, quarter)
+    first_rows: dict = {}
+    for row in first.order_by("indicator_id", "year", "quarter", "basis").values(*ROW_FIELDS, "basis"):
+        first_rows.setdefault((row["indicator_id"], row["year"], row["quarter"]), row)  # "first" < "latest"
     return ReviewData(
         indicators=indicators(plan),
         districts=districts(plan),
         rows=list(rows.order_by("indicator_id", "scope", "year", "quarter").values(*ROW_FIELDS)),
-        first_rows=list(first.order_by("indicator_id", "year", "quarter").values(*ROW_FIELDS)),
+        first_rows=[{k: v for k, v in row.items() if k != "basis"} for row in first_rows.values()],
         revision_groups=revision_groups(plan, scope=scope, year=year, quarter=quarter),
         history=history(plan) if scope == "city" else {},
         demo=Observation.objects.filter(indicator__plan=plan, is_demo=True).exists(),

@@ -5,6 +5,7 @@ import json
 import logging
 import math
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
@@ -14,7 +15,7 @@ from django.utils import timezone
 from districts.models import Plan
 from indicators import progress as maths
 from indicators import selectors
-from indicators.models import Indicator, Progress, RecomputeRun
+from indicators.models import Progress, RecomputeRun
 
 logger = logging.getLogger(__name__)
 
@@ -25,19 +26,6 @@ PROGRESS_FIELDS = ["value", "quarter_value", "annual_value", "is_provisional", "
 
 def thresholds() -> maths.Thresholds:
     return maths.Thresholds(**settings.PROGRESS_THRESHOLDS)
-
-
-def _clean(value):
-    """NaN/NA → None, numpy scalars → Python scalars (JSON- and DB-safe)."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            return None
-    return value
 
 
 REBASING_KINDS = ("verified", "census")
@@ -67,149 +55,211 @@ def rebase_baselines(indicators: pd.DataFrame, observations: pd.DataFrame) -> tu
     return frame, rebased
 
 
-WRITE_COLUMNS = ["indicator_id", "district_id", "scope", "basis", "year", "quarter"] + PROGRESS_FIELDS + ["computed_at"]
+WRITE_COLUMNS = ["indicator_id", "district_id", "scope", "basis", "year", "quarter"] + PROGRESS_FIELDS + [
+    "digest", "computed_at"]
+_KEYS = ["indicator_id", "scope", "basis", "year", "quarter"]
 _TEXT_FIELDS = ("target_source", "reason", "light", "status")
+_FLOAT_FIELDS = ("value", "quarter_value", "annual_value", "baseline_value", "target_value", "t", "completion",
+                 "time_share", "cagr_actual", "cagr_required", "ratio", "projection", "still_needed")
 _TEMP = "progress_recomputed"
 
 
-def _float(x):
-    if x is None:
-        return None
-    x = float(x)
-    return None if x != x else x
+def _digest(frame: pd.DataFrame) -> np.ndarray:
+    """A 64-bit hash of each row's computed fields (signed, as PostgreSQL's bigint stores it)."""
+    hashed = pd.util.hash_pandas_object(frame[["district_id"] + PROGRESS_FIELDS], index=False)
+    return hashed.to_numpy().view("int64")
 
 
-def _db_record(row: dict, basis: str, codes: dict[int, str], computed_at) -> dict:
-    """A row of ``progress.progress_rows`` as the values of a Progress row (NaN → None, text never None)."""
-    values = {field: _clean(row.get(field)) for field in PROGRESS_FIELDS}
-    values["inputs"] = row.get("inputs") or {}
-    values["is_provisional"] = bool(values["is_provisional"])
-    values["achieved"] = bool(values["achieved"])
-    if values["baseline_year"] is not None:
-        values["baseline_year"] = int(values["baseline_year"])
-    for text_field in _TEXT_FIELDS:
-        values[text_field] = values[text_field] or ""
-    district_id = _clean(row.get("district_id"))
-    return {"indicator_id": int(row["indicator_id"]), "district_id": district_id,
-            "scope": "city" if district_id is None else codes[int(district_id)], "basis": basis,
-            "year": int(row["year"]), "quarter": int(row["quarter"]), "computed_at": computed_at, **values}
+def _row_key(indicator_id, district_id, basis, year, quarter) -> np.ndarray:
+    """One integer per progress row key (indicator, scope as district id or 0 for the city, basis, period)."""
+    first = (pd.Series(basis).to_numpy() == Progress.Basis.FIRST).astype("int64")
+    return (((np.asarray(indicator_id, dtype="int64") * 10_000_000 + np.asarray(district_id, dtype="int64")) * 2
+             + first) * 100_000 + np.asarray(year, dtype="int64") * 10 + np.asarray(quarter, dtype="int64"))
+
+
+def _without_unrevised_first(new: pd.DataFrame, district: np.ndarray) -> pd.DataFrame:
+    """Drop the "as first published" rows that equal the newest-figures row of the same key: the first basis is
+    stored only where a revision makes it differ (readers fall back to the newest row, see
+    ``selectors.with_first_published``), so a plan without revisions stores each row once."""
+    first = (new["basis"] == Progress.Basis.FIRST).to_numpy()
+    if not first.any():
+        return new
+    key = _row_key(new["indicator_id"], np.nan_to_num(district, nan=0), np.full(len(new), Progress.Basis.LATEST),
+                   new["year"], new["quarter"])
+    at = pd.Index(key[~first]).get_indexer(key[first])
+    digest = new["digest"].to_numpy()
+    same = np.zeros(len(new), dtype=bool)
+    same[np.flatnonzero(first)[at >= 0]] = digest[~first][at[at >= 0]] == digest[first][at >= 0]
+    return new[~same].reset_index(drop=True)
+
+
+def _column(frame: pd.DataFrame, name: str) -> list:
+    """A column as Python values for the database: NaN → None, whole numbers as int, text never None."""
+    values = frame[name].to_numpy()
+    if name in _TEXT_FIELDS:
+        return ["" if v is None else v for v in values.tolist()]
+    if name in ("district_id", "baseline_year"):
+        return [None if v != v else int(v) for v in values.astype("float64").tolist()]
+    if name in _FLOAT_FIELDS:
+        return [None if v != v else v for v in values.astype("float64").tolist()]
+    return values.tolist()
 
 
 class _ProgressWriter:
     """Writes recomputed rows and removes the rows that no longer have data, for some indicators (and scopes).
 
-    On PostgreSQL the rows are streamed with COPY into a temporary table, then one INSERT … ON CONFLICT updates
-    only the rows whose figures changed (an unchanged row keeps its computed_at: it says when those figures were
-    computed) and one DELETE removes stale rows: no Python object per row, and a recompute that changes nothing
-    writes nothing. Elsewhere (SQLite) bulk_create(update_conflicts=True).
+    Every row carries a digest of its computed fields. The stored digests of the rows concerned are read (one
+    query), and only rows that are new or whose digest differs are written — on PostgreSQL streamed with COPY into a
+    temporary table and upserted with one INSERT … ON CONFLICT, elsewhere with bulk_create(update_conflicts=True);
+    stale rows are deleted by id. A recompute that changes nothing writes nothing, and an unchanged row keeps its
+    computed_at: it says when those figures were computed.
     """
 
     def __init__(self, codes: dict[int, str], computed_at):
         self.codes, self.computed_at = codes, computed_at
-        self.postgres = connection.vendor == "postgresql"
-        self.count = 0
-        self.records: list[dict] = []
-        if self.postgres:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
-                cursor.execute(f"CREATE TEMPORARY TABLE {_TEMP} ON COMMIT DROP AS SELECT {', '.join(WRITE_COLUMNS)} "
-                               f"FROM {Progress._meta.db_table} WITH NO DATA")
+        self.frames: list[pd.DataFrame] = []
 
-    def add(self, rows: list[dict], basis: str) -> None:
-        self.count += len(rows)
-        if not self.postgres:
-            self.records.extend(_db_record(r, basis, self.codes, self.computed_at) for r in rows)
-            return
-        # the same values as _db_record, written straight to CSV: this runs for every row of a full recompute
-        buffer = io.StringIO()
-        write = csv.writer(buffer).writerow
-        at, codes, dumps, f = self.computed_at.isoformat(), self.codes, json.dumps, _float
-        for r in rows:
-            district_id, baseline_year = r["district_id"], f(r["baseline_year"])
-            write((r["indicator_id"], district_id, "city" if district_id is None else codes[int(district_id)], basis,
-                   r["year"], r["quarter"], f(r["value"]), f(r["quarter_value"]), f(r["annual_value"]),
-                   "t" if r["is_provisional"] else "f", None if baseline_year is None else int(baseline_year),
-                   f(r["baseline_value"]), f(r["target_value"]), r["target_source"] or "", f(r["t"]),
-                   f(r["completion"]), f(r["time_share"]), f(r["cagr_actual"]), f(r["cagr_required"]), f(r["ratio"]),
-                   "t" if r["achieved"] else "f", r["status"] or "", r["reason"] or "", r["light"] or "",
-                   f(r["projection"]), f(r["still_needed"]), dumps(r["inputs"] or {}), at))
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f"COPY {_TEMP} ({', '.join(WRITE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
-                f"({', '.join(_TEXT_FIELDS)}))", buffer)
+    def add(self, table: pd.DataFrame, basis: str) -> None:
+        """Rows of ``progress.progress_table`` of one basis."""
+        if len(table):
+            self.frames.append(table.assign(basis=basis))
 
     def finish(self, plan: Plan, indicator_ids=None, scopes=None, from_period=None) -> int:
         """Apply the rows added; stale rows are looked for among these indicators, scopes and periods."""
-        if self.postgres:
-            self._finish_postgres(plan, indicator_ids, scopes, from_period)
-        else:
-            self._finish_orm(plan, indicator_ids, scopes, from_period)
-        return self.count
+        new = pd.concat(self.frames, ignore_index=True) if self.frames else pd.DataFrame(
+            columns=maths.OUTPUT_COLUMNS + ["basis"])
+        district = new["district_id"].to_numpy(dtype="float64")
+        new["scope"] = np.where(np.isnan(district), "city",
+                                pd.Series(district).map({float(k): v for k, v in self.codes.items()}).to_numpy())
+        new["digest"] = _digest(new) if len(new) else np.array([], dtype="int64")
+        new = _without_unrevised_first(new, district)
+        district = new["district_id"].to_numpy(dtype="float64")
+        stored = self._stored(plan, indicator_ids, scopes, from_period)
+        ids = {code: did for did, code in self.codes.items()}
+        new_key = _row_key(new["indicator_id"], np.nan_to_num(district, nan=0), new["basis"], new["year"],
+                           new["quarter"])
+        stored_key = _row_key(stored["indicator_id"], stored["scope"].map(ids).fillna(0).where(
+            stored["scope"] != "city", 0), stored["basis"], stored["year"], stored["quarter"])
+        at = pd.Index(stored_key).get_indexer(new_key)
+        stored_digest = stored["digest_stored"]
+        known = at >= 0
+        known[known] = stored_digest.notna().to_numpy()[at[known]]  # a row without a digest is rewritten
+        same = np.zeros(len(new), dtype=bool)
+        same[known] = stored_digest.to_numpy(dtype="int64", na_value=0)[at[known]] == new["digest"].to_numpy()[known]
+        write = new[~same]
+        stale = stored.loc[pd.Index(new_key).get_indexer(stored_key) < 0, "id"].astype("int64").tolist()
+        if stale:
+            Progress.objects.filter(pk__in=stale).delete()
+        if len(write):
+            (self._upsert_postgres if connection.vendor == "postgresql" else self._upsert_orm)(write)
+        return len(new)
 
-    def _finish_postgres(self, plan, indicator_ids, scopes, from_period):
-        table, keys = Progress._meta.db_table, ["indicator_id", "scope", "basis", "year", "quarter"]
-        changing = [c for c in WRITE_COLUMNS if c not in keys and c != "computed_at"]
-        where, params = ["i.plan_id = %s"], [plan.pk]
+    def _stored(self, plan, indicator_ids, scopes, from_period) -> pd.DataFrame:
+        qs = Progress.objects.filter(indicator__plan=plan).order_by()  # unsorted: a sort of every row costs seconds
         if indicator_ids is not None:
-            where.append("p.indicator_id = ANY(%s)")
-            params.append(list(indicator_ids))
+            qs = qs.filter(indicator_id__in=list(indicator_ids))
         if scopes is not None:
-            where.append("p.scope = ANY(%s)")
-            params.append(list(scopes))
+            qs = qs.filter(scope__in=list(scopes))
         if from_period is not None:
-            where.append("(p.year, p.quarter) >= (%s, %s)")
-            params += list(from_period)
-        match = " AND ".join(f"n.{k} = p.{k}" for k in keys)
+            qs = qs.filter(Q(year__gt=from_period[0]) | Q(year=from_period[0], quarter__gte=from_period[1]))
+        columns = ["id"] + _KEYS + ["digest"]
+        frame = selectors.read_frame(qs.values_list(*columns), columns, dtypes={"digest": "Int64"})
+        frame["digest_stored"] = pd.array(frame.pop("digest"), dtype="Int64")  # 64 bits: never through a float
+        return frame
+
+    def _records(self, write: pd.DataFrame):
+        at = self.computed_at
+        columns = [_column(write, c) if c != "inputs" else write["inputs"].tolist() for c in WRITE_COLUMNS[:-1]]
+        return columns, at
+
+    def _upsert_postgres(self, write: pd.DataFrame) -> None:
+        columns, at = self._records(write)
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(zip(*columns, [at.isoformat()] * len(write)))
+        buffer.seek(0)
+        update = [c for c in WRITE_COLUMNS if c not in _KEYS]
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {_TEMP}")
+            cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {_TEMP} ON COMMIT DROP AS SELECT {', '.join(WRITE_COLUMNS)} "
+                           f"FROM {Progress._meta.db_table} WITH NO DATA")
+            cursor.cursor.copy_expert(
+                f"COPY {_TEMP} ({', '.join(WRITE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
+                f"({', '.join(_TEXT_FIELDS)}))", buffer)
             cursor.execute(
-                f"DELETE FROM {table} p USING {Indicator._meta.db_table} i WHERE p.indicator_id = i.id AND "
-                + " AND ".join(where) + f" AND NOT EXISTS (SELECT 1 FROM {_TEMP} n WHERE {match})", params)
-            # only rows whose figures changed are rewritten (the plan's row lock keeps other recomputes out)
-            cursor.execute(
-                f"UPDATE {table} p SET " + ", ".join(f"{c} = n.{c}" for c in changing + ["computed_at"])
-                + f" FROM {_TEMP} n WHERE {match} AND ({', '.join(f'p.{c}' for c in changing)}) IS DISTINCT FROM "
-                  f"({', '.join(f'n.{c}' for c in changing)})")
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(WRITE_COLUMNS)}) SELECT {', '.join(WRITE_COLUMNS)} FROM {_TEMP} n "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {table} p WHERE {match})")
+                f"INSERT INTO {Progress._meta.db_table} ({', '.join(WRITE_COLUMNS)}) "
+                f"SELECT {', '.join(WRITE_COLUMNS)} FROM {_TEMP} "
+                f"ON CONFLICT ({', '.join(_KEYS)}) DO UPDATE SET "
+                + ", ".join(f"{c} = EXCLUDED.{c}" for c in update))
             cursor.execute(f"DROP TABLE {_TEMP}")
 
-    def _finish_orm(self, plan, indicator_ids, scopes, from_period):
-        stale = Progress.objects.filter(indicator__plan=plan)
-        if indicator_ids is not None:
-            stale = stale.filter(indicator_id__in=indicator_ids)
-        if scopes is not None:
-            stale = stale.filter(scope__in=scopes)
-        if from_period is not None:
-            stale = stale.filter(Q(year__gt=from_period[0]) | Q(year=from_period[0], quarter__gte=from_period[1]))
-        keep = {(r["indicator_id"], r["scope"], r["basis"], r["year"], r["quarter"]) for r in self.records}
-        existing = stale.values_list("id", "indicator_id", "scope", "basis", "year", "quarter")
-        stale_ids = [pk for pk, *key in existing if tuple(key) not in keep]
-        if stale_ids:
-            Progress.objects.filter(pk__in=stale_ids).delete()
-        if self.records:
-            Progress.objects.bulk_create(
-                [Progress(**r) for r in self.records], batch_size=2000, update_conflicts=True,
-                unique_fields=["indicator", "scope", "basis", "year", "quarter"],
-                update_fields=["district"] + PROGRESS_FIELDS + ["computed_at"])
+    def _upsert_orm(self, write: pd.DataFrame) -> None:
+        columns, at = self._records(write)
+        names = WRITE_COLUMNS[:-1]
+        objects = []
+        for values in zip(*columns):
+            record = dict(zip(names, values))
+            record["inputs"] = json.loads(record["inputs"])
+            objects.append(Progress(**record, computed_at=at))
+        Progress.objects.bulk_create(objects, batch_size=2000, update_conflicts=True,
+                                     unique_fields=["indicator", "scope", "basis", "year", "quarter"],
+                                     update_fields=["district"] + PROGRESS_FIELDS + ["digest", "computed_at"])
 
 
 def _compute_into(writer: _ProgressWriter, indicators: pd.DataFrame, versions: pd.DataFrame, targets, assignments,
-                  th: maths.Thresholds, aggregates: dict | None = None, from_period=None) -> None:
-    """Both bases of some indicators from their versions; ``aggregates``: {basis: city aggregates frame}."""
-    for basis in (Progress.Basis.LATEST, Progress.Basis.FIRST):
-        observations = selectors.values_for_basis(versions, basis)
-        basis_indicators, rebased = indicators, {}
-        if basis == Progress.Basis.LATEST:
-            basis_indicators, rebased = rebase_baselines(indicators, observations)
-        rows = maths.progress_rows(basis_indicators, observations, targets, assignments, th,
-                                   (aggregates or {}).get(basis), from_period)
-        for row in (rows if rebased else ()):
-            if row["district_id"] is None and row["indicator_id"] in rebased and row["inputs"] is not None:
-                row["inputs"]["rebased_from"] = rebased[row["indicator_id"]]
-        writer.add(rows, basis)
+                  th: maths.Thresholds, aggregates: dict | None = None, from_period=None,
+                  every_version: bool = False) -> None:
+    """Both bases of some indicators from their versions; ``aggregates``: {basis: city aggregates frame}.
+    ``every_version``: ``versions`` holds every version of these indicators, so "as first published" is computed
+    only where a revision can make it differ from the newest figures (``_revised_only``)."""
+    aggregates = aggregates or {}
+    latest = selectors.values_for_basis(versions, Progress.Basis.LATEST)
+    latest_indicators, rebased = rebase_baselines(indicators, latest)
+    table = maths.progress_table(latest_indicators, latest, targets, assignments, th,
+                                 aggregates.get(Progress.Basis.LATEST), from_period)
+    if rebased:
+        at = table["district_id"].isna() & table["indicator_id"].isin(list(rebased))
+        table.loc[at, "inputs"] = [
+            json.dumps({**json.loads(text), "rebased_from": rebased[i]}, ensure_ascii=False)
+            for text, i in zip(table.loc[at, "inputs"], table.loc[at, "indicator_id"])]
+    writer.add(table, Progress.Basis.LATEST)
+
+    first, first_aggregates = selectors.values_for_basis(versions, Progress.Basis.FIRST), aggregates.get(
+        Progress.Basis.FIRST)
+    first_indicators = indicators
+    if every_version:
+        first_indicators, first, first_aggregates = _revised_only(indicators, first, latest, set(rebased))
+    if len(first_indicators):
+        writer.add(maths.progress_table(first_indicators, first, targets, assignments, th, first_aggregates,
+                                        from_period), Progress.Basis.FIRST)
+
+
+def _revised_only(indicators: pd.DataFrame, first: pd.DataFrame, latest: pd.DataFrame, rebased: set):
+    """What "as first published" needs computing, given every version: each scope with a figure whose first version
+    is not its newest, and the city beside it (it sums the districts or shows its own figure); every scope of a
+    flow or stock whose base-year figure was revised or whose baseline was re-based (the city's baseline sets the
+    districts' implied targets). The city's district aggregates are taken over all districts. Elsewhere first published = newest.
+    Returns (indicators, observations, city aggregates) for ``progress_table``."""
+    keys = ["indicator_id", "_d", "year", "quarter"]
+    mark = lambda frame: frame.assign(_d=frame["district_id"].astype("float64").fillna(-1))  # noqa: E731
+    both = mark(first).merge(mark(latest)[keys + ["version_id"]], on=keys, suffixes=("", "_latest"))
+    changed = both[both["version_id"] != both["version_id_latest"]]
+    base = indicators.set_index("indicator_id")
+    base_year = base["baseline_year"].fillna(base["base_year"])
+    at_base = (changed["year"] == changed["indicator_id"].map(base_year)) & (changed["quarter"] == 4)
+    measures = dict(zip(base.index, base["measure"]))
+    # the city's base-year figure sets the implied targets of districts of flows and stocks
+    whole = {i for i in set(changed.loc[at_base, "indicator_id"]) | rebased if measures[i] in ("flow", "stock")}
+    touched = whole | rebased | set(changed["indicator_id"])
+    scope_key = lambda frame: frame["indicator_id"].astype("int64") * 10_000_000 + frame["_d"].astype("int64")  # noqa: E731
+    series = set(scope_key(changed))
+    obs = mark(first)
+    keep = obs["indicator_id"].isin(whole) | ((obs["_d"] == -1) & obs["indicator_id"].isin(touched)) | scope_key(
+        obs).isin(series)
+    summed = [i for i in touched if measures[i] in maths._AGGREGATED and base.at[i, "by_district"]]
+    districts = first[first["district_id"].notna() & first["indicator_id"].isin(summed)]
+    aggregates = maths.aggregate_district_rows(maths._clean_observations(districts), measures) if len(
+        districts) else None
+    return indicators[indicators["indicator_id"].isin(touched)], first[keep.to_numpy()], aggregates
 
 
 def _recompute_all(plan: Plan, indicator_ids, codes, computed_at) -> int:
@@ -220,7 +270,7 @@ def _recompute_all(plan: Plan, indicator_ids, codes, computed_at) -> int:
     # one query, streamed in chunks of whole indicators: memory stays bounded however large the plan
     for versions in selectors.approved_versions_chunks(plan, indicator_ids):
         chunk = indicators[indicators["indicator_id"].isin(versions["indicator_id"].unique())]
-        _compute_into(writer, chunk, versions, targets, assignments, th)
+        _compute_into(writer, chunk, versions, targets, assignments, th, every_version=True)
     return writer.finish(plan, indicator_ids)
 
 
@@ -246,7 +296,7 @@ def _stored_aggregates(indicators: pd.DataFrame, stored, fresh: dict, *, plan: P
             row = (ind_id, year, quarter, aggregate, None, None, n, expected, aggregate_ids)
         else:
             row = (ind_id, year, quarter, value, num, den, n, expected, ids)
-        by_key.setdefault((ind_id, basis), []).append(row)
+        by_key.setdefault((ind_id, basis), {})[(year, quarter)] = row
     mine = own[own["district_id"] == district_id]
     reported_before = set(mine.loc[(mine["year"] != period[0]) | (mine["quarter"] != period[1]), "indicator_id"])
     frames: dict = {basis: [] for basis in (Progress.Basis.LATEST, Progress.Basis.FIRST)}
@@ -258,7 +308,10 @@ def _stored_aggregates(indicators: pd.DataFrame, stored, fresh: dict, *, plan: P
             continue
         if not (ind["by_district"] and ind["measure"] in maths._AGGREGATED):
             continue  # the city scope does not depend on district figures
-        parts = {basis: list(by_key.get((ind_id, basis), ())) for basis in frames}
+        latest = by_key.get((ind_id, Progress.Basis.LATEST), {})
+        # a first-published row is stored only where it differs from the newest: the newest stands for the rest
+        parts = {Progress.Basis.LATEST: list(latest.values()),
+                 Progress.Basis.FIRST: list({**latest, **by_key.get((ind_id, Progress.Basis.FIRST), {})}.values())}
         if ind_id not in reported_before or not all(parts.values()):
             full.append(ind_id)
             continue
