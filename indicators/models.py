@@ -291,7 +291,9 @@ class Observation(models.Model):
         indexes = [models.Index(fields=["district", "year", "quarter"]),
                    models.Index(fields=["indicator", "year", "quarter"], name="observation_indicator_period"),
                    # every district's figures of one quarter: what an incremental recompute aggregates
-                   models.Index(fields=["year", "quarter"], name="observation_period")]
+                   models.Index(fields=["year", "quarter"], name="observation_period"),
+                   # "is there demo data?" is asked by every page (the banner): the few demo rows, indexed
+                   models.Index(fields=["is_demo"], name="observation_demo", condition=Q(is_demo=True))]
 
     def __str__(self):
         return f"{self.indicator.name} · {self.district or _('全市')} · {self.year}Q{self.quarter}"

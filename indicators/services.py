@@ -62,6 +62,7 @@ _TEXT_FIELDS = ("target_source", "reason", "light", "status")
 _FLOAT_FIELDS = ("value", "quarter_value", "annual_value", "baseline_value", "target_value", "t", "completion",
                  "time_share", "cagr_actual", "cagr_required", "ratio", "projection", "still_needed")
 _TEMP = "progress_recomputed"
+_ANALYZE_AFTER = 10_000  # rows written
 
 
 def _digest(frame: pd.DataFrame) -> np.ndarray:
@@ -168,38 +169,38 @@ class _ProgressWriter:
         return frame
 
     def _records(self, write: pd.DataFrame):
-        at = self.computed_at
+        """The rows as tuples of database values, WRITE_COLUMNS order (computed_at last)."""
         columns = [_column(write, c) if c != "inputs" else write["inputs"].tolist() for c in WRITE_COLUMNS[:-1]]
-        return columns, at
+        return zip(*columns, [self.computed_at] * len(write))
 
-    def _upsert_postgres(self, write: pd.DataFrame) -> None:
-        columns, at = self._records(write)
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(zip(*columns, [at.isoformat()] * len(write)))
-        buffer.seek(0)
+    def _upsert_postgres(self, write: pd.DataFrame, chunk: int = 50_000) -> None:
         update = [c for c in WRITE_COLUMNS if c not in _KEYS]
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
             cursor.execute(f"CREATE TEMPORARY TABLE {_TEMP} ON COMMIT DROP AS SELECT {', '.join(WRITE_COLUMNS)} "
                            f"FROM {Progress._meta.db_table} WITH NO DATA")
-            cursor.cursor.copy_expert(
-                f"COPY {_TEMP} ({', '.join(WRITE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
-                f"({', '.join(_TEXT_FIELDS)}))", buffer)
+            for start in range(0, len(write), chunk):  # memory bounded by the chunk, not the plan
+                buffer = io.StringIO()
+                csv.writer(buffer).writerows(self._records(write.iloc[start:start + chunk]))
+                buffer.seek(0)
+                cursor.cursor.copy_expert(
+                    f"COPY {_TEMP} ({', '.join(WRITE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL "
+                    f"({', '.join(_TEXT_FIELDS)}))", buffer)
             cursor.execute(
                 f"INSERT INTO {Progress._meta.db_table} ({', '.join(WRITE_COLUMNS)}) "
                 f"SELECT {', '.join(WRITE_COLUMNS)} FROM {_TEMP} "
                 f"ON CONFLICT ({', '.join(_KEYS)}) DO UPDATE SET "
                 + ", ".join(f"{c} = EXCLUDED.{c}" for c in update))
             cursor.execute(f"DROP TABLE {_TEMP}")
+            if len(write) >= _ANALYZE_AFTER:  # statistics follow a bulk write at once (the incremental reads need them)
+                cursor.execute(f"ANALYZE {Progress._meta.db_table}")
 
     def _upsert_orm(self, write: pd.DataFrame) -> None:
-        columns, at = self._records(write)
-        names = WRITE_COLUMNS[:-1]
         objects = []
-        for values in zip(*columns):
-            record = dict(zip(names, values))
+        for values in self._records(write):
+            record = dict(zip(WRITE_COLUMNS, values))
             record["inputs"] = json.loads(record["inputs"])
-            objects.append(Progress(**record, computed_at=at))
+            objects.append(Progress(**record))
         Progress.objects.bulk_create(objects, batch_size=2000, update_conflicts=True,
                                      unique_fields=["indicator", "scope", "basis", "year", "quarter"],
                                      update_fields=["district"] + PROGRESS_FIELDS + ["digest", "computed_at"])

@@ -422,6 +422,7 @@ def _copy(cursor, table: str, frame: pd.DataFrame, not_null=()):
     buffer.seek(0)
     options = "FORMAT csv" + (f", FORCE_NOT_NULL ({', '.join(not_null)})" if not_null else "")
     cursor.copy_expert(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH ({options})", buffer)
+    cursor.execute(f"ANALYZE {table}")  # the planner's statistics follow a bulk load at once, not at autovacuum's pace
 
 
 @contextmanager

@@ -14,7 +14,9 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _
 
 from districts import access
@@ -89,21 +91,23 @@ def overview(request):
         if own:
             return redirect("districts:detail", code=own)
         raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
-    # The overview changes only when progress is recomputed: cache it until the next recompute run.
+    # The overview changes only when progress is recomputed: its rendered body is cached until the next recompute
+    # run (the page around it, with the user's name and forms, is rendered for each request).
     key = f"overview:{plan.id}:{selectors.last_recompute_id(plan)}:{get_language()}"
-    context = cache.get(key)
-    if context is None:
+    body = cache.get(key)
+    if body is None:
         data = dashboard.overview(plan)
         for group in data["pillars"]:
             for card in group["cards"]:
                 card["spark_json"] = _chart(card.pop("spark"))
                 card["chart_id"] = f"spark-{card['number']}"
-        context = {
-            "pillars": data["pillars"], "counts": data["counts"], "warnings": data["warnings"],
+        body = render_to_string("indicators/_overview_body.html", {
+            "plan": plan, "pillars": data["pillars"], "counts": data["counts"], "warnings": data["warnings"],
             "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
-            "last_recompute": data["last_recompute"], "total": len(data["table"])}
-        cache.set(key, context, timeout=24 * 3600)
-    return render(request, "indicators/overview.html", {"plan": plan, **context})
+            "last_recompute": data["last_recompute"], "total": len(data["table"])}, request=request)
+        cache.set(key, body, timeout=24 * 3600)
+    # the body is the output of our own template, every value escaped when it was rendered
+    return render(request, "indicators/overview.html", {"plan": plan, "body": mark_safe(body)})
 
 
 # ------------------------------------------------------------------------------------------------ indicator
