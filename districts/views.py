@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from districts import access, selectors
 from indicators import charts, dashboard
@@ -14,6 +15,7 @@ def _plan():
     return plan
 
 
+@require_safe
 def district_list(request):
     access.require_role(request.user)
     plan = _plan()
@@ -22,6 +24,7 @@ def district_list(request):
         "own_code": access.user_district_code(request.user), "is_official": access.is_official(request.user)})
 
 
+@require_safe
 def district_detail(request, code):
     """功能定位, 发展重点, the district's figures and share of the city totals, its projects, its reporting
     completeness and the cross-district scorecard (only the districts this user may see)."""

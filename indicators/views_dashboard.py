@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _
+from django.views.decorators.http import require_safe
 
 from districts import access
 from districts.models import District
@@ -83,6 +84,7 @@ def _csv_rows(frame, indicators: dict, names: dict) -> list[dict]:
 # ------------------------------------------------------------------------------------------------ overview
 
 
+@require_safe
 def overview(request):
     """The ten-second page: headline counts, 16 cards by pillar, the warning list (预警)."""
     plan = _plan()
@@ -130,6 +132,7 @@ def _indicator_scopes(request, plan) -> tuple[bool, set[str]]:
     return city_visible, codes
 
 
+@require_safe
 def indicator_detail(request, number):
     plan = _plan()
     indicator = _indicator(plan, number)
@@ -215,6 +218,7 @@ def _revisions(versions: dict, unit: str, decimals: int) -> list[dict]:
     return out
 
 
+@require_safe
 def indicator_csv(request, number):
     plan = _plan()
     indicator = _indicator(plan, number)
@@ -230,6 +234,7 @@ def indicator_csv(request, number):
 # ------------------------------------------------------------------------------------------------ district figures
 
 
+@require_safe
 def district_csv(request, code):
     plan = _plan()
     district = get_object_or_404(District, plan=plan, code=code)
@@ -242,6 +247,7 @@ def district_csv(request, code):
 # ------------------------------------------------------------------------------------------------ map
 
 
+@require_safe
 def map_view(request):
     plan = _plan()
     codes = _visible_codes(request.user, plan)
@@ -315,6 +321,7 @@ def _mark_published(rows: list[dict], basis: str) -> None:
         row["revised"] = bool(shown and len(versions[shown["id"]]["history"]) > 1)
 
 
+@require_safe
 def reports(request):
     """The reports index: the most recent annual review, with links to every year, mid-term and final."""
     plan = _plan()
@@ -322,22 +329,26 @@ def reports(request):
     return render(request, "indicators/report.html", _review_context(request, plan, year, "annual"))
 
 
+@require_safe
 def report_annual(request, year):
     plan = _plan()
     return render(request, "indicators/report.html", _review_context(request, plan, year, "annual"))
 
 
+@require_safe
 def report_midterm(request):
     plan = _plan()
     year = plan.start_year + (plan.end_year - plan.start_year) // 2  # 2023 for 2021–2025
     return render(request, "indicators/report.html", _review_context(request, plan, year, "midterm"))
 
 
+@require_safe
 def report_final(request):
     plan = _plan()
     return render(request, "indicators/report.html", _review_context(request, plan, plan.end_year, "final"))
 
 
+@require_safe
 def report_xlsx(request, year):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill

@@ -1,5 +1,6 @@
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from districts import access
 from districts.models import District
@@ -9,6 +10,7 @@ from projects import selectors
 from projects.models import Project
 
 
+@require_safe
 def project_list(request):
     """Zones, streets, buildings, parks and opening-up projects by district and status, milestones on a time
     line and, where entered, planned vs completed investment with its light."""

@@ -59,7 +59,7 @@ OWN_DISTRICT = E(LOGIN, 200, 403, 200, 200, 403)        # 市中区's figures: i
 CITY_ONLY = E(LOGIN, 403, 403, 200, 200, 403)           # city-wide figures: officials and admins
 ANY_ROLE = E(LOGIN, 200, 200, 200, 200, 403)            # each role sees its own part; no role sees nothing
 DECIDE = E(LOGIN, 403, 403, 302, 302, 403)              # approve / return: officials and admins
-GET_ONLY = same_for_signed_in(405)                      # @require_GET views refuse POST for everyone
+GET_ONLY = same_for_signed_in(405)                      # @require_GET / @require_safe views refuse POST
 POST_ONLY = same_for_signed_in(405)
 PUBLIC = same_for_signed_in(200, anonymous=200)
 TO_OWN_DISTRICT = E(LOGIN, (302, f"/districts/{OWN}/"), (302, f"/districts/{OTHER}/"), 200, 200, 403)
@@ -192,32 +192,31 @@ TABLE: list[Row] = [
     Row("GET", f"/exports/figures.csv?district={OWN}", OWN_DISTRICT),
     Row("GET", "/exports/figures.csv?district=city", CITY_ONLY),
     Row("POST", "/exports/figures.csv", GET_ONLY),
-    # ---- dashboards (indicators/urls.py, urls_dashboard.py): read-only pages without a method guard render on
-    # POST as on GET (the CSRF check still applies; see tests/test_csrf_xss.py)
+    # ---- dashboards (indicators/urls.py, urls_dashboard.py): read-only pages refuse POST (@require_safe)
     Row("GET", "/", TO_OWN_DISTRICT, note="staff are sent to their own district's page"),
-    Row("POST", "/", TO_OWN_DISTRICT),
+    Row("POST", "/", GET_ONLY),
     Row("GET", "/overview/", TO_OWN_DISTRICT),
-    Row("POST", "/overview/", TO_OWN_DISTRICT),
+    Row("POST", "/overview/", GET_ONLY),
     Row("GET", "/indicators/1/", ANY_ROLE, note="staff see their own district's bars only"),
     Row("GET", "/indicators/99/", same_for_signed_in(404)),
-    Row("POST", "/indicators/1/", ANY_ROLE),
+    Row("POST", "/indicators/1/", GET_ONLY),
     Row("GET", "/indicators/1/data.csv", ANY_ROLE, note="staff: their own district's rows only"),
-    Row("POST", "/indicators/1/data.csv", ANY_ROLE),
+    Row("POST", "/indicators/1/data.csv", GET_ONLY),
     Row("GET", f"/districts/{OWN}/data.csv", OWN_DISTRICT),
-    Row("POST", f"/districts/{OWN}/data.csv", OWN_DISTRICT),
+    Row("POST", f"/districts/{OWN}/data.csv", GET_ONLY),
     Row("GET", "/map/", ANY_ROLE, note="staff: their own district only"),
-    Row("POST", "/map/", ANY_ROLE),
+    Row("POST", "/map/", GET_ONLY),
     Row("GET", "/reports/", CITY_ONLY),
-    Row("POST", "/reports/", CITY_ONLY),
+    Row("POST", "/reports/", GET_ONLY),
     Row("GET", "/reports/midterm/", CITY_ONLY),
-    Row("POST", "/reports/midterm/", CITY_ONLY),
+    Row("POST", "/reports/midterm/", GET_ONLY),
     Row("GET", "/reports/final/", CITY_ONLY),
-    Row("POST", "/reports/final/", CITY_ONLY),
+    Row("POST", "/reports/final/", GET_ONLY),
     Row("GET", "/reports/2023/", CITY_ONLY),
     Row("GET", "/reports/2030/", E(LOGIN, 403, 403, 404, 404, 403), note="outside the plan"),
-    Row("POST", "/reports/2023/", CITY_ONLY),
+    Row("POST", "/reports/2023/", GET_ONLY),
     Row("GET", "/reports/2023.xlsx", CITY_ONLY),
-    Row("POST", "/reports/2023.xlsx", CITY_ONLY),
+    Row("POST", "/reports/2023.xlsx", GET_ONLY),
     # ---- review texts (indicators/urls_review.py)
     Row("GET", "/reviews/", ANY_ROLE, note="default scope: the city for officials, the own district for staff"),
     Row("GET", "/reviews/?scope=city", CITY_ONLY),
@@ -229,13 +228,13 @@ TABLE: list[Row] = [
     Row("POST", "/reviews/report.docx", GET_ONLY),
     # ---- districts and projects
     Row("GET", "/districts/", ANY_ROLE),
-    Row("POST", "/districts/", ANY_ROLE),
+    Row("POST", "/districts/", GET_ONLY),
     Row("GET", f"/districts/{OWN}/", OWN_DISTRICT),
     Row("GET", "/districts/nowhere/", same_for_signed_in(404)),
-    Row("POST", f"/districts/{OWN}/", OWN_DISTRICT),
+    Row("POST", f"/districts/{OWN}/", GET_ONLY),
     Row("GET", "/projects/", ANY_ROLE),
     Row("GET", "/projects/?kind=zone&district=shizhong", ANY_ROLE),
-    Row("POST", "/projects/", ANY_ROLE),
+    Row("POST", "/projects/", GET_ONLY),
     # ---- published figures (bulletins): administrators only
     Row("GET", "/published/upload/", E(LOGIN, 403, 403, 403, 200, 403)),
     Row("POST", "/published/upload/", E(LOGIN, 403, 403, 403, 302, 403), bulletin_post,

@@ -211,3 +211,52 @@ def test_district_target_decomposition_gap_is_reported(plan):
     assert rows[1]["district_targets"]["gap"] == pytest.approx(-350)
     assert rows[1]["district_targets"]["gap_pct"] == pytest.approx(-350 / 1300 * 100)
     assert rows[5]["district_targets"] is None
+
+
+@pytest.mark.django_db
+def test_a_recompute_rewrites_only_the_rows_whose_figures_changed(plan):
+    """Each row carries a digest: an unchanged row keeps its computed_at, a changed one gets the new run's."""
+    indicator = district_quarters(plan, 3, [2020, 2021, 2022])
+    progress_recompute(plan=plan)
+    before = dict(Progress.objects.values_list("id", "computed_at"))
+    assert before and Progress.objects.filter(digest__isnull=True).count() == 0
+    progress_recompute(plan=plan)
+    assert dict(Progress.objects.values_list("id", "computed_at")) == before  # nothing changed: nothing written
+
+    shawan = District.objects.filter(plan=plan).order_by("order")[2]
+    approved(indicator, 2022, 4, 999, district=shawan)  # a new version of one district's 2022 annual figure
+    progress_recompute(plan=plan)
+    after = dict(Progress.objects.values_list("id", "computed_at"))
+    moved = {Progress.objects.get(pk=pk).scope for pk, at in after.items() if at != before.get(pk)}
+    assert moved == {"city", shawan.code}  # the district's rows and the city's sum; the other districts untouched
+    row = Progress.objects.get(indicator=indicator, scope=shawan.code, basis="latest", year=2022, quarter=4)
+    assert row.annual_value == 999
+
+
+@pytest.mark.django_db
+def test_first_published_rows_are_stored_only_where_a_revision_makes_them_differ(plan, client, official):
+    """As first published = newest, except where a figure was revised: only those rows are stored twice, and the
+    pages read the newest row where no first-published one is stored."""
+    indicator = district_quarters(plan, 2, [2020, 2021])
+    progress_recompute(plan=plan)
+    assert not Progress.objects.filter(basis="first").exists()  # no figure revised: each row stored once
+
+    first = approved(indicator, 2021, 4, 1000, kind="preliminary")  # the city's 2021 figure, then revised
+    published_version_record(observation=first.observation, value=Decimal("1200"), kind="verified",
+                             source_title="verified figure")
+    progress_recompute(plan=plan)
+    stored_first = set(Progress.objects.filter(basis="first").values_list("scope", "year", "quarter"))
+    assert stored_first == {("city", 2021, 4)}  # a published city figure: the districts' rows do not depend on it
+    row = Progress.objects.get(indicator=indicator, scope="city", basis="first", year=2021, quarter=4)
+    assert row.annual_value == 1000
+
+    from indicators import dashboard
+
+    as_first = dashboard.progress_frame(plan, indicator_id=indicator.id, basis="first")
+    newest = dashboard.progress_frame(plan, indicator_id=indicator.id)
+    assert len(as_first) == len(newest)  # every row, the newest standing in where nothing was revised
+    merged = as_first.merge(newest, on=["scope", "year", "quarter"], suffixes=("_first", "_newest"))
+    first_value, newest_value = merged["annual_value_first"], merged["annual_value_newest"]
+    differs = merged[~((first_value == newest_value) | (first_value.isna() & newest_value.isna()))]
+    assert list(zip(differs["scope"], differs["year"], differs["quarter"])) == [("city", 2021, 4)]
+    assert differs["annual_value_first"].iloc[0] == 1000 and differs["annual_value_newest"].iloc[0] == 1200
