@@ -3,7 +3,7 @@ import io
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Case, F, FloatField, JSONField, Max, Q, QuerySet, When
+from django.db.models import Case, Exists, F, FloatField, JSONField, Max, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast
 
@@ -23,6 +23,21 @@ def current_plan() -> Plan | None:
 
 def demo_data_present() -> bool:
     return Observation.objects.filter(is_demo=True).exists()
+
+
+def current_plan_state() -> tuple[Plan | None, str, bool]:
+    """The current plan, its ``last_recompute_id`` and whether demo data is present, in one query: what the
+    overview needs on every request before it can serve its cached body."""
+    runs = RecomputeRun.objects.filter(plan=OuterRef("pk"))
+    plan = (Plan.objects.annotate(last_run=Subquery(runs.order_by().values("plan").annotate(n=Max("id"))
+                                                    .values("n")),
+                                  last_at=Subquery(runs.order_by().values("plan").annotate(t=Max("finished_at"))
+                                                   .values("t")),
+                                  demo=Exists(Observation.objects.filter(is_demo=True)))
+            .order_by("-is_current", "-start_year").first())
+    if plan is None:
+        return None, "", demo_data_present()
+    return plan, _recompute_key(plan.last_run, plan.last_at), plan.demo
 
 
 def _floats(df: pd.DataFrame, columns) -> pd.DataFrame:
@@ -259,4 +274,8 @@ def figure_versions(indicator_ids, *, district_id=None) -> dict[int, dict]:
 def last_recompute_id(plan: Plan) -> str:
     """Changes with every recompute run: a cache key part that changes whenever progress may have changed."""
     last = RecomputeRun.objects.filter(plan=plan).aggregate(id=Max("id"), at=Max("finished_at"))
-    return f"{last['id'] or 0}-{last['at'].timestamp() if last['at'] else 0}"
+    return _recompute_key(last["id"], last["at"])
+
+
+def _recompute_key(run_id, finished_at) -> str:
+    return f"{run_id or 0}-{finished_at.timestamp() if finished_at else 0}"

@@ -87,7 +87,9 @@ def _csv_rows(frame, indicators: dict, names: dict) -> list[dict]:
 @require_safe
 def overview(request):
     """The ten-second page: headline counts, 16 cards by pillar, the warning list (预警)."""
-    plan = _plan()
+    plan, recompute_key, request.demo_data_present = selectors.current_plan_state()
+    if plan is None:
+        raise Http404(_("尚未加载规划数据。 No plan loaded yet."))
     if not access.can_view_district(request.user, None):
         own = access.user_district_code(request.user)
         if own:
@@ -95,7 +97,7 @@ def overview(request):
         raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
     # The overview changes only when progress is recomputed: its rendered body is cached until the next recompute
     # run (the page around it, with the user's name and forms, is rendered for each request).
-    key = f"overview:{plan.id}:{selectors.last_recompute_id(plan)}:{get_language()}"
+    key = f"overview:{plan.id}:{recompute_key}:{get_language()}"
     body = cache.get(key)
     if body is None:
         data = dashboard.overview(plan)

@@ -255,3 +255,25 @@ def test_user_text_is_escaped_in_pages_and_charts(plan, official, client):
     page = client.get(reverse("projects:list")).content.decode()
     timeline = _figure(page, "projects-timeline")
     assert any("&lt;script&gt;" in text for t in timeline["data"] for text in (t.get("hovertext") or []))
+
+
+def test_the_cached_overview_shows_the_next_recompute_at_once(plan, official, client):
+    """The overview's body is cached until the next recompute run: a changed figure shows on the next request."""
+    from indicators.models import Observation, ObservationVersion
+    from indicators.services import progress_recompute
+
+    indicator = Indicator.objects.get(plan=plan, number=1)
+    obs = Observation.objects.create(indicator=indicator, year=2023, quarter=4)
+    ObservationVersion.objects.create(observation=obs, kind="preliminary", value=Decimal("1104.76"))
+    progress_recompute(plan=plan)
+    client.force_login(official)
+    card = re.compile(r'data-indicator="1">.*?data-testid="card-value">([^<]*)<', re.S)
+    first = client.get(reverse("overview")).content.decode()
+    assert card.search(first).group(1) == charts.value_text(1104.76, indicator.unit, indicator.decimals)
+    main = re.compile(r"<main>.*</main>", re.S)
+    assert main.search(client.get(reverse("overview")).content.decode()).group(0) == main.search(first).group(0)
+
+    ObservationVersion.objects.create(observation=obs, kind="verified", value=Decimal("1120.00"))
+    progress_recompute(plan=plan)
+    second = client.get(reverse("overview")).content.decode()
+    assert card.search(second).group(1) == charts.value_text(1120.0, indicator.unit, indicator.decimals)
