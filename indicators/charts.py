@@ -8,11 +8,13 @@ never by colour alone. Figures carry an empty template so their JSON stays small
 from __future__ import annotations
 
 import html
+import json
 import math
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.utils import PlotlyJSONEncoder
 from django.utils.translation import get_language, gettext as _
 
 from indicators import formatting
@@ -75,8 +77,10 @@ def period_x(year, quarter) -> float:
 
 
 def to_json(fig: go.Figure) -> str:
-    """The figure's JSON, safe to place inside <script type="application/json"> (no <, >, & left raw)."""
-    return (fig.to_json().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """The figure's JSON, safe to place inside <script type="application/json"> (no <, >, & left raw).
+    Compact, with Chinese as UTF-8 rather than \\u escapes."""
+    text = json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 

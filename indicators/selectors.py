@@ -1,9 +1,10 @@
 """Reads: QuerySets and pandas DataFrames, each built with a fixed number of queries whatever the data size."""
 import io
+from datetime import datetime
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, JSONField, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, F, FloatField, JSONField, Max, Q, QuerySet, When
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast
 
@@ -25,19 +26,24 @@ def demo_data_present() -> bool:
     return Observation.objects.filter(is_demo=True).exists()
 
 
-def current_plan_state() -> tuple[Plan | None, str, bool]:
-    """The current plan, its ``last_recompute_id`` and whether demo data is present, in one query: what the
-    overview needs on every request before it can serve its cached body."""
-    runs = RecomputeRun.objects.filter(plan=OuterRef("pk"))
-    plan = (Plan.objects.annotate(last_run=Subquery(runs.order_by().values("plan").annotate(n=Max("id"))
-                                                    .values("n")),
-                                  last_at=Subquery(runs.order_by().values("plan").annotate(t=Max("finished_at"))
-                                                   .values("t")),
-                                  demo=Exists(Observation.objects.filter(is_demo=True)))
-            .order_by("-is_current", "-start_year").first())
-    if plan is None:
+def current_plan_state() -> tuple[int | None, str, bool]:
+    """The current plan's id, its ``last_recompute_id`` and whether demo data is present: what the overview needs
+    on every request before it can serve its cached body. One plain SQL statement: at this rate the ORM's
+    building of the query costs more than running it."""
+    plan, run, observation = (m._meta.db_table for m in (Plan, RecomputeRun, Observation))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.id, (SELECT max(r.id) FROM {run} r WHERE r.plan_id = p.id), "
+            f"(SELECT max(r.finished_at) FROM {run} r WHERE r.plan_id = p.id), "
+            f"EXISTS (SELECT 1 FROM {observation} o WHERE o.is_demo) "
+            f"FROM {plan} p ORDER BY p.is_current DESC, p.start_year DESC LIMIT 1")
+        row = cursor.fetchone()
+    if row is None:
         return None, "", demo_data_present()
-    return plan, _recompute_key(plan.last_run, plan.last_at), plan.demo
+    plan_id, run_id, finished_at, demo = row
+    if isinstance(finished_at, str):  # SQLite returns the text
+        finished_at = datetime.fromisoformat(finished_at)
+    return plan_id, _recompute_key(run_id, finished_at), bool(demo)
 
 
 def _floats(df: pd.DataFrame, columns) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_safe
 
 from districts import access
-from districts.models import District
+from districts.models import District, Plan
 from indicators import charts, dashboard, selectors
 from indicators.models import Indicator, Progress
 from indicators.selectors import current_plan
@@ -87,8 +87,8 @@ def _csv_rows(frame, indicators: dict, names: dict) -> list[dict]:
 @require_safe
 def overview(request):
     """The ten-second page: headline counts, 16 cards by pillar, the warning list (预警)."""
-    plan, recompute_key, request.demo_data_present = selectors.current_plan_state()
-    if plan is None:
+    plan_id, recompute_key, request.demo_data_present = selectors.current_plan_state()
+    if plan_id is None:
         raise Http404(_("尚未加载规划数据。 No plan loaded yet."))
     if not access.can_view_district(request.user, None):
         own = access.user_district_code(request.user)
@@ -97,9 +97,10 @@ def overview(request):
         raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
     # The overview changes only when progress is recomputed: its rendered body is cached until the next recompute
     # run (the page around it, with the user's name and forms, is rendered for each request).
-    key = f"overview:{plan.id}:{recompute_key}:{get_language()}"
+    key = f"overview:{plan_id}:{recompute_key}:{get_language()}"
     body = cache.get(key)
     if body is None:
+        plan = Plan.objects.get(pk=plan_id)
         data = dashboard.overview(plan)
         for group in data["pillars"]:
             for card in group["cards"]:
@@ -111,7 +112,7 @@ def overview(request):
             "last_recompute": data["last_recompute"], "total": len(data["table"])}, request=request)
         cache.set(key, body, timeout=24 * 3600)
     # the body is the output of our own template, every value escaped when it was rendered
-    return render(request, "indicators/overview.html", {"plan": plan, "body": mark_safe(body)})
+    return render(request, "indicators/overview.html", {"body": mark_safe(body)})
 
 
 # ------------------------------------------------------------------------------------------------ indicator
