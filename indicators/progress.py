@@ -714,7 +714,9 @@ def _period_frame(indicators: list[dict], obs: pd.DataFrame, given: Mapping) -> 
         periods = _city_periods(ind, {c: a[at] for c, a in arrays.items()} if at is not None else empty,
                                 given.get(ind["indicator_id"]))
         for (year, quarter), p in sorted(periods.items()):
-            head = json.dumps(_jsonable(p.inputs or {}), ensure_ascii=False)[:-1]
+            # the inputs of a period are flat (numbers, text, lists of version ids): NaN → null at the top level
+            head = json.dumps({k: None if type(v) is float and not math.isfinite(v) else v
+                               for k, v in (p.inputs or {}).items()}, ensure_ascii=False)[:-1]
             city_rows.append((ind["indicator_id"], -1, year, quarter, p.value, p.reason, head))
     city = pd.DataFrame.from_records(city_rows, columns=["indicator_id", "scope", "year", "quarter", "value",
                                                          "reason", "head"])
@@ -775,8 +777,8 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
                    assignments: pd.DataFrame, thresholds: Thresholds = Thresholds(),
                    city_aggregates: pd.DataFrame | None = None,
                    from_period: tuple[int, int] | None = None) -> pd.DataFrame:
-    """The progress rows as one frame, computed column-wise (OUTPUT_COLUMNS; ``district_id`` NaN for the city,
-    ``inputs`` as JSON text): what a writer streaming many rows to the database needs.
+    """The progress rows as one frame, computed column-wise (OUTPUT_COLUMNS but ``scope``; ``district_id`` NaN for
+    the city, ``inputs`` as JSON text): what a writer streaming many rows to the database needs.
 
     ``city_aggregates`` (columns AGGREGATE_COLUMNS, see ``aggregate_district_rows``): for the indicators it
     names, the city's district aggregates are taken from it instead of from the district rows, so an
@@ -810,7 +812,7 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
 
     P = _period_frame(inds, obs, given)
     if not len(P):
-        return pd.DataFrame(columns=OUTPUT_COLUMNS)
+        return pd.DataFrame(columns=[c for c in OUTPUT_COLUMNS if c != "scope"])
     # the indicator's attributes on every row
     by_id = pd.DataFrame(inds).set_index("indicator_id")
 
@@ -952,7 +954,7 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
 
     out = pd.DataFrame({
         "indicator_id": ind_ids, "district_id": np.where(is_city, np.nan, scope).astype("float64"),
-        "scope": np.where(is_city, "city", "d" + scope.astype(str)).astype(object), "year": year, "quarter": quarter,
+        "year": year, "quarter": quarter,
         "value": value, "quarter_value": quarter_value, "annual_value": annual, "is_provisional": provisional,
         "baseline_year": b, "baseline_value": baseline, "target_value": target,
         "target_source": np.where(np.isnan(target), None, target_source).astype(object), "t": t,
@@ -980,6 +982,7 @@ def progress_rows(indicators: pd.DataFrame, observations: pd.DataFrame, district
     for r in table.to_dict("records"):
         r = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
         r["district_id"] = None if r["district_id"] is None else int(r["district_id"])
+        r["scope"] = "city" if r["district_id"] is None else f"d{r['district_id']}"
         r["inputs"] = json.loads(r["inputs"])
         rows.append(r)
     return rows

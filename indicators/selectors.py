@@ -139,13 +139,14 @@ def values_for_basis(versions: pd.DataFrame, basis: str = Progress.Basis.LATEST)
     """
     if versions.empty:
         return pd.DataFrame(columns=OBSERVATION_COLUMNS + ["version_id", "version_kind"])
-    df = versions.assign(real=versions["kind"] != ObservationVersion.Kind.DEMO)
+    several = versions["observation_id"].duplicated(keep=False)  # most figures have one version: nothing to pick
+    df = versions[several].assign(real=versions.loc[several, "kind"] != ObservationVersion.Kind.DEMO)
     if basis == Progress.Basis.FIRST:
         df = df.sort_values(["observation_id", "real", "recorded_at", "id"], ascending=[True, False, True, True])
     else:
         df = df.sort_values(["observation_id", "real", "recorded_at", "id"], ascending=[True, True, True, True])
         df = df.iloc[::-1]
-    df = df.drop_duplicates("observation_id", keep="first")
+    df = pd.concat([versions[~several], df.drop_duplicates("observation_id", keep="first").drop(columns="real")])
     df = df.rename(columns={"id": "version_id", "kind": "version_kind"})
     df = _floats(df, ["value", "numerator", "denominator"])
     df["district_id"] = df["district_id"].astype("Int64")

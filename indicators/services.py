@@ -229,17 +229,18 @@ def _compute_into(writer: _ProgressWriter, indicators: pd.DataFrame, versions: p
         Progress.Basis.FIRST)
     first_indicators = indicators
     if every_version:
-        first_indicators, first, first_aggregates = _revised_only(indicators, first, latest, set(rebased))
+        first_indicators, first, first_aggregates = _revised_only(indicators, first, latest, set(rebased), targets)
     if len(first_indicators):
         writer.add(maths.progress_table(first_indicators, first, targets, assignments, th, first_aggregates,
                                         from_period), Progress.Basis.FIRST)
 
 
-def _revised_only(indicators: pd.DataFrame, first: pd.DataFrame, latest: pd.DataFrame, rebased: set):
+def _revised_only(indicators: pd.DataFrame, first: pd.DataFrame, latest: pd.DataFrame, rebased: set,
+                  targets: pd.DataFrame):
     """What "as first published" needs computing, given every version: each scope with a figure whose first version
-    is not its newest, and the city beside it (it sums the districts or shows its own figure); every scope of a
-    flow or stock whose base-year figure was revised or whose baseline was re-based (the city's baseline sets the
-    districts' implied targets). The city's district aggregates are taken over all districts. Elsewhere first published = newest.
+    is not its newest, and the city beside it (it sums the districts or shows its own figure); every district
+    without a target of its own of a flow or stock whose base-year figure was revised or whose baseline was
+    re-based (the city's baseline sets those districts' implied targets). The city's district aggregates are taken over all districts. Elsewhere first published = newest.
     Returns (indicators, observations, city aggregates) for ``progress_table``."""
     keys = ["indicator_id", "_d", "year", "quarter"]
     mark = lambda frame: frame.assign(_d=frame["district_id"].astype("float64").fillna(-1))  # noqa: E731
@@ -255,8 +256,9 @@ def _revised_only(indicators: pd.DataFrame, first: pd.DataFrame, latest: pd.Data
     scope_key = lambda frame: frame["indicator_id"].astype("int64") * 10_000_000 + frame["_d"].astype("int64")  # noqa: E731
     series = set(scope_key(changed))
     obs = mark(first)
-    keep = obs["indicator_id"].isin(whole) | ((obs["_d"] == -1) & obs["indicator_id"].isin(touched)) | scope_key(
-        obs).isin(series)
+    own_target = targets[targets["target_value"].notna()].assign(_d=lambda t: t["district_id"].astype("float64"))
+    implied = obs["indicator_id"].isin(whole) & ~scope_key(obs).isin(set(scope_key(own_target)))
+    keep = implied | ((obs["_d"] == -1) & obs["indicator_id"].isin(touched)) | scope_key(obs).isin(series)
     summed = [i for i in touched if measures[i] in maths._AGGREGATED and base.at[i, "by_district"]]
     districts = first[first["district_id"].notna() & first["indicator_id"].isin(summed)]
     aggregates = maths.aggregate_district_rows(maths._clean_observations(districts), measures) if len(
