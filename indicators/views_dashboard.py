@@ -106,6 +106,7 @@ def overview(request):
             for card in group["cards"]:
                 card["spark_json"] = _chart(card.pop("spark"))
                 card["chart_id"] = f"spark-{card['number']}"
+        _mark_published([card for group in data["pillars"] for card in group["cards"]], Progress.Basis.LATEST)
         body = render_to_string("indicators/_overview_body.html", {
             "plan": plan, "pillars": data["pillars"], "counts": data["counts"], "warnings": data["warnings"],
             "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",

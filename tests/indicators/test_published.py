@@ -162,3 +162,16 @@ def test_annual_review_table_marks_the_published_figure_with_its_source(client, 
     assert 'title="2024年乐山市国民经济和社会发展统计公报"' in row and 'data-testid="source-mark"' in row
     other = page.split('data-indicator="5"')[1].split("</tr>")[0]
     assert 'data-testid="source-mark"' not in other
+
+
+def test_overview_card_marks_the_published_figure_with_its_source(client, plan, official):
+    """Issue 9: published figures are marked with their source on every page where they appear, the overview too."""
+    load()
+    progress_recompute(plan=plan)
+    client.force_login(official)
+    page = client.get("/").content.decode()
+    card = page.split('data-testid="indicator-card" data-indicator="1"')[1].split("</article>")[0]
+    assert "1,152.40 亿元" in card
+    assert 'data-testid="source-mark"' in card and "2024年乐山市国民经济和社会发展统计公报" in card
+    other = page.split('data-testid="indicator-card" data-indicator="5"')[1].split("</article>")[0]
+    assert 'data-testid="source-mark"' not in other
