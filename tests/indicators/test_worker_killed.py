@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -49,11 +48,13 @@ def test_killed_recompute_leaves_the_table_as_it_was_and_the_rerun_matches(plan)
     before = snapshot(synthetic)
     assert len(before) > 10000
 
-    # a revised figure, so that the next recompute changes rows
-    version = ObservationVersion.objects.filter(observation__indicator__plan=synthetic, kind="district").first()
-    ObservationVersion.objects.create(observation=version.observation, kind="verified",
-                                      value=(version.value or Decimal(0)) * 2 + 1,
-                                      numerator=version.numerator, denominator=version.denominator)
+    # every figure revised (a census revision, say), so that the next recompute rewrites every row: a recompute
+    # writes only the rows whose figures changed, and the kill must land while it is writing
+    ObservationVersion.objects.bulk_create([
+        ObservationVersion(observation_id=v.observation_id, kind="census",
+                           value=None if v.value is None else v.value * 2 + 1,
+                           numerator=None if v.numerator is None else v.numerator + 1, denominator=v.denominator)
+        for v in ObservationVersion.objects.filter(observation__indicator__plan=synthetic, kind="district")])
 
     db = settings.DATABASES["default"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "leshan_plan.settings_test",
