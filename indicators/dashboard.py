@@ -82,7 +82,8 @@ def progress_frame(plan: Plan, *, scope: str | None = None, districts_only: bool
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    for column in _FLOATS:
+    """Progress rows as read: numbers as floats (NaN when missing), no light as None, in a stable order."""
+    for column in (c for c in _FLOATS if c in df):
         df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
     df["light"] = df["light"].where(df["light"].astype(bool), None) if len(df) else df["light"]
     return df.sort_values(["indicator_id", "scope", "year", "quarter"]).reset_index(drop=True)
@@ -396,11 +397,7 @@ def newest_district_rows(plan: Plan, basis: str = Progress.Basis.LATEST) -> pd.D
     for indicator_id, period in newest_period:
         wanted |= Q(indicator_id=indicator_id, year=period // 10, quarter=period % 10)
     columns = ["indicator_id", "scope", "year", "quarter", "light", "status", "completion", "time_share"]
-    df = pd.DataFrame(list(district_rows.filter(wanted).values_list(*columns)), columns=columns)
-    for column in ("completion", "time_share"):
-        df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
-    df["light"] = df["light"].where(df["light"].astype(bool), None) if len(df) else df["light"]
-    return df
+    return _typed(pd.DataFrame(list(district_rows.filter(wanted).values_list(*columns)), columns=columns))
 
 
 def reporting_completeness(plan: Plan, district: District, year: int, indicators: pd.DataFrame) -> list[dict]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Any, Iterable, Mapping
 
 import numpy as np
@@ -127,14 +127,6 @@ def _num(x: Any) -> float | None:
 
 
 finite = _num  # public name for the other pure modules (charts, review texts)
-
-
-def _close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=_EPS, abs_tol=_EPS)
-
-
-def _ge(a: float, b: float) -> bool:
-    return a >= b or _close(a, b)
 
 
 def _json_scalar(x: Any) -> Any:
@@ -377,15 +369,12 @@ def _rate_arr(v, vT, b, T, tt, d, elapsed, e_reason):
     return (completion, cagr_actual, cagr_required, ratio, projection, still_needed), reason
 
 
-ASSESSMENT_ARRAYS = ("completion", "time_share", "cagr_actual", "cagr_required", "ratio", "achieved", "status",
-                     "reason", "light", "projection", "still_needed", "behind_schedule")
-
-
 def assess_arrays(*, value, baseline, target, base_year, target_year, t, direction, target_kind, tolerance, rate,
                   thresholds: Thresholds = Thresholds()) -> dict[str, np.ndarray]:
     """``assess`` over arrays of equal length (NaN where a number is missing): the engine judges every row of a
     plan at once. ``direction`` ±1, ``target_kind`` at_least / about / more_than, ``rate`` True for a rate
-    (else a level), ``tolerance`` NaN for the default. Returns ASSESSMENT_ARRAYS: floats with NaN, ``achieved``
+    (else a level), ``tolerance`` NaN for the default. Returns completion, time_share, cagr_actual,
+    cagr_required, ratio, projection, still_needed (floats with NaN), ``achieved``
     bool, ``status`` / ``reason`` str, ``light`` str or None, ``behind_schedule`` True / False / None."""
     f = lambda x: np.asarray(x, dtype="float64")  # noqa: E731
     v, vb, vT, b, T, tt, d, tol = (f(x) for x in (value, baseline, target, base_year, target_year, t, direction,
@@ -424,12 +413,6 @@ def assess_arrays(*, value, baseline, target, base_year, target_year, t, directi
             "light": np.where(light == "", None, light).astype(object), "projection": projection,
             "still_needed": still_needed,
             "behind_schedule": np.where(judged, behind, None).astype(object)}
-
-
-def _with_reason(a: Assessment, reason: str, *, status: str | None = None) -> Assessment:
-    zh, en = REASON_TEXTS.get(reason, (reason, reason))
-    return replace(a, reason=reason, reason_text_zh=zh, reason_text_en=en,
-                   status=status or a.status)
 
 
 def assess(*, value, baseline, target, base_year, target_year, t, higher_is_better=True,
@@ -647,16 +630,6 @@ def _aggregate_periods(agg, measure: str) -> dict[tuple[int, int], _Period]:
             reason = "incomplete_districts"
         periods[(int(year), int(quarter))] = _Period(value, num, den, reason, inputs)
     return periods
-
-
-def _json_number(x) -> str:
-    """A number as JSON text (null when missing or not finite); ints stay ints."""
-    if x is None or x is pd.NA:
-        return "null"
-    if type(x) is int:
-        return str(x)
-    f = float(x)
-    return repr(f) if math.isfinite(f) else "null"
 
 
 def _json_numbers(values: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ def demo_data_present() -> bool:
 
 
 def current_plan_state() -> tuple[int | None, str, bool]:
-    """The current plan's id, its ``last_recompute_id`` and whether demo data is present: what the overview needs
+    """The current plan's id, a key that changes with every recompute run and whether demo data is present: what the overview needs
     on every request before it can serve its cached body. One plain SQL statement: at this rate the ORM's
     building of the query costs more than running it."""
     plan, run, observation = (m._meta.db_table for m in (Plan, RecomputeRun, Observation))
@@ -276,12 +276,6 @@ def figure_versions(indicator_ids, *, district_id=None) -> dict[int, dict]:
     for row in rows:
         by_observation.setdefault(row["observation_id"], []).append(row)
     return {row["id"]: {**row, "history": by_observation[row["observation_id"]]} for row in rows}
-
-
-def last_recompute_id(plan: Plan) -> str:
-    """Changes with every recompute run: a cache key part that changes whenever progress may have changed."""
-    last = RecomputeRun.objects.filter(plan=plan).aggregate(id=Max("id"), at=Max("finished_at"))
-    return _recompute_key(last["id"], last["at"])
 
 
 def _recompute_key(run_id, finished_at) -> str:

@@ -152,26 +152,18 @@ def test_only_admins_may_upload_bulletins(client, plan, official, staff_shizhong
         assert client.get("/published/upload/").status_code == 403
 
 
-def test_annual_review_table_marks_the_published_figure_with_its_source(client, plan, official):
+@pytest.mark.parametrize("url, row, end", [
+    ("/reports/2024/", 'data-indicator="{n}"', "</tr>"),
+    ("/", 'data-testid="indicator-card" data-indicator="{n}"', "</article>"),
+], ids=["annual review table", "overview card"])
+def test_pages_mark_the_published_figure_with_its_source(client, plan, official, url, row, end):
+    """Issue 9: a published figure is marked with its source on every page where it appears."""
     load()
     progress_recompute(plan=plan)
     client.force_login(official)
-    page = client.get("/reports/2024/").content.decode()
-    row = page.split('data-indicator="1"')[1].split("</tr>")[0]
-    assert "1,152.40 亿元" in row
-    assert 'title="2024年乐山市国民经济和社会发展统计公报"' in row and 'data-testid="source-mark"' in row
-    other = page.split('data-indicator="5"')[1].split("</tr>")[0]
-    assert 'data-testid="source-mark"' not in other
-
-
-def test_overview_card_marks_the_published_figure_with_its_source(client, plan, official):
-    """Issue 9: published figures are marked with their source on every page where they appear, the overview too."""
-    load()
-    progress_recompute(plan=plan)
-    client.force_login(official)
-    page = client.get("/").content.decode()
-    card = page.split('data-testid="indicator-card" data-indicator="1"')[1].split("</article>")[0]
-    assert "1,152.40 亿元" in card
-    assert 'data-testid="source-mark"' in card and "2024年乐山市国民经济和社会发展统计公报" in card
-    other = page.split('data-testid="indicator-card" data-indicator="5"')[1].split("</article>")[0]
+    page = client.get(url).content.decode()
+    published = page.split(row.format(n=1))[1].split(end)[0]
+    assert "1,152.40 亿元" in published
+    assert 'title="2024年乐山市国民经济和社会发展统计公报"' in published and 'data-testid="source-mark"' in published
+    other = page.split(row.format(n=5))[1].split(end)[0]
     assert 'data-testid="source-mark"' not in other
