@@ -3,7 +3,6 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DEV_ENV := DEBUG=true
 PORT ?= 8000
 
 .PHONY: run test setup venv migrate data bench clean messages
@@ -16,17 +15,21 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-setup: venv
-	$(DEV_ENV) $(PY) manage.py migrate --noinput
-	$(DEV_ENV) $(PY) manage.py load_plan
-	$(DEV_ENV) $(PY) manage.py load_published
-	$(DEV_ENV) $(PY) manage.py load_demo
-	$(DEV_ENV) $(PY) manage.py create_demo_accounts
-	$(DEV_ENV) $(PY) manage.py recompute_progress
+# the development settings manage.py reads (DEBUG=true: SQLite, in-process tasks); never used in production
+.env.development:
+	printf '# written by make run: development only (manage.py reads it; production never does)\nDEBUG=true\n' > $@
+
+setup: venv .env.development
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_plan
+	$(PY) manage.py load_published
+	$(PY) manage.py load_demo
+	$(PY) manage.py create_demo_accounts
+	$(PY) manage.py recompute_progress
 
 run: setup
 	@echo "Serving http://127.0.0.1:$(PORT)/  (demo accounts: see README)"
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
 	$(PY) -m pytest
@@ -34,9 +37,9 @@ test: venv
 bench: venv
 	$(PY) -m benchmarks.run
 
-messages: venv
-	cd $(CURDIR) && $(DEV_ENV) $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=benchmarks --ignore=tests
-	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv
+messages: venv .env.development
+	cd $(CURDIR) && $(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --ignore=benchmarks --ignore=tests
+	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles .env.development

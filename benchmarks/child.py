@@ -39,7 +39,7 @@ def floor(plan) -> dict:
 
 
 def recompute(plan) -> dict:
-    from indicators.services import progress_recompute
+    from indicators.progress.services import progress_recompute
 
     started = time.perf_counter()
     rows = progress_recompute(plan=plan)

@@ -128,7 +128,7 @@ def approve_quarter(submission, user) -> list[int]:
 
 def progress_snapshot(plan) -> dict:
     from indicators.models import Progress
-    from indicators.services import PROGRESS_FIELDS
+    from indicators.progress.services import PROGRESS_FIELDS
 
     columns = ["indicator_id", "scope", "basis", "year", "quarter", "district_id"] + PROGRESS_FIELDS
     return {tuple(r[:5]): json.dumps(r[5:], default=str, sort_keys=True)
@@ -137,7 +137,7 @@ def progress_snapshot(plan) -> dict:
 
 def incremental(plan, user, runs: int) -> dict:
     from indicators.models import Submission
-    from indicators.services import progress_recompute
+    from indicators.progress.services import progress_recompute
 
     pending = list(Submission.objects.filter(plan=plan, status=Submission.Status.SUBMITTED, district__isnull=False)
                    .order_by("district__order"))
@@ -200,7 +200,7 @@ def _approve_and_watch(plan, user, overview) -> dict:
     from django.db import transaction
 
     from indicators.models import Submission
-    from indicators.services import enqueue_recompute
+    from indicators.progress.services import enqueue_recompute
 
     submission = (Submission.objects.filter(plan=plan, status=Submission.Status.SUBMITTED, district__isnull=False)
                   .order_by("district__order").first())
@@ -336,7 +336,7 @@ def main(argv=None) -> int:
 
     from districts.access import CITY_OFFICIAL
     from districts.models import District, Plan
-    from indicators.synthetic import SyntheticSpec, synthetic_load
+    from indicators.loaders.synthetic import SyntheticSpec, synthetic_load
     from leshan_plan.celery import app
 
     app.conf.update(task_always_eager=True, task_eager_propagates=True, broker_url="memory://")
@@ -376,7 +376,7 @@ def main(argv=None) -> int:
     official.groups.add(Group.objects.get_or_create(name=CITY_OFFICIAL)[0])
     plan = Plan.objects.get(code=big.code)
     small_plan = Plan.objects.get(code=small.code)
-    from indicators.services import progress_recompute
+    from indicators.progress.services import progress_recompute
 
     progress_recompute(plan=small_plan)
 

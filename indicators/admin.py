@@ -1,12 +1,21 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators import services
-
 from indicators.models import (
-    DistrictTarget, Indicator, Observation, ObservationVersion, Pillar, Progress, ProvinceAssignment,
-    RecomputeRun, ReportingPeriod, Series, SeriesPoint, Submission,
+    DistrictTarget,
+    Indicator,
+    Observation,
+    ObservationVersion,
+    Pillar,
+    Progress,
+    ProvinceAssignment,
+    RecomputeRun,
+    ReportingPeriod,
+    Series,
+    SeriesPoint,
+    Submission,
 )
+from indicators.progress import services
 
 
 @admin.register(Pillar)

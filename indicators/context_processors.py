@@ -5,7 +5,7 @@ from districts import access
 
 def site(request):
     """Site title, the viewer's role (for the navigation) and the demo banner flag on every page."""
-    from indicators.selectors import demo_data_present
+    from indicators.figures.selectors import demo_data_present
 
     user = getattr(request, "user", None)
     role = access.role_of(user) if user is not None else "anonymous"

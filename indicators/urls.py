@@ -1,12 +1,9 @@
+"""The indicators app's pages, one package per part of the road a figure travels (see README → Where things are)."""
 from django.urls import include, path
 
-from indicators import views, views_dashboard
-
 urlpatterns = [
-    path("", views_dashboard.overview, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("published/upload/", views.bulletin_upload, name="bulletin_upload"),
-    path("", include("indicators.urls_entry")),
-    path("", include("indicators.urls_dashboard")),
-    path("", include("indicators.urls_review")),
+    path("", include("indicators.dashboards.urls")),
+    path("", include("indicators.entry.urls")),
+    path("", include("indicators.reviews.urls")),
+    path("", include("indicators.loaders.urls")),
 ]

@@ -5,8 +5,10 @@ timestamps (audit times, history dates). This format is read by the stock JSON d
 """
 import datetime
 
-from django.core.serializers.json import Deserializer  # noqa: F401  (the format's reader)
-from django.core.serializers.json import DjangoJSONEncoder
+from django.core.serializers.json import (
+    Deserializer,  # noqa: F401  (the format's reader)
+    DjangoJSONEncoder,
+)
 from django.core.serializers.json import Serializer as JSONSerializer
 
 

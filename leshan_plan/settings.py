@@ -154,8 +154,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "inter
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "recompute-all-nightly": {"task": "indicators.tasks.recompute_all_task", "schedule": crontab(hour=2, minute=0)},
-    "remind-due-submissions": {"task": "indicators.tasks_entry.remind_due_submissions",
+    "recompute-all-nightly": {"task": "indicators.progress.tasks.recompute_all_task", "schedule": crontab(hour=2, minute=0)},
+    "remind-due-submissions": {"task": "indicators.entry.tasks.remind_due_submissions",
                                "schedule": crontab(hour=8, minute=30)},
 }
 
@@ -186,7 +186,8 @@ LOGGING = {
     "formatters": {"plain": {"()": "leshan_plan.logfmt.KeyValueFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes announces its version at every start ("AXES: BEGIN …"): noise before every management command's output
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes.apps": {"level": "WARNING"}},
 }
 # Default reporting deadline when no ReportingPeriod row sets one: this many days after the quarter ends.
 ENTRY_DEFAULT_DEADLINE_DAYS = env.int("ENTRY_DEFAULT_DEADLINE_DAYS", default=20)

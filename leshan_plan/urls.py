@@ -4,12 +4,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from leshan_plan import health
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("indicators.urls")),
-    path("districts/", include("districts.urls")),
     path("projects/", include("projects.urls")),
 ]
 

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import District, Plan
-from indicators import progress as maths
+from indicators.progress import maths
 from projects.models import Enterprise, Project, Sector
 
 

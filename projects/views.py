@@ -4,8 +4,8 @@ from django.views.decorators.http import require_safe
 
 from districts import access
 from districts.models import District
-from indicators import charts
-from indicators.selectors import current_plan
+from indicators.dashboards import charts
+from indicators.figures.selectors import current_plan
 from projects import selectors
 from projects.models import Project
 

@@ -44,10 +44,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def plan(db):
-    from districts.plan_loader import load_plan
+    from indicators.loaders.plan import load_plan
 
     load_plan(json.loads(PLAN_FIXTURE.read_text(encoding="utf-8")))
-    from indicators.selectors import current_plan
+    from indicators.figures.selectors import current_plan
 
     return current_plan()
 

@@ -309,11 +309,12 @@ def site(django_db_setup, django_db_blocker):
 
     from districts.access import ADMIN, CITY_OFFICIAL, COUNTY_STAFF
     from districts.models import District, Membership
-    from districts.plan_loader import load_plan
-    from indicators import entry, services
+    from indicators.entry import validation
+    from indicators.figures.selectors import current_plan
+    from indicators.loaders.plan import load_plan
+    from indicators.loaders.published import published_load
     from indicators.models import Submission
-    from indicators.published import published_load
-    from indicators.selectors import current_plan
+    from indicators.progress import services
 
     quiet = {name: logging.getLogger(name).level for name in ("django.request", "axes", "kaleido", "choreographer")}
     for name in quiet:  # the refusals are the point here: keep the printed table readable
@@ -347,7 +348,7 @@ def site(django_db_setup, django_db_blocker):
         states = dict(Submission.objects.filter(district__code=OWN, year=2023).values_list("quarter", "status"))
         assert states == {1: "returned", 2: "approved", 3: "submitted", 4: "draft"}, states
         revision = dict(Submission.objects.filter(district__code=OWN, year=2023).values_list("quarter", "revision"))
-        first = entry.form_indicators(plan, None, 3)[0]
+        first = validation.form_indicators(plan, None, 3)[0]
         city_field = f"i{first.number}_{'numerator' if first.measure == 'share' else 'value'}"
         template_q4 = staff.get(S4 + "template.xlsx").content
     yield Site(plan, users, revision, city_field, template_q4)
@@ -359,7 +360,12 @@ def site(django_db_setup, django_db_blocker):
 
 def snapshot() -> dict:
     """What a request must not change unless its row says so: workflow, figures, versions, accounts."""
-    from indicators.models import DistrictTarget, Observation, ObservationVersion, Submission
+    from indicators.models import (
+        DistrictTarget,
+        Observation,
+        ObservationVersion,
+        Submission,
+    )
     from projects.models import Project
 
     return {

@@ -10,9 +10,9 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from indicators.loaders.published import published_load
 from indicators.models import Indicator, Observation, ObservationVersion, Submission
-from indicators.published import published_load
-from indicators.services import progress_recompute
+from indicators.progress.services import progress_recompute
 
 PUBLISHED = Path(__file__).resolve().parent.parent / "fixtures" / "published_figures.json"
 pytestmark = pytest.mark.django_db(transaction=True)

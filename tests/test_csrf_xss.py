@@ -23,8 +23,7 @@ from django.db import transaction
 from django.test import Client
 
 from tests.conftest import PASSWORD
-from tests.test_access_matrix import (  # noqa: F401 (site: the access table's data, a fixture)
-    ROLES, SHORT, TABLE, VALID, Site, site, snapshot)
+from tests.test_access_matrix import ROLES, SHORT, TABLE, VALID, Site, site, snapshot  # noqa: F401 (site: the access table's data, a fixture)
 
 SCRIPT = "<script>alert(1)</script>"
 ATTRIBUTE = '"><img src=x onerror=alert(1)>'
@@ -50,7 +49,7 @@ def _quiet_refusals():
     """The refusals are the point here: keep the printed lines readable."""
     import logging
 
-    loggers = [logging.getLogger(n) for n in ("django.security.csrf", "django.request", "axes", "indicators.services")]
+    loggers = [logging.getLogger(n) for n in ("django.security.csrf", "django.request", "axes", "indicators.progress.services")]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.ERROR)
@@ -177,9 +176,15 @@ def assert_no_raw_payload(page: str, where: str) -> list[str]:
 def tainted(plan, make_user, staff_shizhong, official, admin_user):
     """Every kind of user text carries a payload; returns the users and what must show where."""
     from districts.models import District
-    from indicators import demo, services
-    from indicators.models import DistrictTarget, Indicator, Observation, ObservationVersion
-    from indicators.published import published_load, published_version_record
+    from indicators.loaders import demo
+    from indicators.loaders.published import published_load, published_version_record
+    from indicators.models import (
+        DistrictTarget,
+        Indicator,
+        Observation,
+        ObservationVersion,
+    )
+    from indicators.progress import services
     from projects.models import Milestone, Project
     from tests.test_access_matrix import PUBLISHED
 

@@ -1,8 +1,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from indicators import formatting
-from indicators.progress import STATUS_LABELS_ZH
+from indicators.figures import formatting
+from indicators.progress.maths import STATUS_LABELS_ZH
 
 register = template.Library()
 
@@ -37,7 +37,7 @@ def status_label(status):
     return STATUS_LABELS_ZH.get(status, status)
 
 
-@register.inclusion_tag("indicators/_light.html")
+@register.inclusion_tag("indicators/dashboards/_light.html")
 def light(value):
     from django.utils.translation import get_language
 

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from districts.access import ADMIN, CITY_OFFICIAL, COUNTY_STAFF
 from districts.models import District, Membership
-from indicators.selectors import current_plan
+from indicators.figures.selectors import current_plan
 
 DEMO_PASSWORD = "Leshan-demo-2025"
 

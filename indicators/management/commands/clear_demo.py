@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from districts.models import Plan
-from indicators.demo import demo_clear
+from indicators.loaders.demo import demo_clear
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.synthetic import SyntheticSpec, synthetic_load
+from indicators.loaders.synthetic import SyntheticSpec, synthetic_load
 
 
 class Command(BaseCommand):

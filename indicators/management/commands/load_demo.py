@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from districts.models import Plan
-from indicators.demo import demo_load
-from indicators.selectors import current_plan
+from indicators.figures.selectors import current_plan
+from indicators.loaders.demo import demo_load
 
 
 class Command(BaseCommand):

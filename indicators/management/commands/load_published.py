@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from districts.models import Plan
-from indicators import services
-from indicators.published import PublishedDataError, published_load
+from indicators.loaders.published import PublishedDataError, published_load
+from indicators.progress import services
 
 
 class Command(BaseCommand):

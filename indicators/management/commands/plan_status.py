@@ -3,8 +3,10 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import formatting, selectors
-from indicators.progress import STATUS_LABELS_ZH
+from indicators.figures import formatting
+from indicators.figures import selectors as figures
+from indicators.progress import selectors as progress_reads
+from indicators.progress.maths import STATUS_LABELS_ZH
 
 
 def _num(value):
@@ -38,13 +40,13 @@ class Command(BaseCommand):
     def rows(self, plan_code):
         from districts.models import Plan
 
-        plan = Plan.objects.filter(code=plan_code).first() if plan_code else selectors.current_plan()
+        plan = Plan.objects.filter(code=plan_code).first() if plan_code else figures.current_plan()
         if plan is None:
             raise CommandError("no plan loaded: python manage.py load_plan")
-        progress = selectors.latest_city_progress(plan)
-        gaps = selectors.target_decompositions(plan)
+        progress = progress_reads.latest_city_progress(plan)
+        gaps = figures.target_decompositions(plan)
         out = []
-        for group in selectors.overview(plan):
+        for group in progress_reads.overview(plan):
             for item in group["indicators"]:
                 ind, p = item["indicator"], progress.get(item["indicator"].id)
                 out.append({

@@ -10,7 +10,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.progress import (
+from indicators.progress.maths import (
     STATUS_LABELS_EN,
     STATUS_LABELS_ZH,
     Thresholds,

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from districts.models import Plan
-from indicators import services
 from indicators.models import Indicator
+from indicators.progress import services
 
 
 class Command(BaseCommand):

@@ -1,0 +1,451 @@
+"""Dashboard views (issue 5): thin — check access, call a selector, draw with charts, render.
+
+Access (districts.access, the one home): city figures need ``can_view_district(user, None)``; a district's
+figures need ``can_view_district(user, code)``. Pages that mix both show each user only what they may see.
+"""
+import csv
+import functools
+import io
+import json
+import math
+
+from django.contrib.staticfiles import finders
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from districts import access
+from districts import selectors as district_selectors
+from districts.models import District, Plan
+from indicators.dashboards import charts
+from indicators.dashboards import selectors as dashboard
+from indicators.figures import selectors as figures
+from indicators.figures.selectors import current_plan
+from indicators.models import Indicator, Progress
+from projects.selectors import projects_of_district
+
+MEASURES = ("light", "completion", "value")
+CSV_COLUMNS = ["indicator", "indicator_name", "scope", "district", "year", "quarter", "period", "unit", "value",
+               "quarter_value", "annual_value", "is_provisional", "baseline_year", "baseline_value", "target_value",
+               "completion", "time_share", "cagr_actual", "cagr_required", "ratio", "status", "light", "projection",
+               "still_needed", "reason", "computed_at"]
+
+
+def _plan():
+    plan = current_plan()
+    if plan is None:
+        raise Http404(_("尚未加载规划数据。 No plan loaded yet."))
+    return plan
+
+
+def _visible_codes(user, plan) -> set[str]:
+    return dashboard.visible_district_codes(user, plan)
+
+
+def _chart(fig) -> str:
+    return charts.to_json(fig)
+
+
+@functools.lru_cache(maxsize=1)
+def _geo() -> tuple[dict, dict]:
+    with open(finders.find("geo/leshan_counties.geojson"), encoding="utf-8") as f:
+        counties = json.load(f)
+    with open(finders.find("geo/leshan_points.json"), encoding="utf-8") as f:
+        points = json.load(f)
+    return counties, points
+
+
+def _csv_response(filename: str, rows: list[dict]) -> HttpResponse:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly with a BOM
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v)
+                         for k, v in row.items()})
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv_rows(frame, indicators: dict, names: dict) -> list[dict]:
+    out = []
+    for r in frame.to_dict("records"):
+        ind = indicators[r["indicator_id"]]
+        out.append({**r, "indicator": ind["number"], "indicator_name": ind["name"], "unit": ind["unit"],
+                    "district": names.get(r["scope"], _("全市") if r["scope"] == "city" else r["scope"]),
+                    "period": dashboard.period_label(r["year"], r["quarter"]),
+                    "computed_at": r["computed_at"].isoformat() if r.get("computed_at") else ""})
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ overview
+
+
+@require_safe
+def overview(request):
+    """The ten-second page: headline counts, 16 cards by pillar, the warning list (预警)."""
+    plan_id, recompute_key, request.demo_data_present = figures.current_plan_state()
+    if plan_id is None:
+        raise Http404(_("尚未加载规划数据。 No plan loaded yet."))
+    if not access.can_view_district(request.user, None):
+        own = access.user_district_code(request.user)
+        if own:
+            return redirect("districts:detail", code=own)
+        raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
+    # The overview changes only when progress is recomputed: its rendered body is cached until the next recompute
+    # run (the page around it, with the user's name and forms, is rendered for each request).
+    key = f"overview:{plan_id}:{recompute_key}:{get_language()}"
+    body = cache.get(key)
+    if body is None:
+        plan = Plan.objects.get(pk=plan_id)
+        data = dashboard.overview(plan)
+        for group in data["pillars"]:
+            for card in group["cards"]:
+                card["spark_json"] = _chart(card.pop("spark"))
+                card["chart_id"] = f"spark-{card['number']}"
+        _mark_published([card for group in data["pillars"] for card in group["cards"]], Progress.Basis.LATEST)
+        body = render_to_string("indicators/dashboards/_overview_body.html", {
+            "plan": plan, "pillars": data["pillars"], "counts": data["counts"], "warnings": data["warnings"],
+            "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
+            "last_recompute": data["last_recompute"], "total": len(data["table"])}, request=request)
+        cache.set(key, body, timeout=24 * 3600)
+    # the body is the output of our own template, every value escaped when it was rendered
+    return render(request, "indicators/dashboards/overview.html", {"body": mark_safe(body)})
+
+
+# ------------------------------------------------------------------------------------------------ indicator
+
+
+def _indicator(plan, number) -> Indicator:
+    return get_object_or_404(Indicator.objects.select_related("pillar"), plan=plan, number=number)
+
+
+def _basis(request) -> str:
+    return Progress.Basis.FIRST if request.GET.get("basis") == Progress.Basis.FIRST else Progress.Basis.LATEST
+
+
+def _indicator_scopes(request, plan) -> tuple[bool, set[str]]:
+    """Whether the user sees the city's figures, and which districts'; refused when neither."""
+    city_visible = access.can_view_district(request.user, None)
+    codes = _visible_codes(request.user, plan)
+    if not city_visible and not codes:
+        raise PermissionDenied(_("您无权查看该指标。 You may not view this indicator."))
+    return city_visible, codes
+
+
+@require_safe
+def indicator_detail(request, number):
+    plan = _plan()
+    indicator = _indicator(plan, number)
+    city_visible, codes = _indicator_scopes(request, plan)
+    basis = _basis(request)
+    data = dashboard.indicator_page(plan, indicator, city_visible=city_visible, district_codes=codes, basis=basis)
+    versions = figures.figure_versions([indicator.id]) if city_visible else {}
+    latest = data["latest"]
+    unit, decimals = indicator.unit, indicator.decimals
+    chart = charts.indicator_chart(
+        data["history"] if city_visible else data["history"].iloc[0:0], data["city"], unit=unit,
+        measure=indicator.measure, decimals=decimals, baseline_year=indicator.baseline_year or plan.base_year,
+        baseline_value=(latest or {}).get("baseline_value", indicator.baseline_value),
+        target_year=indicator.target_year, target_value=(latest or {}).get("target_value", indicator.target_value),
+        cagr_required=(latest or {}).get("cagr_required"), latest=latest)
+    bars = data["districts"]
+    metric = "completion" if bars["completion"].notna().any() else "value"
+    bar_chart = charts.district_bars(bars, metric=metric, unit=unit, decimals=decimals,
+                                     time_share=data["district_time_share"]) if len(bars) else None
+    city_rows = []
+    for r in data["city"].to_dict("records")[::-1]:
+        version = versions.get((r.get("inputs") or {}).get("version_id"))
+        city_rows.append({
+            "source": version, "revised": bool(version and len(version["history"]) > 1),
+            "period": r["label"], "value": charts.value_text(r["value"], unit, decimals),
+            "quarter_value": charts.value_text(r["quarter_value"], unit, decimals),
+            "annual_value": charts.value_text(r["annual_value"], unit, decimals), "provisional": r["is_provisional"],
+            "completion": charts.pct_text(r["completion"]), "time_share": charts.pct_text(r["time_share"]),
+            "light": r["light"], "status": r["status"]})
+    district_rows = [{**r, "value_text": charts.value_text(r["value"], unit, decimals),
+                      "annual_text": charts.value_text(r["annual_value"], unit, decimals),
+                      "completion_text": charts.pct_text(r["completion"])}
+                     for r in bars.sort_values("completion", ascending=False, na_position="last").to_dict("records")]
+    summary = None
+    if latest:
+        summary = {
+            "period": latest["label"], "value": charts.value_text(latest["annual_value"], unit, decimals),
+            "reported": charts.value_text(latest["value"], unit, decimals), "provisional": latest["is_provisional"],
+            "completion": charts.pct_text(latest["completion"]), "time_share": charts.pct_text(latest["time_share"]),
+            "projection": charts.value_text(latest["projection"], unit, decimals),
+            "still_needed": charts.pct_text(latest["still_needed"]), "light": latest["light"],
+            "status": latest["status"], "reason": latest["reason"],
+            "cagr_actual": charts.pct_text(latest["cagr_actual"]),
+            "cagr_required": charts.pct_text(latest["cagr_required"]),
+            "target": charts.value_text(latest["target_value"], unit, decimals),
+            "warnings": dashboard.warning_reasons({**latest, "measure": indicator.measure,
+                                                   "target_kind": indicator.target_kind,
+                                                   "tolerance": indicator.tolerance,
+                                                   "higher_is_better": indicator.higher_is_better,
+                                                   "target_year": indicator.target_year})}
+    return render(request, "indicators/dashboards/indicator_detail.html", {
+        "plan": plan, "indicator": indicator, "summary": summary, "chart_json": _chart(chart),
+        "bars_json": _chart(bar_chart) if bar_chart is not None else None, "city_rows": city_rows,
+        "district_rows": district_rows, "city_visible": city_visible,
+        "district_period": dashboard.period_label(*data["district_period"]) if data["district_period"] else "",
+        "history": data["history"].to_dict("records") if city_visible else [],
+        "basis": basis, "revisions": _revisions(versions, unit, decimals), "sources": _sources(city_rows)})
+
+
+def _sources(city_rows: list[dict]) -> list[dict]:
+    """The published documents behind the city figures on the page, each with the periods it gave."""
+    sources: dict[str, dict] = {}
+    for row in city_rows:
+        version = row["source"]
+        if version and version["kind"] != "district" and version["source_title"]:
+            entry = sources.setdefault(version["source_title"], {"title": version["source_title"],
+                                                                 "url": version["source_url"], "periods": []})
+            entry["periods"].append(row["period"])
+    return list(sources.values())
+
+
+def _revisions(versions: dict, unit: str, decimals: int) -> list[dict]:
+    """Figures with more than one official version: old → new, with each version's source and date."""
+    seen, out = set(), []
+    for version in sorted(versions.values(), key=lambda v: (v["year"], v["quarter"]), reverse=True):
+        history = version["history"]
+        if len(history) < 2 or version["observation_id"] in seen:
+            continue
+        seen.add(version["observation_id"])
+        out.append({"period": dashboard.period_label(version["year"], version["quarter"]), "steps": [
+            {**h, "value_text": charts.value_text(None if h["value"] is None else float(h["value"]), unit, decimals)}
+            for h in history]})
+    return out
+
+
+@require_safe
+def indicator_csv(request, number):
+    plan = _plan()
+    indicator = _indicator(plan, number)
+    city_visible, codes = _indicator_scopes(request, plan)
+    rows = dashboard.progress_frame(plan, indicator_id=indicator.id)
+    allowed = codes | ({"city"} if city_visible else set())
+    rows = rows[rows["scope"].isin(allowed)]
+    names = dict(District.objects.filter(plan=plan).values_list("code", "name"))
+    indicators = {indicator.id: {"number": indicator.number, "name": indicator.name, "unit": indicator.unit}}
+    return _csv_response(f"indicator-{indicator.number}.csv", _csv_rows(rows, indicators, names))
+
+
+# ------------------------------------------------------------------------------------------------ district figures
+
+
+@require_safe
+def district_csv(request, code):
+    plan = _plan()
+    district = get_object_or_404(District, plan=plan, code=code)
+    access.require_view(request.user, district.code)
+    rows = dashboard.progress_frame(plan, scope=district.code)
+    indicators = {r["indicator_id"]: r for r in dashboard.indicator_frame(plan).to_dict("records")}
+    return _csv_response(f"district-{district.code}.csv", _csv_rows(rows, indicators, {district.code: district.name}))
+
+
+# ------------------------------------------------------------------------------------------------ map
+
+
+@require_safe
+def map_view(request):
+    plan = _plan()
+    codes = _visible_codes(request.user, plan)
+    if not codes:
+        raise PermissionDenied(_("您无权查看区县数据。 You may not view district figures."))
+    choices = list(Indicator.objects.filter(plan=plan, by_district=True).order_by("number")
+                   .values("id", "number", "name", "unit", "decimals", "measure"))
+    if not choices:
+        raise Http404(_("没有分区县填报的指标。 No indicator is reported by district."))
+    try:
+        number = int(request.GET.get("indicator", choices[0]["number"]))
+    except ValueError:
+        number = choices[0]["number"]
+    chosen = next((c for c in choices if c["number"] == number), choices[0])
+    measure = request.GET.get("measure", "light")
+    measure = measure if measure in MEASURES else "light"
+    df = dashboard.map_page(plan, chosen["id"], visible_codes=codes)
+    counties, points = _geo()
+    visible_points = {c: p for c, p in points.items() if c in codes}
+    fig = charts.choropleth(df, counties, color_by=measure, unit=chosen["unit"], decimals=chosen["decimals"],
+                            points=visible_points)
+    period = df.attrs.get("period")
+    rows = [{**r, "value_text": charts.value_text(r["value"], chosen["unit"], chosen["decimals"]),
+             "completion_text": charts.pct_text(r["completion"])} for r in df.to_dict("records")]
+    return render(request, "indicators/dashboards/map.html", {
+        "plan": plan, "choices": choices, "chosen": chosen, "measure": measure,
+        "measures": [("light", _("灯号 light")), ("completion", _("完成进度 completion")), ("value", _("数值 value"))],
+        "map_json": _chart(fig), "rows": rows, "period_label": dashboard.period_label(*period) if period else ""})
+
+
+# ------------------------------------------------------------------------------------------------ reports
+
+REVIEW_KINDS = {
+    "annual": ("年度评估", "Annual review"),
+    "midterm": ("中期评估", "Mid-term review"),
+    "final": ("总结评估", "Final review"),
+}
+
+
+def _review_context(request, plan, year, kind):
+    access.require_view(request.user, None)
+    if not plan.start_year <= year <= plan.end_year:
+        raise Http404(_("不在规划期内。 Outside the plan period."))
+    basis = _basis(request)
+    data = dashboard.review(plan, year=year, basis=basis, visible_codes=_visible_codes(request.user, plan))
+    zh, en = REVIEW_KINDS[kind]
+    title = en if charts._english() else zh
+    heat = charts.scorecard_heatmap(data["scorecard"]) if len(data["scorecard"]) else None
+    rows = data["table"].to_dict("records")
+    _mark_published(rows, basis)
+    return {"scorecard": data["scorecard"], "plan": plan, "year": year, "kind": kind, "title": title, "rows": rows,
+            "counts": data["counts"], "warnings": data["warnings"], "basis": basis,
+            "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
+            "last_recompute": data["last_recompute"], "heat_json": _chart(heat) if heat is not None else None,
+            "years": dashboard.review_years(plan), "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2}
+
+
+def _mark_published(rows: list[dict], basis: str) -> None:
+    """Give each row the published source of its city figure, where the figure shown is a published one."""
+    versions = figures.figure_versions([r["indicator_id"] for r in rows])
+    by_figure = {}
+    for version in versions.values():
+        history = version["history"]
+        by_figure[(version["indicator_id"], version["year"], version["quarter"])] = (
+            history[0] if basis == Progress.Basis.FIRST else history[-1])
+    for row in rows:
+        if not row.get("has_data"):
+            continue
+        shown = by_figure.get((row["indicator_id"], int(row["year"]), int(row["quarter"])))
+        row["source"] = shown if shown and shown["kind"] != "district" else None
+        row["revised"] = bool(shown and len(versions[shown["id"]]["history"]) > 1)
+
+
+@require_safe
+def reports(request):
+    """The reports index: the most recent annual review, with links to every year, mid-term and final."""
+    plan = _plan()
+    year = min(max(timezone.localdate().year - 1, plan.start_year), plan.end_year)
+    return render(request, "indicators/dashboards/report.html", _review_context(request, plan, year, "annual"))
+
+
+@require_safe
+def report_annual(request, year):
+    plan = _plan()
+    return render(request, "indicators/dashboards/report.html", _review_context(request, plan, year, "annual"))
+
+
+@require_safe
+def report_midterm(request):
+    plan = _plan()
+    year = plan.start_year + (plan.end_year - plan.start_year) // 2  # 2023 for 2021–2025
+    return render(request, "indicators/dashboards/report.html", _review_context(request, plan, year, "midterm"))
+
+
+@require_safe
+def report_final(request):
+    plan = _plan()
+    return render(request, "indicators/dashboards/report.html", _review_context(request, plan, plan.end_year, "final"))
+
+
+@require_safe
+def report_xlsx(request, year):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    plan = _plan()
+    context = _review_context(request, plan, year, "annual")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{year}年评估"
+    ws.append([f"{plan.name} · {year}年度评估 · " + _("截至") + f" {context['as_of_label']}"])
+    ws.append([])
+    header = [_("序号"), _("指标"), _("单位"), _("基期值"), _("目标"), _("期别"), _("实际值"), _("完成进度"),
+              _("时间进度"), _("灯号"), _("状态"), _("预计目标年"), _("尚需年均增速"), _("预警"), _("说明")]
+    ws.append(header)
+    fills = {"green": "1A7F37", "yellow": "8A6100", "red": "B42318"}
+    for r in context["rows"]:
+        ws.append([r["number"], r["name"], r["unit"], r["baseline_value_text"], r["target_text"], r["period_label"],
+                   r["value_text"], r["completion_text"], r["time_share_text"], r["light_badge"], r["status_label"],
+                   r["projection_text"], r["still_needed_text"], "；".join(r["warnings"]), r["reason_text"]])
+        light = r.get("light")
+        if light in fills:
+            cell = ws.cell(row=ws.max_row, column=10)
+            cell.fill = PatternFill("solid", fgColor=fills[light])
+            cell.font = Font(color="FFFFFF", bold=True)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    widths = [6, 34, 8, 16, 18, 16, 16, 10, 10, 10, 12, 16, 12, 36, 30]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    for row in ws.iter_rows(min_row=4):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+    heat = wb.create_sheet(_("区县灯号"))
+    score = context["scorecard"]
+    numbers = sorted(score["indicator_number"].unique()) if len(score) else []
+    heat.append([_("排名"), _("县（市、区）")] + [str(n) for n in numbers])
+    for code, group in score.groupby("district_code", sort=False):
+        lights = dict(zip(group["indicator_number"], group["light"]))
+        first = group.iloc[0]
+        heat.append([int(first["rank"]), first["district_name"]]
+                    + [charts.light_badge(lights.get(n)) if n in lights else "" for n in numbers])
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="review-{year}.xlsx"'
+    wb.save(response)
+    return response
+
+
+# ---------------------------------------------------------------------------------------------- districts
+
+@require_safe
+def district_list(request):
+    access.require_role(request.user)
+    plan = _plan()
+    return render(request, "indicators/dashboards/district_list.html", {
+        "plan": plan, "districts": district_selectors.district_list(plan), "layout": district_selectors.spatial_layout(plan),
+        "own_code": access.user_district_code(request.user), "is_official": access.is_official(request.user)})
+
+
+@require_safe
+def district_detail(request, code):
+    """功能定位, 发展重点, the district's figures and share of the city totals, its projects, its reporting
+    completeness and the cross-district scorecard (only the districts this user may see)."""
+    plan = _plan()
+    district = district_selectors.district_get(plan, code)
+    access.require_view(request.user, district.code)
+    try:
+        year = int(request.GET["year"]) if "year" in request.GET else None
+    except ValueError:
+        year = None
+    if year is not None and not plan.base_year <= year <= plan.end_year:
+        year = None
+    data = dashboard.district_page(plan, district, visible_codes=dashboard.visible_district_codes(request.user, plan),
+                                   year=year)
+    table = data["table"]
+    table["share_of_city_text"] = [charts.pct_text(s) for s in table["share_of_city"]]
+    heat = charts.scorecard_heatmap(data["scorecard"], highlight=district.code) if len(data["scorecard"]) else None
+    return render(request, "indicators/dashboards/district_detail.html", {
+        "plan": plan, "district": district, "projects": projects_of_district(district),
+        "areas": district.spatial_areas.order_by("order"), "rows": table.to_dict("records"),
+        "counts": data["counts"], "rank": data["rank"], "ranked": data["ranked"],
+        "completeness": data["completeness"], "year": data["year"],
+        "years": list(range(plan.start_year, plan.end_year + 1)),
+        "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
+        "heat_json": charts.to_json(heat) if heat is not None else None,
+        "city_visible": access.can_view_district(request.user, None)})

@@ -1,0 +1,404 @@
+"""Excel and CSV: the filled entry template, the upload parser and the export of approved figures.
+
+The parser is pure (bytes in, rows and errors out): it names the row number and the column of every error,
+and refuses, with a clear message, wrong sheets, missing columns, merged cells, formulas, rows of another
+district or quarter, unknown or duplicate indicators, and files that are too large or have too many rows.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from indicators.figures.parsing import ParseError, parse_number
+from indicators.models import Indicator, Measure
+
+SHEET = "填报 entry"
+MAX_BYTES = 1024 * 1024
+MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 200
+HEADER_SEARCH_ROWS = 10
+# key, header as written; a header cell matches its full text, its Chinese or its English part.
+COLUMNS = [
+    ("district", "地区代码 district"), ("year", "年份 year"), ("quarter", "季度 quarter"),
+    ("indicator", "指标序号 indicator"), ("name", "指标 name"), ("unit", "单位 unit"),
+    ("convention", "口径 convention"), ("value", "数值 value"), ("numerator", "分子 numerator"),
+    ("denominator", "分母 denominator"), ("comment", "备注 comment"),
+    ("previous", "上一季度 previous quarter"), ("last_year", "上年同期 same quarter last year"),
+]
+REQUIRED = ("district", "year", "quarter", "indicator", "value", "numerator", "denominator", "comment")
+HEADERS = dict(COLUMNS)
+INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+
+
+def _header_key(text) -> str | None:
+    if not isinstance(text, str):
+        return None
+    cleaned = " ".join(text.split()).lower()
+    for key, header in COLUMNS:
+        zh, en = header.split(" ", 1)
+        if cleaned in (header.lower(), zh.lower(), en.lower(), key):
+            return key
+    return None
+
+
+# ------------------------------------------------------------------------------------------ writing
+
+def _text(cell, value) -> None:
+    """Write user text as text: openpyxl would turn "=…" into a formula (and Excel would run it)."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+
+
+def write_template(*, district_code: str, district_name: str, year: int, quarter: int, rows, quarter_label) -> bytes:
+    """The quarter's form as an xlsx: one row per indicator with what is stored and the comparison figures."""
+    from indicators.entry.forms import plain
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws["A1"] = _("%(district)s %(quarter)s 规划指标填报表 / quarterly figures") % {
+        "district": district_name, "quarter": quarter_label(year, quarter)}
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = _("只填写黄色的「数值」（比重填「分子」「分母」）和「备注」列；不要改动其他列，不要合并单元格，不要使用公式。 "
+                 "Fill only the yellow columns (value, or numerator and denominator for shares, and comment); do not "
+                 "change other columns, merge cells or use formulas.")
+    header_row = 4
+    for col, (key, header) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=header_row, column=col, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for offset, row in enumerate(rows, start=1):
+        ind = row.indicator
+        r = header_row + offset
+        stored = row.stored
+        share = ind.measure == Measure.SHARE
+        values = {
+            "district": district_code, "year": year, "quarter": quarter, "indicator": ind.number, "name": ind.name,
+            "unit": ind.unit, "convention": row.convention,
+            "value": "" if share or stored is None else plain(stored.value),
+            "numerator": plain(stored.numerator) if share and stored else "",
+            "denominator": plain(stored.denominator) if share and stored else "",
+            "comment": stored.comment if stored else "",
+            "previous": plain(row.previous.value) if row.previous and row.previous.value is not None else "",
+            "last_year": plain(row.last_year.value) if row.last_year and row.last_year.value is not None else "",
+        }
+        for col, (key, _header) in enumerate(COLUMNS, start=1):
+            value = values[key]
+            cell = ws.cell(row=r, column=col)
+            if key in ("value", "numerator", "denominator", "previous", "last_year") and value != "":
+                cell.value = Decimal(value)
+                cell.number_format = "#,##0.######"
+            else:
+                _text(cell, value if value != "" else None)
+            if key in (("numerator", "denominator", "comment") if share else ("value", "comment")):
+                cell.fill = INPUT_FILL
+    widths = {"name": 30, "convention": 36, "comment": 30}
+    for col, (key, _header) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = widths.get(key, 14)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _csv_safe(value):
+    """Text starting with = + - @ is read as a formula by spreadsheet programs: prefix it with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_figures_csv(rows: list[dict], columns) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([header for _key, header in columns])
+    for row in rows:
+        writer.writerow(["" if row.get(key) is None else _csv_safe(row.get(key)) if not isinstance(
+            row.get(key), Decimal) else plain_decimal(row.get(key)) for key, _header in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
+
+
+def plain_decimal(value: Decimal) -> str:
+    from indicators.entry.forms import plain
+
+    return plain(value)
+
+
+def write_figures_xlsx(rows: list[dict], columns, *, title: str) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "figures"
+    for col, (_key, header) in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=col, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    for r, row in enumerate(rows, start=2):
+        for col, (key, _header) in enumerate(columns, start=1):
+            value = row.get(key)
+            cell = ws.cell(row=r, column=col)
+            if isinstance(value, Decimal):
+                cell.value = value
+                cell.number_format = "#,##0.######"
+            else:
+                _text(cell, value)
+    ws.freeze_panes = "A2"
+    wb.properties.title = title
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+@dataclass
+class UploadRow:
+    line: int
+    number: int | None
+    indicator_id: int | None
+    name: str
+    values: dict = field(default_factory=dict)
+    shown: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UploadResult:
+    rows: list[UploadRow] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and bool(self.rows) and not any(r.errors for r in self.rows)
+
+    def values(self) -> dict[int, dict]:
+        return {r.indicator_id: r.values for r in self.rows if r.indicator_id is not None}
+
+    def error_count(self) -> int:
+        return len(self.file_errors) + sum(len(r.errors) for r in self.rows)
+
+
+def _row_prefix(line: int) -> str:
+    return _("第%(n)s行 row %(n)s：") % {"n": line}
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    return str(value)
+
+
+def _read_xlsx(content: bytes, result: UploadResult) -> list[tuple[int, list]] | None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        result.file_errors.append(_("文件不是有效的 xlsx 工作簿（可另存为 .xlsx 或 .csv 后重试）。 The file is not a valid "
+                                    "xlsx workbook (save it as .xlsx or .csv and try again)."))
+        return None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        result.file_errors.append(_("工作簿解压后过大（超过 %(mb)s MB）。 The workbook is too large once unpacked (more "
+                                    "than %(mb)s MB).") % {"mb": MAX_UNZIPPED_BYTES // (1024 * 1024)})
+        return None
+    try:
+        wb = load_workbook(io.BytesIO(content), data_only=False)
+    except Exception:  # openpyxl raises many kinds for damaged files; the person needs one clear message
+        result.file_errors.append(_("无法读取该 xlsx 文件（文件可能已损坏）。 The xlsx file cannot be read (it may be "
+                                    "damaged)."))
+        return None
+    if SHEET not in wb.sheetnames:
+        result.file_errors.append(_("找不到工作表「%(sheet)s」（文件中的工作表：%(found)s）；请使用下载的模板。 No sheet named "
+                                    "“%(sheet)s” (sheets found: %(found)s); use the downloaded template.") % {
+            "sheet": SHEET, "found": "、".join(wb.sheetnames)})
+        return None
+    ws = wb[SHEET]
+    if ws.merged_cells.ranges:
+        ranges = ", ".join(str(r) for r in list(ws.merged_cells.ranges)[:5])
+        result.file_errors.append(_("工作表中有合并单元格（%(ranges)s），请取消合并。 The sheet has merged cells (%(ranges)s): "
+                                    "unmerge them.") % {"ranges": ranges})
+        return None
+    if ws.max_row > HEADER_SEARCH_ROWS + MAX_ROWS:
+        result.file_errors.append(_too_many_rows())
+        return None
+    lines = []
+    formulas = []
+    for row in ws.iter_rows():
+        cells = []
+        for cell in row:
+            if cell.data_type == "f":
+                formulas.append(f"{cell.coordinate}")
+            cells.append(cell.value)
+        lines.append((row[0].row if row else len(lines) + 1, cells))
+    if formulas:
+        result.file_errors.append(_("单元格 %(cells)s 含有公式，请复制后“粘贴为数值”。 Cells %(cells)s hold formulas: paste "
+                                    "them as values.") % {"cells": ", ".join(formulas[:8])})
+        return None
+    return lines
+
+
+def _too_many_rows() -> str:
+    return _("行数过多（最多 %(n)s 行数据）。 Too many rows (at most %(n)s data rows).") % {"n": MAX_ROWS}
+
+
+def _read_csv(content: bytes, result: UploadResult) -> list[tuple[int, list]] | None:
+    if b"\x00" in content:
+        result.file_errors.append(_("文件不是文本格式的 CSV。 The file is not a text CSV file."))
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        result.file_errors.append(_("无法识别文件编码（请保存为 UTF-8 或 GBK 编码的 CSV）。 Unknown text encoding (save the "
+                                    "CSV as UTF-8 or GBK)."))
+        return None
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        lines = []
+        for number, cells in enumerate(reader, start=1):
+            if number > HEADER_SEARCH_ROWS + MAX_ROWS:
+                result.file_errors.append(_too_many_rows())
+                return None
+            lines.append((number, cells))
+    except csv.Error as exc:
+        result.file_errors.append(_("CSV 格式错误：%(e)s。 The CSV is malformed: %(e)s.") % {"e": exc})
+        return None
+    return lines
+
+
+def parse_upload(content: bytes, filename: str, *, district_code: str, year: int, quarter: int,
+                 indicators: list[Indicator]) -> UploadResult:
+    """Read an uploaded template (xlsx or csv) for one district (or "city") and quarter.
+
+    indicators: the form's indicators. Returns every data row with its values and its errors; file-level
+    errors (size, sheet, columns, merged cells, formulas …) mean no row is read.
+    """
+    result = UploadResult()
+    if len(content) > MAX_BYTES:
+        result.file_errors.append(_("文件过大（最大 %(kb)s KB）。 The file is too large (at most %(kb)s KB).") % {
+            "kb": MAX_BYTES // 1024})
+        return result
+    if not content:
+        result.file_errors.append(_("文件为空。 The file is empty."))
+        return result
+    name = (filename or "").lower()
+    if name.endswith(".xlsx") or content[:2] == b"PK":
+        lines = _read_xlsx(content, result)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        lines = _read_csv(content, result)
+    else:
+        result.file_errors.append(_("只接受 .xlsx 或 .csv 文件。 Only .xlsx and .csv files are accepted."))
+        return result
+    if lines is None:
+        return result
+
+    header_at, columns = None, {}
+    for number, cells in lines[:HEADER_SEARCH_ROWS]:
+        keys = {_header_key(c): i for i, c in reversed(list(enumerate(cells))) if _header_key(c)}
+        if "indicator" in keys:
+            header_at, columns = number, keys
+            break
+    if header_at is None:
+        result.file_errors.append(_("找不到表头（应含「指标序号 indicator」等列）；请使用下载的模板。 No header row found (it "
+                                    "should contain “指标序号 indicator” and the other columns); use the downloaded template."))
+        return result
+    missing = [HEADERS[k] for k in REQUIRED if k not in columns]
+    if missing:
+        result.file_errors.append(_("缺少列：%(cols)s。 Missing columns: %(cols)s.") % {"cols": "、".join(missing)})
+        return result
+
+    by_number = {i.number: i for i in indicators}
+    seen: dict[int, int] = {}
+    data_lines = [(n, cells) for n, cells in lines if n > header_at]
+    if sum(1 for _n, cells in data_lines if any(_cell_text(c).strip() for c in cells)) > MAX_ROWS:
+        result.file_errors.append(_too_many_rows())
+        return result
+    for line, cells in data_lines:
+        def get(key):
+            index = columns.get(key)
+            return cells[index] if index is not None and index < len(cells) else None
+
+        if not any(_cell_text(c).strip() for c in cells):
+            continue
+        row = UploadRow(line=line, number=None, indicator_id=None, name=_cell_text(get("name")))
+        row.shown = {key: _cell_text(get(key)) for key in ("indicator", "value", "numerator", "denominator", "comment")}
+        result.rows.append(row)
+        prefix = _row_prefix(line)
+        for key in ("district", "year", "quarter", "indicator", "value", "numerator", "denominator"):
+            if isinstance(get(key), (bool, datetime, date, time)):
+                row.errors.append(prefix + _("「%(col)s」应为文字或数字，而不是日期或逻辑值。 %(col)s must be a number or "
+                                             "text, not a date or a boolean.") % {"col": HEADERS[key]})
+        if row.errors:
+            continue
+        code = _cell_text(get("district")).strip()
+        if code != district_code:
+            row.errors.append(prefix + _("地区代码为「%(got)s」，本表只接受「%(want)s」。 District code “%(got)s”: this "
+                                         "upload is for “%(want)s” only.") % {"got": code or "—", "want": district_code})
+        try:
+            got_period = (int(parse_number(get("year"), label="年份", label_en="year")),
+                          int(parse_number(get("quarter"), label="季度", label_en="quarter")))
+        except (ParseError, ValueError, ArithmeticError):
+            got_period = None
+        if got_period != (year, quarter):
+            row.errors.append(prefix + _("年份、季度应为 %(y)s 年第 %(q)s 季度。 The year and quarter must be %(y)s Q%(q)s.")
+                              % {"y": year, "q": quarter})
+        try:
+            number = parse_number(get("indicator"), label="指标序号", label_en="indicator number")
+            number = int(number) if number == number.to_integral_value() else None
+        except ParseError:
+            number = None
+        indicator = by_number.get(number) if number is not None else None
+        if indicator is None:
+            row.errors.append(prefix + _("指标序号「%(got)s」不在本表中（本表指标：%(list)s）。 Indicator “%(got)s” is not on "
+                                         "this form (its indicators: %(list)s).") % {
+                "got": _cell_text(get("indicator")) or "—", "list": ", ".join(str(n) for n in by_number)})
+            continue
+        row.number, row.indicator_id, row.name = indicator.number, indicator.id, indicator.name
+        if indicator.number in seen:
+            row.errors.append(prefix + _("指标 %(n)s 重复（已在第 %(first)s 行）。 Indicator %(n)s appears twice (first in "
+                                         "row %(first)s).") % {"n": indicator.number, "first": seen[indicator.number]})
+            continue
+        seen[indicator.number] = line
+        share = indicator.measure == Measure.SHARE
+        values = {"comment": _cell_text(get("comment")).strip()}
+        if len(values["comment"]) > 1000:
+            row.errors.append(prefix + _("备注不能超过1000字。 The comment is longer than 1,000 characters."))
+        wanted = ("numerator", "denominator") if share else ("value",)
+        unwanted = ("value",) if share else ("numerator", "denominator")
+        for key in unwanted:
+            if _cell_text(get(key)).strip():
+                message = (_("比重指标请填写「分子」「分母」，「数值」列留空。 For a share fill numerator and denominator and "
+                             "leave value empty.") if share else
+                           _("此指标只填「数值」，「分子」「分母」列留空。 Fill only the value for this indicator; leave "
+                             "numerator and denominator empty."))
+                row.errors.append(prefix + message)
+                break
+        for key in wanted:
+            raw = get(key)
+            label = f"{indicator.number}. {indicator.name}" + ({"numerator": "（分子）", "denominator": "（分母）"}.get(key, ""))
+            label_en = f"{indicator.number}. {indicator.name_en or indicator.name}" + (
+                {"numerator": " (numerator)", "denominator": " (denominator)"}.get(key, ""))
+            try:
+                values[key] = parse_number(raw, unit="" if share else indicator.unit, label=label, label_en=label_en,
+                                           required=False)
+            except ParseError as exc:
+                row.errors.append(prefix + exc.message)
+        row.values = values
+    if not result.rows and not result.file_errors:
+        result.file_errors.append(_("表中没有数据行。 The file has no data rows."))
+    return result

@@ -1,0 +1,18 @@
+"""Celery beat task of the data entry: remind districts that have not submitted (issue 4).
+
+Beat entry (settings.CELERY_BEAT_SCHEDULE, owned by the lead):
+    "remind-due-submissions": {"task": "indicators.entry.tasks.remind_due_submissions",
+                               "schedule": crontab(hour=8, minute=30)}
+Run once a day: a district is mailed on the day it is exactly ENTRY_REMINDER_DAYS days before the deadline.
+"""
+from celery import shared_task
+
+from districts.models import Plan
+from indicators.entry import reminders
+
+
+@shared_task(bind=True, autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=3)
+def remind_due_submissions(self, plan_id: int | None = None) -> int:
+    """E-mail the staff of districts due in ENTRY_REMINDER_DAYS days; returns the number of e-mails sent."""
+    plans = Plan.objects.filter(pk=plan_id) if plan_id else Plan.objects.all()
+    return sum(reminders.send_due_reminders(plan) for plan in plans)

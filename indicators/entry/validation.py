@@ -1,0 +1,349 @@
+"""Entry rules: errors, reporting periods, the figures around a quarter and validation of typed values."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from districts.models import District, Plan
+from indicators.entry import reminders
+from indicators.figures.parsing import ParseError, parse_number
+from indicators.models import (
+    Indicator,
+    Measure,
+    Observation,
+    ObservationVersion,
+    Submission,
+)
+
+Status = Submission.Status
+NUMBER_FIELDS = ("value", "numerator", "denominator")
+COUNT_UNITS = ("户", "家", "个", "人", "座", "项")
+NON_NEGATIVE = (Measure.FLOW, Measure.STOCK, Measure.SHARE, Measure.QUALITATIVE)
+SIX_PLACES = Decimal("0.000001")
+CITY = "city"
+STATUS_LABELS = {
+    "not_started": ("未开始", "not started"),
+    Status.DRAFT: ("草稿", "draft"),
+    Status.SUBMITTED: ("已报送", "submitted"),
+    Status.RETURNED: ("已退回", "returned"),
+    Status.APPROVED: ("已审核", "approved"),
+}
+
+
+# ---------------------------------------------------------------------------------------------- errors
+
+class EntryError(Exception):
+    """A write was refused; `message` says why (中文。 English.). Nothing was stored."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ConflictError(EntryError):
+    """Someone saved the form after it was opened: the later save is refused, nothing is overwritten."""
+
+    def __init__(self, message: str, *, current_revision: int):
+        super().__init__(message)
+        self.current_revision = current_revision
+
+
+class LockedError(EntryError):
+    """The quarter is approved and locked; only an administrator can reopen it."""
+
+
+class WorkflowError(EntryError):
+    """The action does not fit the submission's status (approve a draft, return an approved quarter …)."""
+
+
+class EntryValidationError(EntryError):
+    """Values that break a rule. errors[indicator_id][field] → messages; `general` for the whole form."""
+
+    def __init__(self, errors: dict[int, dict[str, list[str]]], general: list[str] | None = None):
+        self.errors = errors
+        self.general = general or []
+        flat = [m for fields in errors.values() for msgs in fields.values() for m in msgs] + self.general
+        super().__init__(" ".join(flat[:5]))
+
+
+@dataclass
+class SaveResult:
+    submission: Submission
+    changed: int = 0
+    duplicate: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------ periods
+
+def prev_key(year: int, quarter: int, quarterly: bool = True) -> tuple[int, int]:
+    if not quarterly:
+        return year - 1, 4
+    return (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+
+
+def last_year_key(year: int, quarter: int) -> tuple[int, int]:
+    return year - 1, quarter
+
+
+def convention(indicator: Indicator, quarter: int) -> str:
+    """The reporting convention of a field, in words (Chinese, then English)."""
+    months = quarter * 3
+    en_months = {1: "January–March", 2: "January–June", 3: "January–September", 4: "January–December"}[quarter]
+    measure = indicator.measure
+    if measure == Measure.FLOW:
+        if not indicator.quarterly:
+            return _("全年合计 / total for the year")
+        return _("1—%(m)s月累计 / cumulative %(en)s") % {"m": months, "en": en_months}
+    if measure == Measure.STOCK:
+        return _("%(m)s月末数 / count at the end of the quarter (month %(m)s)") % {"m": months}
+    if measure == Measure.SHARE:
+        return _("分子÷分母×100，分子分母均为1—%(m)s月累计 / numerator ÷ denominator × 100, both cumulative "
+                 "%(en)s") % {"m": months, "en": en_months}
+    if measure == Measure.RATE:
+        return _("1—%(m)s月累计同比增速，可比价，%% / year-on-year growth at comparable prices, %(en)s, in %%") % {
+            "m": months, "en": en_months}
+    if measure == Measure.INDEX:
+        return _("全年指数，按公布值填写 / annual index as published")
+    return _("全年实际完成额（与省下达目标任务比较） / actual amount for the year (compared with the province's "
+             "assigned amount)")
+
+
+def form_indicators(plan: Plan, district: District | None, quarter: int) -> list[Indicator]:
+    """The indicators a form lists (one query).
+
+    District form: indicators reported by district; those reported annually only in Q4. City form: indicators
+    published only for the whole city, plus rates (the city's growth is not a sum of districts'), indices and
+    qualitative indicators; annual ones in Q4.
+    """
+    qs = Indicator.objects.filter(plan=plan)
+    if district is not None:
+        qs = qs.filter(by_district=True)
+    else:
+        qs = qs.filter(Q(by_district=False) | Q(measure__in=[Measure.RATE, Measure.INDEX, Measure.QUALITATIVE]))
+    if quarter != 4:
+        qs = qs.filter(quarterly=True)
+    return list(qs.order_by("number"))
+
+
+def is_count(indicator: Indicator) -> bool:
+    return indicator.unit in COUNT_UNITS
+
+
+def period_allowed(plan: Plan, year: int, quarter: int, *, on: date | None = None) -> bool:
+    """Plan years from the baseline year to the target year, quarters already begun."""
+    on = on or reminders.today()
+    if not (1 <= quarter <= 4 and plan.base_year <= year <= plan.end_year):
+        return False
+    return date(year, quarter * 3 - 2, 1) <= on
+
+
+# ------------------------------------------------------------------------------------ comparisons
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure shown beside a field and used by the checks: the approved value if any, else the working copy."""
+
+    year: int
+    quarter: int
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    approved: bool
+    status: str | None
+
+
+def figures_around(plan: Plan, district: District | None, year: int, indicators: list[Indicator]
+                   ) -> dict[tuple[int, int, int], Figure]:
+    """(indicator_id, year, quarter) → Figure for this year and last year (two queries)."""
+    ids = [i.id for i in indicators]
+    rows = list(Observation.objects.filter(indicator_id__in=ids, district=district, year__in=[year - 1, year])
+                .values("id", "indicator_id", "year", "quarter", "value", "numerator", "denominator",
+                        "submission__status"))
+    newest = newest_versions([r["id"] for r in rows])
+    figures = {}
+    for row in rows:
+        version = newest.get(row["id"])
+        source = version or row
+        figures[(row["indicator_id"], row["year"], row["quarter"])] = Figure(
+            row["year"], row["quarter"], source["value"], source["numerator"], source["denominator"],
+            approved=version is not None, status=row["submission__status"])
+    return figures
+
+
+def newest_versions(observation_ids) -> dict[int, dict]:
+    """observation_id → its newest version (a real one before a demo one), in one query."""
+    newest: dict[int, dict] = {}
+    rows = (ObservationVersion.objects.filter(observation_id__in=list(observation_ids))
+            .values("observation_id", "kind", "value", "numerator", "denominator", "recorded_at", "id")
+            .order_by("observation_id", "recorded_at", "id"))
+    for row in rows:
+        held = newest.get(row["observation_id"])
+        demo = row["kind"] == ObservationVersion.Kind.DEMO
+        if held is None or not demo or held["kind"] == ObservationVersion.Kind.DEMO:
+            newest[row["observation_id"]] = row
+    return newest
+
+
+def comparable_key(indicator: Indicator, year: int, quarter: int) -> tuple[int, int] | None:
+    """The figure a change is measured against: same quarter last year for flows, previous quarter for stocks."""
+    if indicator.measure == Measure.FLOW:
+        return last_year_key(year, quarter)
+    if indicator.measure in (Measure.STOCK, Measure.SHARE):
+        return prev_key(year, quarter, indicator.quarterly)
+    if indicator.measure == Measure.INDEX:
+        return year - 1, 4
+    return None  # rates and qualitative amounts swing by nature; a percentage change of a rate means little
+
+
+# ------------------------------------------------------------------------------------- validation
+
+def _label(indicator: Indicator, part: str = "") -> tuple[str, str]:
+    parts_zh = {"numerator": "（分子）", "denominator": "（分母）", "comment": "（备注）", "": ""}
+    parts_en = {"numerator": " (numerator)", "denominator": " (denominator)", "comment": " (comment)", "": ""}
+    zh = f"{indicator.number}. {indicator.name}{parts_zh.get(part, '')}"
+    en = f"{indicator.number}. {indicator.name_en or indicator.name}{parts_en.get(part, '')}"
+    return zh, en
+
+
+def format_value(value: Decimal | None, indicator: Indicator) -> str:
+    from indicators.figures.formatting import with_unit
+
+    return with_unit(value, indicator.unit, indicator.decimals)
+
+
+def _as_decimal(raw, indicator: Indicator, part: str) -> Decimal | None:
+    zh, en = _label(indicator, part)
+    unit = "" if part in ("numerator", "denominator") and indicator.measure == Measure.SHARE else indicator.unit
+    return parse_number(raw, unit=unit, label=zh, label_en=en, required=False)
+
+
+@dataclass
+class Clean:
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    comment: str
+
+    def same_as(self, obs: Observation | dict | None) -> bool:
+        if obs is None:
+            return self.value is None and self.numerator is None and self.denominator is None and not self.comment
+        get = obs.get if isinstance(obs, dict) else (lambda name: getattr(obs, name))
+        return all(same_value(getattr(self, n), get(n)) for n in NUMBER_FIELDS) and self.comment == (get("comment") or "")
+
+
+def same_value(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return Decimal(a) == Decimal(b)
+
+
+def validate_values(*, indicators: list[Indicator], values: dict, year: int, quarter: int,
+                    figures: dict[tuple[int, int, int], Figure], submit: bool
+                    ) -> tuple[dict[int, Clean], dict[int, dict[str, list[str]]], list[str]]:
+    """Parse and check the typed values against the rules of issue 4. Returns (clean, errors, warnings).
+
+    Hard errors block any save; a missing number blocks a submit; a change of more than
+    ENTRY_CHANGE_WARNING_PCT % against the comparable figure needs a comment to be submitted (on a draft save
+    it is only a warning).
+    """
+    by_id = {i.id: i for i in indicators}
+    clean: dict[int, Clean] = {}
+    errors: dict[int, dict[str, list[str]]] = {}
+    warnings: list[str] = []
+
+    def add(ind_id, name, message):
+        errors.setdefault(ind_id, {}).setdefault(name, []).append(message)
+
+    for ind_id, raw in values.items():
+        indicator = by_id.get(ind_id)
+        if indicator is None:
+            continue  # the caller reports unknown indicators
+        parsed = {}
+        for name in NUMBER_FIELDS:
+            try:
+                parsed[name] = _as_decimal((raw or {}).get(name), indicator, name)
+            except ParseError as exc:
+                add(ind_id, name, exc.message)
+                parsed[name] = None
+        comment = str((raw or {}).get("comment") or "").strip()
+        if "\x00" in comment:
+            add(ind_id, "comment", _("「%(f)s」备注含有不可见的控制字符。 %(e)s: the comment contains a null character.")
+                % dict(zip(("f", "e"), _label(indicator, "comment"))))
+        elif len(comment) > 1000:
+            add(ind_id, "comment", _("「%(f)s」备注不能超过1000字。 %(e)s: the comment is longer than 1,000 characters.")
+                % dict(zip(("f", "e"), _label(indicator, "comment"))))
+        if ind_id in errors:
+            continue
+        zh, en = _label(indicator)
+        if indicator.measure == Measure.SHARE:
+            num, den = parsed["numerator"], parsed["denominator"]
+            value = None
+            if (num is None) != (den is None):
+                missing = "numerator" if num is None else "denominator"
+                add(ind_id, missing, _("「%(f)s」请同时填写分子和分母。 %(e)s: give both numerator and denominator.")
+                    % {"f": zh, "e": en})
+            elif num is not None:
+                if den <= 0:
+                    add(ind_id, "denominator", _("「%(f)s」分母必须大于0。 %(e)s: the denominator must be greater than 0.")
+                        % {"f": zh, "e": en})
+                elif num < 0 or num > den:
+                    add(ind_id, "numerator", _("「%(f)s」分子应在0与分母之间（比重0—100%%）。 %(e)s: the numerator must be "
+                                               "between 0 and the denominator (a share of 0–100%%).") % {"f": zh, "e": en})
+                else:
+                    value = (num / den * 100).quantize(SIX_PLACES, rounding=ROUND_HALF_UP)
+            clean[ind_id] = Clean(value, num, den, comment)
+        else:
+            value = parsed["value"]
+            if value is not None and is_count(indicator) and value != value.to_integral_value():
+                add(ind_id, "value", _("「%(f)s」应为整数（单位：%(u)s）。 %(e)s: a count must be a whole number (%(u)s).")
+                    % {"f": zh, "e": en, "u": indicator.unit})
+            elif value is not None and value < 0 and indicator.measure in NON_NEGATIVE:
+                add(ind_id, "value", _("「%(f)s」不能为负数。 %(e)s: must not be negative.") % {"f": zh, "e": en})
+            clean[ind_id] = Clean(value, None, None, comment)
+
+    for ind_id, item in clean.items():
+        if ind_id in errors:
+            continue
+        indicator = by_id[ind_id]
+        zh, en = _label(indicator)
+        main_field = "numerator" if indicator.measure == Measure.SHARE else "value"
+        if item.value is None and item.numerator is None:
+            if submit:
+                add(ind_id, main_field, _("「%(f)s」请填写数字后再提交。 %(e)s: a number is required to submit.")
+                    % {"f": zh, "e": en})
+            continue
+        if indicator.measure == Measure.FLOW and indicator.quarterly and quarter > 1:
+            before = figures.get((ind_id, year, quarter - 1))
+            if before is not None and before.value is not None and item.value < before.value:
+                add(ind_id, "value", _(
+                    "「%(f)s」为年内累计数，不能低于上一季度累计（%(prev)s）。 %(e)s: a cumulative year-to-date figure "
+                    "cannot fall within a year (previous quarter: %(prev)s).") % {
+                    "f": zh, "e": en, "prev": format_value(before.value, indicator)})
+                continue
+        key = comparable_key(indicator, year, quarter)
+        base = figures.get((ind_id, *key)) if key else None
+        if base is None or base.value is None or base.value == 0 or item.value is None:
+            continue
+        change = abs(item.value - base.value) / abs(base.value) * 100
+        if change <= Decimal(str(settings.ENTRY_CHANGE_WARNING_PCT)):
+            continue
+        from indicators.figures.formatting import quarter_label
+
+        message = _(
+            "「%(f)s」与%(when)s（%(base)s）相比变化 %(pct)s%%，超过 %(limit)s%%，请在备注中说明原因。 %(e)s changed by "
+            "%(pct)s%% against %(when)s (%(base)s), more than %(limit)s%%: explain it in the comment.") % {
+            "f": zh, "e": en, "when": quarter_label(*key), "base": format_value(base.value, indicator),
+            "pct": f"{change:.1f}", "limit": f"{settings.ENTRY_CHANGE_WARNING_PCT:g}"}
+        if item.comment:
+            continue
+        if submit:
+            add(ind_id, "comment", message)
+        else:
+            warnings.append(message)
+    return clean, errors, warnings

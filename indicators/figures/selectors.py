@@ -1,0 +1,223 @@
+"""Reads of plans and figures: QuerySets and DataFrames, each built with a fixed number of queries."""
+import io
+from datetime import datetime
+
+import pandas as pd
+from django.db import connection
+from django.db.models import F, FloatField, QuerySet
+from django.db.models.functions import Cast
+
+from districts.models import District, Plan
+from indicators.models import (
+    DistrictTarget,
+    Indicator,
+    Observation,
+    ObservationVersion,
+    Progress,
+    ProvinceAssignment,
+    RecomputeRun,
+)
+
+INDICATOR_COLUMNS = ["indicator_id", "number", "measure", "direction", "target_kind", "target_value", "tolerance",
+                     "baseline_year", "baseline_value", "base_year", "target_year", "by_district"]
+OBSERVATION_COLUMNS = ["indicator_id", "district_id", "year", "quarter", "value", "numerator", "denominator"]
+
+
+def current_plan() -> Plan | None:
+    return Plan.objects.filter(is_current=True).first() or Plan.objects.order_by("-start_year").first()
+
+
+def demo_data_present() -> bool:
+    return Observation.objects.filter(is_demo=True).exists()
+
+
+def current_plan_state() -> tuple[int | None, str, bool]:
+    """The current plan's id, a key that changes with every recompute run and whether demo data is present: what the overview needs
+    on every request before it can serve its cached body. One plain SQL statement: at this rate the ORM's
+    building of the query costs more than running it."""
+    plan, run, observation = (m._meta.db_table for m in (Plan, RecomputeRun, Observation))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.id, (SELECT max(r.id) FROM {run} r WHERE r.plan_id = p.id), "
+            f"(SELECT max(r.finished_at) FROM {run} r WHERE r.plan_id = p.id), "
+            f"EXISTS (SELECT 1 FROM {observation} o WHERE o.is_demo) "
+            f"FROM {plan} p ORDER BY p.is_current DESC, p.start_year DESC LIMIT 1")
+        row = cursor.fetchone()
+    if row is None:
+        return None, "", demo_data_present()
+    plan_id, run_id, finished_at, demo = row
+    if isinstance(finished_at, str):  # SQLite returns the text
+        finished_at = datetime.fromisoformat(finished_at)
+    return plan_id, _recompute_key(run_id, finished_at), bool(demo)
+
+
+def _floats(df: pd.DataFrame, columns) -> pd.DataFrame:
+    for column in columns:
+        df[column] = pd.to_numeric(df[column], errors="coerce").astype(float)
+    return df
+
+
+def indicator_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:
+    qs = Indicator.objects.filter(plan=plan)
+    if indicator_ids is not None:
+        qs = qs.filter(pk__in=indicator_ids)
+    rows = list(qs.values("id", "number", "measure", "higher_is_better", "target_kind", "target_value", "tolerance",
+                          "baseline_year", "baseline_value", "target_year", "by_district"))
+    df = pd.DataFrame(rows, columns=["id", "number", "measure", "higher_is_better", "target_kind", "target_value",
+                                     "tolerance", "baseline_year", "baseline_value", "target_year", "by_district"])
+    df = df.rename(columns={"id": "indicator_id"})
+    df["direction"] = df.pop("higher_is_better").map({True: 1, False: -1}).astype("Int64").fillna(1).astype(int)
+    df["base_year"] = plan.base_year
+    df = _floats(df, ["target_value", "tolerance", "baseline_value", "baseline_year"])
+    return df[INDICATOR_COLUMNS]
+
+
+VERSION_COLUMNS = ["id", "observation_id", "kind", "value", "numerator", "denominator", "recorded_at", "indicator_id",
+                   "district_id", "year", "quarter"]
+
+
+def _versions_query(plan: Plan, indicator_ids=None, *, district_id=None, period=None):
+    """Every version of the plan's figures as tuples (VERSION_COLUMNS), numbers cast to float in SQL (a Decimal
+    per value costs more than the query). With district_id and period: only what an incremental recompute of that
+    district's quarter reads — the district's figures, the city's, and every district's figure of that quarter
+    (a union of three indexed selections: one OR of the three scans the whole table)."""
+    qs = ObservationVersion.objects.filter(observation__indicator__plan=plan).order_by()
+    if indicator_ids is not None:
+        qs = qs.filter(observation__indicator_id__in=indicator_ids)
+    columns = ("id", "observation_id", "kind", Cast("value", FloatField()), Cast("numerator", FloatField()),
+               Cast("denominator", FloatField()), "recorded_at", "observation__indicator_id",
+               "observation__district_id", "observation__year", "observation__quarter")
+    if district_id is None:
+        return qs.values_list(*columns)
+    year, quarter = period
+    return qs.filter(observation__district_id=district_id).values_list(*columns).union(
+        qs.filter(observation__district__isnull=True).values_list(*columns),
+        qs.filter(observation__district__isnull=False, observation__year=year, observation__quarter=quarter)
+        .exclude(observation__district_id=district_id).values_list(*columns), all=True)
+
+
+def read_frame(values: QuerySet, columns: list[str], *, dates=(), dtypes: dict | None = None) -> pd.DataFrame:
+    """The rows of a ``values_list`` QuerySet as a DataFrame (one query). On PostgreSQL they are streamed with
+    COPY … TO STDOUT and parsed by pandas' C reader: at a province's scale a Python tuple per row costs more than the
+    query. Numbers are read back exactly (round trip); ``dates``: columns parsed as aware datetimes; ``dtypes``: as
+    read_csv's (e.g. "Int64" for a 64-bit integer column with NULLs, which a float would round)."""
+    if connection.vendor != "postgresql":
+        frame = pd.DataFrame.from_records(list(values), columns=columns)
+        for column, dtype in (dtypes or {}).items():
+            frame[column] = pd.array(frame[column].tolist(), dtype=dtype)
+        return frame
+    sql, params = values.query.sql_with_params()
+    buffer = io.StringIO()
+    with connection.cursor() as cursor:
+        query = cursor.cursor.mogrify(sql, params).decode()
+        cursor.cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
+    buffer.seek(0)
+    # pandas ≥ 3 parses floats exactly (round trip): the same numbers as the ORM would give
+    frame = pd.read_csv(buffer, names=columns, header=None, keep_default_na=False, na_values=[""], dtype=dtypes)
+    for column in dates:
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    return frame
+
+
+def approved_versions_frame(plan: Plan, indicator_ids=None, *, district_id=None, period=None) -> pd.DataFrame:
+    """Every version of the plan's figures (one query); ``values_for_basis`` picks the one that counts."""
+    return read_frame(_versions_query(plan, indicator_ids, district_id=district_id, period=period), VERSION_COLUMNS,
+                      dates=["recorded_at"])
+
+
+def approved_versions_chunks(plan: Plan, indicator_ids=None, rows: int = 100_000):
+    """The rows of ``approved_versions_frame`` (one query) in frames of whole indicators of about ``rows`` rows each,
+    so that the engine's working frames stay small whatever the plan's size."""
+    versions = approved_versions_frame(plan, indicator_ids)
+    if not len(versions):
+        return
+    sizes = versions.groupby("indicator_id", sort=True).size()
+    chunk = (sizes.cumsum() - 1) // rows
+    for _, ids in chunk.groupby(chunk):
+        yield versions[versions["indicator_id"].isin(ids.index)]
+
+
+def values_for_basis(versions: pd.DataFrame, basis: str = Progress.Basis.LATEST) -> pd.DataFrame:
+    """The value that counts of each figure: its newest version (or its first, "as first published").
+
+    A demo version never outranks a real one (published or district-approved), whatever its date.
+    """
+    if versions.empty:
+        return pd.DataFrame(columns=OBSERVATION_COLUMNS + ["version_id", "version_kind"])
+    several = versions["observation_id"].duplicated(keep=False)  # most figures have one version: nothing to pick
+    df = versions[several].assign(real=versions.loc[several, "kind"] != ObservationVersion.Kind.DEMO)
+    if basis == Progress.Basis.FIRST:
+        df = df.sort_values(["observation_id", "real", "recorded_at", "id"], ascending=[True, False, True, True])
+    else:
+        df = df.sort_values(["observation_id", "real", "recorded_at", "id"], ascending=[True, True, True, True])
+        df = df.iloc[::-1]
+    df = pd.concat([versions[~several], df.drop_duplicates("observation_id", keep="first").drop(columns="real")])
+    df = df.rename(columns={"id": "version_id", "kind": "version_kind"})
+    df = _floats(df, ["value", "numerator", "denominator"])
+    df["district_id"] = df["district_id"].astype("Int64")
+    return df[OBSERVATION_COLUMNS + ["version_id", "version_kind"]].sort_values(
+        ["indicator_id", "year", "quarter"]).reset_index(drop=True)
+
+
+def district_target_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:
+    qs = DistrictTarget.objects.filter(indicator__plan=plan)
+    if indicator_ids is not None:
+        qs = qs.filter(indicator_id__in=indicator_ids)
+    df = pd.DataFrame(list(qs.values("indicator_id", "district_id", "target_value")),
+                      columns=["indicator_id", "district_id", "target_value"])
+    return _floats(df, ["target_value"])
+
+
+def assignment_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:
+    qs = ProvinceAssignment.objects.filter(indicator__plan=plan)
+    if indicator_ids is not None:
+        qs = qs.filter(indicator_id__in=indicator_ids)
+    df = pd.DataFrame(list(qs.values("indicator_id", "year", "assigned_value")),
+                      columns=["indicator_id", "year", "assigned_value"])
+    return _floats(df, ["assigned_value"])
+
+
+def district_codes(plan: Plan) -> dict[int, str]:
+    return dict(District.objects.filter(plan=plan).values_list("id", "code"))
+
+
+def target_decompositions(plan: Plan) -> dict[int, dict]:
+    """Per indicator with district targets (指标分解): their sum and the gap to the city target (two queries)."""
+    from indicators.progress.maths import target_decomposition_gap
+
+    indicators = {i["id"]: i for i in Indicator.objects.filter(plan=plan).values("id", "target_value", "measure")}
+    by_indicator: dict[int, list] = {}
+    for indicator_id, value in DistrictTarget.objects.filter(indicator__plan=plan).values_list(
+            "indicator_id", "target_value"):
+        by_indicator.setdefault(indicator_id, []).append(value)
+    out = {}
+    for indicator_id, values in by_indicator.items():
+        ind = indicators[indicator_id]
+        gap = target_decomposition_gap(ind["target_value"], values, ind["measure"])
+        if gap is not None:
+            out[indicator_id] = gap
+    return out
+
+
+def figure_versions(indicator_ids, *, district_id=None) -> dict[int, dict]:
+    """Every non-demo version of the figures of some indicators, by version id, with its figure's history.
+
+    One query. Each entry: kind, value, source_title, source_url, source_date, recorded_at, observation_id,
+    year, quarter, and "history" — all real versions of the same figure, oldest first (revised when > 1).
+    """
+    qs = (ObservationVersion.objects.filter(observation__indicator_id__in=list(indicator_ids))
+          .exclude(kind=ObservationVersion.Kind.DEMO)
+          .order_by("observation_id", "recorded_at", "id"))
+    qs = qs.filter(observation__district_id=district_id) if district_id else qs.filter(
+        observation__district__isnull=True)
+    rows = list(qs.values("id", "kind", "value", "source_title", "source_url", "source_date", "recorded_at", "note",
+                          "observation_id", year=F("observation__year"), quarter=F("observation__quarter"),
+                          indicator_id=F("observation__indicator_id")))
+    by_observation: dict[int, list[dict]] = {}
+    for row in rows:
+        by_observation.setdefault(row["observation_id"], []).append(row)
+    return {row["id"]: {**row, "history": by_observation[row["observation_id"]]} for row in rows}
+
+
+def _recompute_key(run_id, finished_at) -> str:
+    return f"{run_id or 0}-{finished_at.timestamp() if finished_at else 0}"

@@ -1,0 +1,36 @@
+"""python manage.py load_plan [path ...]: load plan reference data; loading twice changes nothing."""
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from indicators.loaders.plan import PlanDataError, load_plan
+
+DEFAULT_PATH = Path(settings.BASE_DIR) / "fixtures" / "leshan_14th_fyp.json"
+
+
+class Command(BaseCommand):
+    help = "Load plan data (JSON, natural keys) into the database. Default: fixtures/leshan_14th_fyp.json."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", type=Path, help="JSON plan files (default: %(default)s)",
+                            default=[DEFAULT_PATH])
+
+    def handle(self, *args, paths, **options):
+        documents = []
+        for path in paths:
+            try:
+                documents.append((path, json.loads(path.read_text(encoding="utf-8"))))
+            except (OSError, json.JSONDecodeError) as exc:
+                raise CommandError(f"{path}: {exc}") from None
+        # All files or none.
+        with transaction.atomic():
+            for path, data in documents:
+                try:
+                    counts = load_plan(data)
+                except PlanDataError as exc:
+                    raise CommandError(f"{path}: {exc}") from None
+                summary = ", ".join(f"{model} {n}" for model, n in counts.items())
+                self.stdout.write(f"{path}: {summary}")

@@ -1,0 +1,136 @@
+"""Reads for the review reports (issue 8): a fixed number of queries whatever the number of rows.
+
+``review_data`` gathers everything one review needs (7 queries, 6 for a district): the indicators, the districts, the stored
+progress rows up to the period (newest figures, and "as first published" for the scope), the figures of the
+period that have more than one non-demo version, the indicators' printed history, and whether demo data is
+loaded. Nothing here computes a progress figure.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.db.models import Count, F, Q
+
+from districts.models import District, Plan
+from indicators.models import (
+    Indicator,
+    Observation,
+    ObservationVersion,
+    Progress,
+    SeriesPoint,
+)
+
+INDICATOR_FIELDS = ["number", "name", "name_en", "unit", "measure", "higher_is_better", "target_kind", "target_year",
+                    "target_value", "target_text", "decimals", "tolerance", "by_district", "baseline_year",
+                    "baseline_value"]
+ROW_FIELDS = ["indicator_id", "scope", "year", "quarter", "value", "quarter_value", "annual_value", "is_provisional",
+              "baseline_year", "baseline_value", "target_value", "t", "completion", "time_share", "cagr_actual",
+              "cagr_required", "ratio", "achieved", "status", "reason", "light", "projection", "still_needed",
+              "inputs", "computed_at"]
+
+
+@dataclass
+class ReviewData:
+    indicators: list[dict]
+    districts: list[dict]
+    rows: list[dict]  # basis "latest": the scope's rows (and, for the city, every district's)
+    first_rows: list[dict]  # basis "first", the scope only
+    revision_groups: list[dict]
+    history: dict[int, pd.DataFrame] = field(default_factory=dict)  # indicator_id → year, value
+    demo: bool = False
+
+    @property
+    def district_names(self) -> dict[str, str]:
+        return {d["code"]: d["name"] for d in self.districts}
+
+
+def _up_to(qs, year: int, quarter: int, prefix: str = ""):
+    return qs.filter(**{f"{prefix}year__lte": year}).exclude(**{f"{prefix}year": year, f"{prefix}quarter__gt": quarter})
+
+
+def _floats(d: dict) -> dict:
+    from decimal import Decimal
+
+    return {k: float(v) if isinstance(v, Decimal) else v for k, v in d.items()}
+
+
+def indicators(plan: Plan) -> list[dict]:
+    return [_floats(r) for r in Indicator.objects.filter(plan=plan).order_by("number")
+            .values(*INDICATOR_FIELDS, indicator_id=F("id"))]
+
+
+def districts(plan: Plan) -> list[dict]:
+    return list(District.objects.filter(plan=plan).order_by("order").values("id", "code", "name", "order"))
+
+
+def review_periods(plan: Plan, scope: str = "city") -> list[tuple[int, int]]:
+    """The (year, quarter) periods that have stored progress rows for a scope, oldest first (1 query)."""
+    qs = (Progress.objects.filter(indicator__plan=plan, scope=scope, basis=Progress.Basis.LATEST)
+          .values_list("year", "quarter").distinct().order_by("year", "quarter"))
+    return [(int(y), int(q)) for y, q in qs]
+
+
+def revision_groups(plan: Plan, *, scope: str, year: int, quarter: int) -> list[dict]:
+    """Figures up to the period with more than one non-demo version, each with its versions oldest first.
+
+    A city review covers the city's figures and every district's (they make up the city totals); a district
+    review its own. One query (the figures with several versions are a subquery).
+    """
+    revised = Observation.objects.filter(indicator__plan=plan).annotate(
+        real_versions=Count("versions", filter=~Q(versions__kind=ObservationVersion.Kind.DEMO))
+    ).filter(real_versions__gt=1)
+    revised = _up_to(revised, year, quarter)
+    if scope != "city":
+        revised = revised.filter(district__code=scope)
+    versions = (ObservationVersion.objects.filter(observation__in=revised.values("id"))
+                .exclude(kind=ObservationVersion.Kind.DEMO)
+                .order_by("observation_id", "recorded_at", "id")
+                .values("observation_id", "kind", "value", "numerator", "denominator", "source_title",
+                        "source_date", "recorded_at", indicator_id=F("observation__indicator_id"),
+                        district_code=F("observation__district__code"), year=F("observation__year"),
+                        quarter=F("observation__quarter")))
+    groups: dict[int, dict] = {}
+    for v in versions:
+        g = groups.setdefault(v["observation_id"], {
+            "indicator_id": v["indicator_id"], "scope": v["district_code"] or "city", "year": v["year"],
+            "quarter": v["quarter"], "versions": []})
+        g["versions"].append(_floats({k: v[k] for k in ("kind", "value", "numerator", "denominator", "source_title",
+                                                       "source_date", "recorded_at")}))
+    return list(groups.values())
+
+
+def history(plan: Plan) -> dict[int, pd.DataFrame]:
+    """Each indicator's printed history (专栏1/2), the newest point of each year (1 query)."""
+    points = (SeriesPoint.objects.filter(series__plan=plan, series__indicator__isnull=False, series__is_context=False)
+              .order_by("series__indicator_id", "year", "recorded_at", "id")
+              .values("year", "value", indicator_id=F("series__indicator_id")))
+    latest: dict[tuple[int, int], float] = {}
+    for p in points:
+        latest[(p["indicator_id"], p["year"])] = float(p["value"])
+    out: dict[int, list] = {}
+    for (ind, year), value in latest.items():
+        out.setdefault(ind, []).append({"year": year, "value": value})
+    return {ind: pd.DataFrame(rows, columns=["year", "value"]) for ind, rows in out.items()}
+
+
+def review_data(plan: Plan, *, scope: str, year: int, quarter: int) -> ReviewData:
+    """Everything one review reads: 7 queries for the city, 6 for a district, whatever the number of rows."""
+    rows = _up_to(Progress.objects.filter(indicator__plan=plan, basis=Progress.Basis.LATEST), year, quarter)
+    if scope != "city":
+        rows = rows.filter(scope=scope)
+    # as first published: stored only where a revision makes it differ; the newest row stands for the rest
+    first = _up_to(Progress.objects.filter(indicator__plan=plan, scope=scope,
+                                           basis__in=[Progress.Basis.FIRST, Progress.Basis.LATEST]), year, quarter)
+    first_rows: dict = {}
+    for row in first.order_by("indicator_id", "year", "quarter", "basis").values(*ROW_FIELDS, "basis"):
+        first_rows.setdefault((row["indicator_id"], row["year"], row["quarter"]), row)  # "first" < "latest"
+    return ReviewData(
+        indicators=indicators(plan),
+        districts=districts(plan),
+        rows=list(rows.order_by("indicator_id", "scope", "year", "quarter").values(*ROW_FIELDS)),
+        first_rows=[{k: v for k, v in row.items() if k != "basis"} for row in first_rows.values()],
+        revision_groups=revision_groups(plan, scope=scope, year=year, quarter=quarter),
+        history=history(plan) if scope == "city" else {},
+        demo=Observation.objects.filter(indicator__plan=plan, is_demo=True).exists(),
+    )

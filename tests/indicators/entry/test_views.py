@@ -1,0 +1,387 @@
+"""Entry pages: who may open what, what a user sees, errors that keep the typed values, conflicts, double submits."""
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from districts.models import District
+from indicators.entry import reminders
+from indicators.entry import services as entry
+from indicators.models import Observation, ObservationVersion, Progress, Submission
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+FORM = "/entry/shizhong/2023-Q3/"
+VALID = {"i1_value": "420.5", "i2_value": "6.8", "i3_numerator": "120", "i3_denominator": "400",
+         "i4_numerator": "30", "i4_denominator": "60", "i5_value": "310", "i6_value": "7.1", "i7_value": "550",
+         "i8_value": "60", "i9_numerator": "20", "i9_denominator": "900", "i12_numerator": "45",
+         "i12_denominator": "900", "i13_value": "8", "i14_value": "3", "i15_value": "70"}
+
+
+def payload(revision=0, action="save", **fields):
+    return {"revision": revision, "action": action, **VALID, **fields}
+
+
+@pytest.fixture
+def users(plan, make_user, staff_shizhong, staff_emeishan, official, admin_user):
+    return {"staff_own": staff_shizhong, "staff_other": staff_emeishan, "official": official, "admin": admin_user,
+            "no_role": get_no_role_user()}
+
+
+def get_no_role_user():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("nobody", password="x-Test-password-1")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def submitted(plan, staff_shizhong):
+    """市中区 2023 Q3 submitted, so approve/return URLs have something to act on."""
+    sub = entry.submission_get_or_create(plan=plan, district=District.objects.get(code="shizhong"), year=2023,
+                                         quarter=3)
+    response = client_for(staff_shizhong).post(FORM, payload(action="submit"))
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert sub.status == Submission.Status.SUBMITTED
+    return sub
+
+
+# --------------------------------------------------------------------------- permission matrix
+# (method, url, {role: expected status}); "login" = redirect to the login page.
+DISTRICT_VIEW = {"anonymous": "login", "staff_own": 200, "staff_other": 403, "official": 200, "admin": 200,
+                 "no_role": 403}
+MATRIX = [
+    ("get", "/entry/", {"anonymous": "login", "staff_own": 200, "staff_other": 200, "official": 200, "admin": 200,
+                        "no_role": 403}),
+    ("get", FORM, DISTRICT_VIEW),
+    ("get", FORM + "history/1/", DISTRICT_VIEW),
+    ("get", FORM + "template.xlsx", DISTRICT_VIEW),
+    ("get", FORM + "upload/", {**DISTRICT_VIEW, "official": 403}),
+    ("post", FORM + "upload/", {**DISTRICT_VIEW, "official": 403}),
+    # the quarter is submitted: the page answers (200, "awaiting a decision") to those who may edit it
+    ("post", FORM, {"anonymous": "login", "staff_own": 200, "staff_other": 403, "official": 403, "admin": 200,
+                    "no_role": 403}),
+    ("post", FORM + "approve/", {"anonymous": "login", "staff_own": 403, "staff_other": 403, "official": 302,
+                                 "admin": 302, "no_role": 403}),
+    ("post", FORM + "return/", {"anonymous": "login", "staff_own": 403, "staff_other": 403, "official": 302,
+                                "admin": 302, "no_role": 403}),
+    ("post", FORM + "reopen/", {"anonymous": "login", "staff_own": 403, "staff_other": 403, "official": 403,
+                                "admin": 302, "no_role": 403}),
+    ("get", FORM + "approve/", {"anonymous": "login", "staff_own": 405, "official": 405}),
+    ("get", "/entry/city/2023-Q3/", {"anonymous": "login", "staff_own": 403, "staff_other": 403, "official": 200,
+                                     "admin": 200, "no_role": 403}),
+    ("get", "/entry/city/2023-Q3/upload/", {"anonymous": "login", "staff_own": 403, "official": 200, "admin": 200}),
+    ("get", "/entry/emeishan/2023-Q3/", {"staff_own": 403, "staff_other": 200}),
+    ("get", "/completeness/?year=2023", {"anonymous": "login", "staff_own": 403, "staff_other": 403,
+                                         "official": 200, "admin": 200, "no_role": 403}),
+    ("get", "/exports/figures.xlsx", {"anonymous": "login", "staff_own": 200, "staff_other": 200, "official": 200,
+                                      "admin": 200, "no_role": 403}),
+    ("get", "/exports/figures.csv", {"anonymous": "login", "staff_own": 200, "staff_other": 200, "official": 200,
+                                     "admin": 200, "no_role": 403}),
+    ("get", "/exports/figures.csv?district=shizhong", {"anonymous": "login", "staff_own": 200, "staff_other": 403,
+                                                       "official": 200, "admin": 200, "no_role": 403}),
+    ("get", "/exports/figures.xlsx?district=shizhong", {"staff_own": 200, "staff_other": 403, "official": 200}),
+    ("get", "/exports/figures.csv?district=city", {"staff_own": 403, "official": 200}),
+]
+
+
+@pytest.mark.parametrize("method, url, expected", MATRIX, ids=[f"{m} {u}" for m, u, _e in MATRIX])
+def test_permission_matrix(method, url, expected, users, submitted):
+    for role, status in expected.items():
+        client = client_for(None if role == "anonymous" else users[role])
+        data = {}
+        if method == "post":
+            data = {"reason": "请核实", "comment": "", **payload(revision=submitted.revision)}
+        response = getattr(client, method)(url, data)
+        if status == "login":
+            assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), (role, url)
+        else:
+            assert response.status_code == status, (role, url, response.status_code)
+
+
+def test_opening_another_districts_form_creates_nothing(users):
+    assert client_for(users["staff_other"]).get(FORM).status_code == 403
+    assert client_for(users["staff_other"]).post(FORM, payload()).status_code == 403
+    assert Submission.objects.count() == 0 and Observation.objects.count() == 0
+
+
+def test_staff_of_another_district_cannot_write_anything(users, submitted):
+    client = client_for(users["staff_other"])
+    before = list(Observation.objects.values_list("id", "value"))
+    client.post(FORM, payload(revision=submitted.revision, i1_value="1"))
+    client.post(FORM + "approve/")
+    client.post(FORM + "return/", {"reason": "x"})
+    submitted.refresh_from_db()
+    assert submitted.status == Submission.Status.SUBMITTED
+    assert list(Observation.objects.values_list("id", "value")) == before
+
+
+# ---------------------------------------------------------------------------------- the form
+
+def test_form_shows_units_conventions_and_comparison_figures(plan, staff_shizhong, official, monkeypatch):
+    client = client_for(staff_shizhong)
+    # last year's Q3 approved, this year's Q2 as a draft
+    last = "/entry/shizhong/2022-Q3/"
+    assert client.post(last, payload(action="submit")).status_code == 302
+    assert client_for(official).post(last + "approve/").status_code == 302
+    assert client.post("/entry/shizhong/2023-Q2/", {"revision": 0, "action": "save", "i1_value": "280"}).status_code == 302
+    monkeypatch.setattr(reminders, "today", lambda: date(2023, 10, 15))
+    page = client.get(FORM).content.decode()
+    assert "1—9月累计 / cumulative January–September" in page
+    assert "单位 Unit: 亿元" in page and "单位 Unit: 户" in page
+    row = page.split('<tr data-indicator="1"')[1].split("</tr>")[0]
+    assert "280.00 亿元" in row and "未审核 not approved" in row  # previous quarter, a draft
+    assert "420.50 亿元" in row and "2022年第三季度" in row  # same quarter last year, approved
+    assert "截止日期 Deadline" in page and "2023-10-20" in page and "还剩 5 天 5 days left" in page
+    assert 'href="/entry/shizhong/2023-Q3/history/1/"' in page
+    assert "保存草稿 Save draft" in page and "提交审核 Submit" in page
+
+
+def test_form_page_issues_a_fixed_number_of_queries(plan, staff_shizhong, django_assert_max_num_queries):
+    client = client_for(staff_shizhong)
+    with CaptureQueriesContext(connection) as empty:
+        assert client.get(FORM).status_code == 200
+    for url in ("/entry/shizhong/2022-Q3/", "/entry/shizhong/2023-Q2/", FORM):
+        client.post(url, payload())
+    with django_assert_max_num_queries(16):
+        response = client.get(FORM)
+    assert response.status_code == 200 and 'value="420.5"' in response.content.decode()
+    with CaptureQueriesContext(connection) as full:
+        client.get(FORM)
+    assert len(full.captured_queries) <= len(empty.captured_queries) + 1  # + the submission's users
+
+
+def test_a_form_with_errors_keeps_every_typed_value_and_names_the_fields(plan, staff_shizhong):
+    typed = payload(i1_value="12,34.5", i5_value="三百", i3_numerator="500", i3_denominator="400", i13_value="8.5",
+                    i7_value="１２３．５", i1_comment="口径说明：含高新区", i15_value="70户")
+    response = client_for(staff_shizhong).post(FORM, typed)
+    page = response.content.decode()
+    assert response.status_code == 200
+    for name, value in typed.items():
+        if name in ("revision", "action"):
+            continue
+        if name.endswith("comment"):
+            assert f"{value}</textarea>" in page, name
+        else:
+            assert f'name="{name}" value="{value}"' in page, (name, value)
+    assert "「1. 服务业增加值」千分位分隔符位置不正确" in page
+    assert "「5. 社会消费品零售总额」无法识别为数字：三百" in page
+    # the rules are checked on the readable fields in the same round
+    assert "「3. 生产性服务业增加值占服务业比重」分子应在0与分母之间" in page
+    assert "「13. 数字经济核心产业规上企业数量」应为整数" in page
+    assert "表中有错误" in page
+    assert not Observation.objects.exists() and not Submission.objects.exists()
+    # domain rules (after parsing succeeds) keep the typed values too
+    typed = payload(i3_numerator="500", i3_denominator="400", i13_value="8.5", i1_value="１，２３４．５")
+    page = client_for(staff_shizhong).post(FORM, typed).content.decode()
+    assert "「3. 生产性服务业增加值占服务业比重」分子应在0与分母之间" in page
+    assert "「13. 数字经济核心产业规上企业数量」应为整数" in page
+    assert 'name="i1_value" value="１，２３４．５"' in page and 'name="i3_numerator" value="500"' in page
+    assert not Observation.objects.exists() and not Submission.objects.exists()  # not even an empty draft
+
+
+def test_full_width_input_is_stored_as_the_right_number(plan, staff_shizhong):
+    client_for(staff_shizhong).post(FORM, {"revision": 0, "action": "save", "i1_value": "１，２３４．５ 亿元",
+                                           "i14_value": "３家"})
+    values = dict(Observation.objects.values_list("indicator__number", "value"))
+    assert values == {1: D("1234.5"), 14: D("3")}
+
+
+def test_two_sessions_saving_the_same_form_the_second_is_refused(plan, staff_shizhong, make_user):
+    colleague = make_user("staff_shizhong_2", "staff", "shizhong")
+    first, second = client_for(staff_shizhong), client_for(colleague)
+    assert 'name="revision" value="0"' in first.get(FORM).content.decode()
+    assert 'name="revision" value="0"' in second.get(FORM).content.decode()
+    assert first.post(FORM, {"revision": 0, "action": "save", "i1_value": "111"}).status_code == 302
+    response = second.post(FORM, {"revision": 0, "action": "save", "i1_value": "222"})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "保存被拒绝" in page and "staff_shizhong" in page and "nothing was overwritten" in page
+    assert 'name="i1_value" value="222"' in page  # the refused value is still on the screen
+    assert "当前已保存 now saved: 111.00 亿元" in page
+    assert Observation.objects.get().value == D("111")
+    # saving again after seeing the conflict is a deliberate overwrite, on the current revision
+    assert 'name="revision" value="1"' in page
+    assert second.post(FORM, {"revision": 1, "action": "save", "i1_value": "222"}).status_code == 302
+    assert Observation.objects.get().value == D("222")
+
+
+def test_double_submit_stores_once(plan, staff_shizhong):
+    client = client_for(staff_shizhong)
+    first = client.post(FORM, payload(action="submit"))
+    second = client.post(FORM, payload(action="submit"), follow=True)
+    assert first.status_code == 302
+    assert "重复提交已忽略" in second.content.decode()
+    sub = Submission.objects.get()
+    assert sub.revision == 1 and sub.status == Submission.Status.SUBMITTED
+    assert Observation.objects.count() == 13
+    assert sum(o.history.count() for o in Observation.objects.all()) == 13
+
+
+def test_returned_form_shows_the_reason_and_locked_form_says_who_can_reopen(plan, submitted, staff_shizhong,
+                                                                             official, admin_user):
+    staff, boss = client_for(staff_shizhong), client_for(official)
+    assert boss.post(FORM + "return/", {"reason": ""}, follow=True).content.decode().count("请填写原因") == 1
+    boss.post(FORM + "return/", {"reason": "餐饮规模与上季度口径不一致"})
+    page = staff.get(FORM).content.decode()
+    assert "餐饮规模与上季度口径不一致" in page and "已退回，请修改后重新提交" in page
+    assert "<fieldset disabled" not in page
+    staff.post(FORM, payload(revision=2, action="submit", i8_value="61"))
+    boss.post(FORM + "approve/", {"comment": "同意"})
+    page = staff.get(FORM).content.decode()
+    assert "审核通过并锁定" in page and "管理员" in page and "only an administrator (管理员) can reopen it" in page
+    assert "<fieldset disabled" in page and "保存草稿 Save draft" not in page
+    assert "重新开放 Reopen" not in boss.get(FORM).content.decode()
+    assert "重新开放 Reopen" in client_for(admin_user).get(FORM).content.decode()
+    response = staff.post(FORM, payload(revision=4, i8_value="70"))
+    assert "审核通过并锁定" in response.content.decode()
+    assert Observation.objects.get(indicator__number=8).value == D("61")
+
+
+def test_official_approval_through_the_page_updates_city_progress(plan, submitted, official,
+                                                                  django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(official).post(FORM + "approve/", {"comment": "ok"}, follow=True)
+    assert "已审核通过" in response.content.decode()
+    assert ObservationVersion.objects.filter(kind="district").count() == 13
+    assert Progress.objects.get(indicator__number=1, scope="city", basis="latest", year=2023, quarter=3).value == 420.5
+
+
+def test_history_page_lists_who_when_old_new_and_comment(plan, submitted, staff_shizhong, official):
+    client_for(official).post(FORM + "return/", {"reason": "请核实服务业增加值"})
+    client_for(staff_shizhong).post(FORM, payload(revision=2, action="submit", i1_value="430", i1_comment="已核实"))
+    page = client_for(official).get(FORM + "history/1/").content.decode()
+    assert "420.50 亿元" in page and "430.00 亿元" in page and "已核实" in page
+    assert "请核实服务业增加值" in page and "已退回 returned" in page and "staff_shizhong" in page
+    assert page.count('data-kind="value"') == 2
+
+
+def test_entry_home_lists_quarters_deadlines_and_reminders(plan, staff_shizhong, monkeypatch, settings):
+    settings.ENTRY_REMINDER_DAYS = 7
+    monkeypatch.setattr(reminders, "today", lambda: date(2023, 10, 15))
+    page = client_for(staff_shizhong).get("/entry/?year=2023").content.decode()
+    assert "市中区" in page and 'data-testid="reminders"' in page
+    assert "市中区 2023年第三季度" in page and "还剩 5 天" in page
+    assert page.count("data-quarter=") == 4  # Q4 2023 has begun by 15 October
+    assert 'href="/entry/shizhong/2023-Q3/"' in page
+    monkeypatch.setattr(reminders, "today", lambda: date(2023, 10, 1))  # 19 days before: no reminder yet
+    page = client_for(staff_shizhong).get("/entry/?year=2023").content.decode()
+    notices = page.split('data-testid="reminders"')[1].split("</section>")[0]
+    assert "2023年第三季度" not in notices
+    assert "市中区 2023年第二季度</a>：" in notices and "已逾期 73 天" in notices  # Q2 was due on 20 July
+
+
+def test_completeness_grid(plan, submitted, staff_emeishan, official, monkeypatch):
+    client_for(staff_emeishan).post("/entry/emeishan/2023-Q3/", {"revision": 0, "action": "save", "i1_value": "5"})
+    from datetime import datetime
+    from datetime import timezone as tz
+
+    Submission.objects.filter(pk=submitted.pk).update(submitted_at=datetime(2023, 10, 18, 9, tzinfo=tz.utc))
+    monkeypatch.setattr(reminders, "today", lambda: date(2023, 11, 1))
+    page = client_for(official).get("/completeness/?year=2023").content.decode()
+
+    def cell(code, quarter):
+        row = page.split(f'data-district="{code}"')[1].split("</tr>")[0]
+        return row.split(f'data-quarter="{quarter}"')[1].split("</td>")[0]
+
+    assert 'data-status="submitted" data-timeliness="on_time"' in cell("shizhong", 3)
+    assert 'data-status="draft" data-timeliness="overdue"' in cell("emeishan", 3)
+    Submission.objects.filter(pk=submitted.pk).update(submitted_at=datetime(2023, 10, 21, 9, tzinfo=tz.utc))
+    page = client_for(official).get("/completeness/?year=2023").content.decode()
+    assert 'data-timeliness="late"' in cell("shizhong", 3) and "逾期报送 late" in cell("shizhong", 3)
+    assert "已逾期 overdue" in cell("emeishan", 3)
+    assert "未开始 not started" in cell("mabian", 3)
+    assert 'href="/entry/emeishan/2023-Q3/"' in cell("emeishan", 3)
+    assert page.count("<tr data-district=") == 13  # the city row + 12 districts
+
+
+def _approve(plan, code, official, value):
+    client = Client()
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=f"staff_{code}")
+    client.force_login(user)
+    client.post(f"/entry/{code}/2023-Q3/", payload(action="submit", i1_value=value))
+    client_for(official).post(f"/entry/{code}/2023-Q3/approve/")
+
+
+def test_exports_official_all_staff_own_district_only(plan, staff_shizhong, staff_emeishan, official):
+    _approve(plan, "shizhong", official, "420.5")
+    _approve(plan, "emeishan", official, "300")
+    response = client_for(official).get("/exports/figures.csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == 26
+    first = next(r for r in rows if r["地区代码 district code"] == "shizhong" and r["指标序号 No."] == "1")
+    assert (first["指标 indicator"], first["单位 unit"], first["数值 value"]) == ("服务业增加值", "亿元", "420.5")
+    staff_rows = list(csv.DictReader(io.StringIO(
+        client_for(staff_shizhong).get("/exports/figures.csv").content.decode().lstrip("\ufeff"))))
+    assert {r["地区代码 district code"] for r in staff_rows} == {"shizhong"} and len(staff_rows) == 13
+    wb = load_workbook(io.BytesIO(client_for(official).get("/exports/figures.xlsx").content))
+    ws = wb["figures"]
+    assert ws.max_row == 27 and ws["A1"].value == "指标序号 No."
+    staff_wb = load_workbook(io.BytesIO(client_for(staff_emeishan).get("/exports/figures.xlsx").content))
+    assert {r[5] for r in staff_wb["figures"].iter_rows(min_row=2, values_only=True)} == {"emeishan"}
+
+
+def test_drafts_and_submissions_are_not_exported(plan, submitted, official):
+    rows = client_for(official).get("/exports/figures.csv").content.decode().lstrip("\ufeff").splitlines()
+    assert len(rows) == 1  # the header only
+
+
+def test_template_is_filled_with_the_stored_values(plan, staff_shizhong):
+    client = client_for(staff_shizhong)
+    client.post(FORM, payload())
+    response = client.get(FORM + "template.xlsx")
+    assert response["Content-Disposition"] == 'attachment; filename="entry-shizhong-2023-Q3.xlsx"'
+    ws = load_workbook(io.BytesIO(response.content))["填报 entry"]
+    rows = [r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]]
+    assert [r[3] for r in rows] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15]
+    assert rows[0][:8] == ("shizhong", 2023, 3, 1, "服务业增加值", "亿元", "1—9月累计 / cumulative January–September",
+                           420.5)
+    assert rows[2][8:10] == (120, 400)
+
+
+def test_unknown_quarter_or_district_is_404(plan, official):
+    client = client_for(official)
+    assert client.get("/entry/shizhong/2031-Q1/").status_code == 404
+    assert client.get("/entry/shizhong/2023-Q5/").status_code == 404
+    assert client.get("/entry/atlantis/2023-Q1/").status_code == 404
+    assert client.get("/entry/shizhong/2023-Q3/history/99/").status_code == 404
+
+
+def test_city_form_is_entered_and_approved_by_officials(plan, official, django_capture_on_commit_callbacks):
+    client = client_for(official)
+    page = client.get("/entry/city/2023-Q4/").content.decode()
+    assert page.count('<tr data-indicator="') == 5  # rates 2, 6, 10; annual index 11 and trade 16 in Q4
+    assert "全年指数，按公布值填写 / annual index as published" in page
+    data = {"revision": 0, "action": "submit", "i2_value": "7.4", "i6_value": "9.1", "i10_value": "12.5",
+            "i11_value": "58", "i16_value": "100.2"}
+    assert client.post("/entry/city/2023-Q4/", data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/entry/city/2023-Q4/approve/")
+    sub = Submission.objects.get(district__isnull=True)
+    assert sub.status == Submission.Status.APPROVED
+    assert ObservationVersion.objects.filter(observation__district__isnull=True).count() == 5
+
+
+def test_user_text_is_escaped_on_the_form_and_in_the_history(plan, staff_shizhong, official):
+    client = client_for(staff_shizhong)
+    client.post(FORM, payload(i1_comment="<script>alert(1)</script>"))
+    for page in (client.get(FORM).content.decode(), client.get(FORM + "history/1/").content.decode()):
+        assert "<script>alert(1)</script>" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
