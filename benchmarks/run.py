@@ -387,7 +387,8 @@ def main(argv=None) -> int:
     # 5 (server first: freshness polls the overview it serves)
     from django.test import Client
 
-    Plan.objects.filter(pk=plan.pk).update(is_current=True)
+    Plan.objects.update(status=Plan.Status.DRAFT)
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_FORCE)
     client = Client()
     client.force_login(official)
     cookie_name = settings.SESSION_COOKIE_NAME
@@ -414,12 +415,12 @@ def main(argv=None) -> int:
 
             log("5. queries per page at two data sizes")
             small_queries = {}
-            Plan.objects.update(is_current=False)
-            Plan.objects.filter(pk=small_plan.pk).update(is_current=True)
+            Plan.objects.update(status=Plan.Status.DRAFT)
+            Plan.objects.filter(pk=small_plan.pk).update(status=Plan.Status.IN_FORCE)
             small_user_paths = {**paths, "district": f"/districts/{District.objects.filter(plan=small_plan).order_by('order').values_list('code', flat=True).first()}/"}
             small_queries = queries_per_page(small_user_paths, official)
-            Plan.objects.update(is_current=False)
-            Plan.objects.filter(pk=plan.pk).update(is_current=True)
+            Plan.objects.update(status=Plan.Status.DRAFT)
+            Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_FORCE)
             big_queries = queries_per_page(paths, official, warm=False)
             results["queries"] = {"small": {"plan": small.code, **small_queries},
                                   "large": {"plan": big.code, **big_queries}}

@@ -1,11 +1,41 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from districts.models import District, Membership, Plan, SpatialArea
 
 
+def _lifecycle(service_name: str):
+    """An admin action calling a lifecycle service (indicators.plans.services) for each selected plan."""
+    def action(modeladmin, request, queryset):
+        from indicators.plans import services
+
+        service = getattr(services, service_name)
+        for plan in queryset:
+            try:
+                service(plan=plan, user=request.user)
+            except services.PlanLifecycleError as exc:
+                modeladmin.message_user(request, exc.message, messages.ERROR)
+            else:
+                modeladmin.message_user(request, f"{plan.name}：{_('完成')}", messages.SUCCESS)
+    return action
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "start_year", "end_year", "base_year", "is_current"]
+    """Plans are loaded from a definition (/plans/upload/); their status moves only through the actions."""
+
+    list_display = ["name", "code", "start_year", "end_year", "base_year", "status", "is_example", "previous"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "in_force_at", "ended_at"]
+    actions = ["put_in_force", "end_plan"]
+
+    @admin.action(description=_("施行所选规划（施行中的规划随之结束）"))
+    def put_in_force(self, request, queryset):
+        _lifecycle("plan_put_in_force")(self, request, queryset)
+
+    @admin.action(description=_("结束所选规划"))
+    def end_plan(self, request, queryset):
+        _lifecycle("plan_end")(self, request, queryset)
 
 
 @admin.register(District)
@@ -13,7 +43,7 @@ class DistrictAdmin(admin.ModelAdmin):
     list_display = ["order", "name", "code", "function_positioning", "adcode", "plan"]
     list_display_links = ["name"]
     list_filter = ["plan"]
-    search_fields = ["name", "code", "function_positioning", "development_focus"]
+    search_fields = ["name", "code", "name_en", "function_positioning", "development_focus"]
 
 
 @admin.register(SpatialArea)

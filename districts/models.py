@@ -1,10 +1,21 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
 class Plan(models.Model):
-    """A five-year plan. Everything else belongs to one, so the 2026–2030 plan loads beside this one."""
+    """A five-year plan. Everything else belongs to one, so the 2026–2030 plan loads beside this one.
+
+    Its life: draft (loaded from a definition, seen and edited by admins only) → in force (the one plan figures
+    are entered for; at most one at a time) → ended (read-only for entry; its pages and reviews stay browsable).
+    The moves are services in indicators.plans.services.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        IN_FORCE = "in_force", _("施行中")
+        ENDED = "ended", _("已结束")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -12,15 +23,28 @@ class Plan(models.Model):
     end_year = models.PositiveSmallIntegerField(_("target year"))
     base_year = models.PositiveSmallIntegerField(_("baseline year"))
     source = models.CharField(_("source document"), max_length=300, blank=True)
-    is_current = models.BooleanField(_("current plan"), default=False)
+    issuer = models.CharField(_("发布机关"), max_length=200, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    is_example = models.BooleanField(_("示例规划（非正式规划）"), default=False)
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_plans",
+                                 verbose_name=_("上一规划"))
+    in_force_at = models.DateTimeField(_("施行时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
         ordering = ["-start_year"]
+        constraints = [models.UniqueConstraint(fields=["status"], condition=Q(status="in_force"),
+                                               name="plan_one_in_force")]
 
     def __str__(self):
         return f"{self.name}（{self.start_year}—{self.end_year}）"
+
+    @property
+    def is_current(self) -> bool:
+        """The plan in force: the one figures are entered for."""
+        return self.status == self.Status.IN_FORCE
 
 
 class District(models.Model):
@@ -29,6 +53,7 @@ class District(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="districts", verbose_name=_("plan"))
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     function_positioning = models.TextField(_("功能定位 (functional positioning)"), blank=True)
     development_focus = models.TextField(_("发展重点 (development focus)"), blank=True)

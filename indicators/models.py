@@ -74,6 +74,9 @@ class Indicator(models.Model):
     quarterly = models.BooleanField(_("reported quarterly"), default=True)
     decimals = models.PositiveSmallIntegerField(_("decimals shown"), default=2)
     note = models.TextField(_("note"), blank=True)
+    continues = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="continued_by", verbose_name=_("延续上期指标"),
+                                  help_text=_("上一规划中统计口径相同的指标：其历年数据接续显示在本指标的图表中。"))
 
     class Meta:
         verbose_name = _("indicator")

@@ -35,6 +35,7 @@ from indicators.entry.validation import (
     validate_values,
 )
 from indicators.models import Observation, ObservationVersion, Submission
+from indicators.plans.schedule import entry_years
 from indicators.progress.services import enqueue_recompute
 
 # ------------------------------------------------------------------------------------------ writes
@@ -56,7 +57,9 @@ def submission_get_or_create(*, plan: Plan, district: District | None, year: int
     """The submission of a district (None: the city) for a quarter, created as an empty draft the first time."""
     if district is not None and district.plan_id != plan.id:
         raise ValidationError(_("该县（市、区）不属于此规划。 The district does not belong to this plan."))
-    if not (1 <= quarter <= 4 and plan.base_year <= year <= plan.end_year):
+    if plan.status != Plan.Status.IN_FORCE:
+        raise ValidationError(_("只能为施行中的规划填报数据。"))
+    if not (1 <= quarter <= 4 and year in entry_years(plan)):
         raise ValidationError(_("规划期外的季度。 The quarter is outside the plan period."))
     lookup = {"plan": plan, "year": year, "quarter": quarter}
     if district is None:

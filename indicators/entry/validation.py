@@ -19,6 +19,7 @@ from indicators.models import (
     ObservationVersion,
     Submission,
 )
+from indicators.plans import schedule
 
 Status = Submission.Status
 NUMBER_FIELDS = ("value", "numerator", "denominator")
@@ -136,11 +137,8 @@ def is_count(indicator: Indicator) -> bool:
 
 
 def period_allowed(plan: Plan, year: int, quarter: int, *, on: date | None = None) -> bool:
-    """Plan years from the baseline year to the target year, quarters already begun."""
-    on = on or reminders.today()
-    if not (1 <= quarter <= 4 and plan.base_year <= year <= plan.end_year):
-        return False
-    return date(year, quarter * 3 - 2, 1) <= on
+    """Quarters of the plan's reporting calendar (indicators.plans.schedule) already begun."""
+    return schedule.offered(plan, year, quarter, on=on or reminders.today())
 
 
 # ------------------------------------------------------------------------------------ comparisons

@@ -20,16 +20,18 @@ from indicators.entry import selectors as entry_reads
 from indicators.entry import services as entry
 from indicators.entry.forms import ApproveForm, QuarterForm, ReasonForm, UploadForm
 from indicators.figures.formatting import quarter_label
-from indicators.figures.selectors import current_plan
+from indicators.figures.selectors import plan_in_force
 from indicators.models import Indicator
+from indicators.plans import schedule
 
 Status = validation.Status
 
 
 def _plan():
-    plan = current_plan()
+    """Figures are entered for the plan in force only; an ended plan is read-only (its pages stay)."""
+    plan = plan_in_force()
     if plan is None:
-        raise Http404(_("尚未加载规划数据。 No plan loaded."))
+        raise Http404(_("当前没有施行中的规划。"))
     return plan
 
 
@@ -65,12 +67,12 @@ def entry_home(request):
         district = get_object_or_404(District, plan=plan, code=own)
         code = own
     today = reminders.today()
-    default_year = max(plan.base_year, min(today.year, plan.end_year))
-    year = _year_param(request, plan, default_year)
+    years = schedule.entry_years(plan)
+    due = schedule.due_quarter(plan, on=today, deadlines=reminders.deadlines(plan, years))
+    year = _year_param(request, plan, due.year if due else max(years[0], min(today.year, plan.end_year)))
     notices = reminders.due_reminders(plan, on=today, district_codes=None if district is None else [code])
     return render(request, "indicators/entry/home.html", {
-        "plan": plan, "district": district, "code": code, "year": year,
-        "years": range(plan.base_year, plan.end_year + 1),
+        "plan": plan, "district": district, "code": code, "year": year, "years": years, "due": due,
         "quarters": entry_reads.home_quarters(plan, district, year, on=today), "notices": notices,
         "is_official": access.is_official(user), "reminder_days": settings.ENTRY_REMINDER_DAYS})
 
@@ -80,7 +82,7 @@ def _year_param(request, plan, default: int) -> int:
         year = int(request.GET.get("year", default))
     except (TypeError, ValueError):
         return default
-    return year if plan.base_year <= year <= plan.end_year else default
+    return year if year in schedule.entry_years(plan) else default
 
 
 @require_http_methods(["GET", "POST"])
@@ -305,9 +307,10 @@ def completeness(request):
     plan = _plan()
     access.require_official(request.user)
     today = reminders.today()
-    year = _year_param(request, plan, max(plan.base_year, min(today.year, plan.end_year)))
+    years = schedule.entry_years(plan)
+    year = _year_param(request, plan, max(years[0], min(today.year, plan.end_year)))
     return render(request, "indicators/entry/completeness.html", {
-        "plan": plan, "year": year, "years": range(plan.base_year, plan.end_year + 1),
+        "plan": plan, "year": year, "years": years,
         "grid": entry_reads.completeness_grid(plan, year, on=today), "quarters": range(1, 5)})
 
 

@@ -6,7 +6,10 @@ import pandas as pd
 from django.db import connection
 from django.db.models import F, FloatField, QuerySet
 from django.db.models.functions import Cast
+from django.http import Http404
+from django.utils.translation import gettext as _
 
+from districts import access
 from districts.models import District, Plan
 from indicators.models import (
     DistrictTarget,
@@ -23,32 +26,72 @@ INDICATOR_COLUMNS = ["indicator_id", "number", "measure", "direction", "target_k
 OBSERVATION_COLUMNS = ["indicator_id", "district_id", "year", "quarter", "value", "numerator", "denominator"]
 
 
+def plan_in_force() -> Plan | None:
+    """The plan figures are entered for (at most one)."""
+    return Plan.objects.filter(status=Plan.Status.IN_FORCE).first()
+
+
 def current_plan() -> Plan | None:
-    return Plan.objects.filter(is_current=True).first() or Plan.objects.order_by("-start_year").first()
+    """The plan pages show by default: the one in force, else the newest that has ended (drafts never)."""
+    return plan_in_force() or Plan.objects.filter(status=Plan.Status.ENDED).order_by("-end_year", "-id").first()
+
+
+def plans_visible_to(user) -> QuerySet:
+    """The plans a user may look at, newest first: drafts for administrators only."""
+    plans = Plan.objects.order_by("-start_year", "-id")
+    return plans if access.is_admin(user) else plans.exclude(status=Plan.Status.DRAFT)
+
+
+def plan_for_request(request) -> Plan | None:
+    """The plan a page shows: ``?plan=<code>`` when given (404 for a plan the user may not see, so an old link to an
+    ended plan keeps showing that plan), else ``current_plan()``. Resolved once per request; the navigation and
+    the links of the page carry it (indicators.context_processors)."""
+    if hasattr(request, "shown_plan"):
+        return request.shown_plan
+    code = request.GET.get("plan")
+    if code:
+        plan = plans_visible_to(request.user).filter(code=code).first()
+        if plan is None:
+            raise Http404(_("没有这个规划，或您无权查看。"))
+    else:
+        plan = current_plan()
+    request.shown_plan = plan
+    return plan
 
 
 def demo_data_present() -> bool:
     return Observation.objects.filter(is_demo=True).exists()
 
 
-def current_plan_state() -> tuple[int | None, str, bool]:
-    """The current plan's id, a key that changes with every recompute run and whether demo data is present: what the overview needs
-    on every request before it can serve its cached body. One plain SQL statement: at this rate the ORM's
+def current_plan_state(plan_id: int) -> tuple[str, bool]:
+    """A key that changes with every recompute run of the plan and whether demo data is present: what the overview
+    needs on every request before it can serve its cached body. One plain SQL statement: at this rate the ORM's
     building of the query costs more than running it."""
-    plan, run, observation = (m._meta.db_table for m in (Plan, RecomputeRun, Observation))
+    run, observation = (m._meta.db_table for m in (RecomputeRun, Observation))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT p.id, (SELECT max(r.id) FROM {run} r WHERE r.plan_id = p.id), "
-            f"(SELECT max(r.finished_at) FROM {run} r WHERE r.plan_id = p.id), "
-            f"EXISTS (SELECT 1 FROM {observation} o WHERE o.is_demo) "
-            f"FROM {plan} p ORDER BY p.is_current DESC, p.start_year DESC LIMIT 1")
-        row = cursor.fetchone()
-    if row is None:
-        return None, "", demo_data_present()
-    plan_id, run_id, finished_at, demo = row
+            f"SELECT (SELECT max(r.id) FROM {run} r WHERE r.plan_id = %s), "
+            f"(SELECT max(r.finished_at) FROM {run} r WHERE r.plan_id = %s), "
+            f"EXISTS (SELECT 1 FROM {observation} o WHERE o.is_demo)", [plan_id, plan_id])
+        run_id, finished_at, demo = cursor.fetchone()
     if isinstance(finished_at, str):  # SQLite returns the text
         finished_at = datetime.fromisoformat(finished_at)
-    return plan_id, _recompute_key(run_id, finished_at), bool(demo)
+    return _recompute_key(run_id, finished_at), bool(demo)
+
+
+def continued_history(indicator: Indicator) -> list[tuple[Plan, pd.DataFrame]]:
+    """The annual city figures of the indicators this one continues (the previous plans' series, newest plan
+    first): each plan with a frame of year, value — the value of its fourth quarter as the progress rows hold it
+    (the year's total, year-end count, share, growth or index). One query per earlier plan (one or two)."""
+    out, seen, step_id = [], {indicator.pk}, indicator.continues_id
+    while step_id is not None and step_id not in seen:
+        seen.add(step_id)
+        step = Indicator.objects.select_related("plan").get(pk=step_id)
+        rows = list(Progress.objects.filter(indicator=step, scope="city", basis=Progress.Basis.LATEST, quarter=4)
+                    .order_by("year").values_list("year", "value"))
+        out.append((step.plan, pd.DataFrame(rows, columns=["year", "value"]).dropna()))
+        step_id = step.continues_id
+    return out
 
 
 def _floats(df: pd.DataFrame, columns) -> pd.DataFrame:
@@ -133,7 +176,7 @@ def approved_versions_chunks(plan: Plan, indicator_ids=None, rows: int = 100_000
         return
     sizes = versions.groupby("indicator_id", sort=True).size()
     chunk = (sizes.cumsum() - 1) // rows
-    for _, ids in chunk.groupby(chunk):
+    for _chunk, ids in chunk.groupby(chunk):
         yield versions[versions["indicator_id"].isin(ids.index)]
 
 

@@ -22,6 +22,9 @@ The JSON document (format "leshan-plan-data/1"); keys starting with "_" are comm
 
 Decimal values are strings (or ints) exactly as printed; null where the plan gives none.
 
+`is_current` says whether a plan goes in force when it is first loaded (unless another plan is in force); after
+that its status (draft → in force → ended) changes only through indicators.plans.services.
+
 Loading is an upsert: a row is written only when a value differs, so loading the same data twice writes
 nothing (not even a history row). Rows absent from the data are kept (figures and milestones hang off
 indicators, districts and projects), except the pure plan text below a row — series points and local
@@ -32,6 +35,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from districts.models import District, Plan, SpatialArea
 from indicators.models import (
@@ -289,13 +293,25 @@ def _text(entry: dict, *keys: str) -> dict:
     return {k: entry.get(k, "") for k in keys}
 
 
+def _first_status(p: dict) -> dict:
+    """The status of a plan loaded for the first time: in force when the data says it is current and no other plan
+    is; an older plan loaded beside the one in force has ended; anything else is a draft."""
+    if not p["is_current"]:
+        return {"status": Plan.Status.DRAFT}
+    in_force = Plan.objects.filter(status=Plan.Status.IN_FORCE).first()
+    if in_force is None:
+        return {"status": Plan.Status.IN_FORCE, "in_force_at": timezone.now()}
+    if p["end_year"] < in_force.start_year:
+        return {"status": Plan.Status.ENDED}
+    return {"status": Plan.Status.DRAFT}
+
+
 def _write(data: dict) -> dict[str, int]:
     p = data["plan"]
+    existing = Plan.objects.filter(code=p["code"]).first()
     plan = _upsert("plan", Plan, {"code": p["code"]}, {
         "name": p["name"], "start_year": p["start_year"], "end_year": p["end_year"], "base_year": p["base_year"],
-        "source": p.get("source", ""), "is_current": p["is_current"]})
-    if plan.is_current:
-        Plan.objects.filter(is_current=True).exclude(pk=plan.pk).update(is_current=False)
+        "source": p.get("source", ""), **({} if existing else _first_status(p))}, existing)
     counts = {"Plan": 1}
 
     districts, existing = {}, _rows(District.objects.filter(plan=plan), "code")

@@ -223,7 +223,7 @@ def generate(spec: SyntheticSpec) -> SyntheticData:
                                 zip(ind_frame["measure"], ind_frame["target_kind"], ind_frame["target_value"])]
     ind_frame["baseline_text"] = [("未给出" if pd.isna(b) else f"{b:g}") for b in ind_frame["baseline_value"]]
     plan = {"code": spec.code, "name": f"合成规划 Synthetic plan {spec.districts}×{spec.indicators}×{spec.years}",
-            "start_year": BASE_YEAR + 1, "end_year": T, "base_year": BASE_YEAR, "is_current": False, "source": SOURCE}
+            "start_year": BASE_YEAR + 1, "end_year": T, "base_year": BASE_YEAR, "status": "draft", "source": SOURCE}
     return SyntheticData(
         plan=plan, pillars=[{"code": c, "name": n, "order": i} for i, (c, n) in enumerate(PILLARS, start=1)],
         districts=district_frame, indicators=ind_frame, observations=obs,
