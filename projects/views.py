@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 from districts import access
 from districts.models import District
 from indicators.dashboards import charts
-from indicators.figures.selectors import current_plan
+from indicators.figures.selectors import plan_for_request
 from projects import selectors
 from projects.models import Project
 
@@ -15,7 +15,7 @@ def project_list(request):
     """Zones, streets, buildings, parks and opening-up projects by district and status, milestones on a time
     line and, where entered, planned vs completed investment with its light."""
     access.require_role(request.user)
-    plan = current_plan()
+    plan = plan_for_request(request)
     kind = request.GET.get("kind") or None
     if kind not in Project.Kind.values:
         kind = None

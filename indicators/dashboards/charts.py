@@ -152,9 +152,13 @@ def _growth_path(start_x, start_y, rate, end_x):
 
 def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, measure: str, decimals: int = 2,
                     baseline_year=None, baseline_value=None, target_year=None, target_value=None,
-                    cagr_required=None, latest: dict | None = None, height: int = 420) -> go.Figure:
+                    cagr_required=None, latest: dict | None = None, height: int = 420,
+                    earlier_plans=()) -> go.Figure:
     """History 2015–2020, the quarterly and annual figures since, the path from baseline to target and the
     projection to the target year.
+
+    earlier_plans: (plan, frame of year, value) of the statistical series this indicator continues from earlier
+    plans, each drawn as its own annual line named after its plan (its history runs across the plans).
 
     history: year, value (the plan's printed series). periods: the city Progress rows, columns year, quarter,
     label, value, annual_value, is_provisional, target_value. latest: the newest Progress row as a dict
@@ -174,6 +178,18 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
             line=dict(color=MUTED, width=2), marker=dict(size=6, symbol="circle-open"),
             hovertext=[_("%(y)s年") % {"y": int(y)} + f"<br>{fmt(v)}" for y, v in zip(h["year"], h["value"])],
             hoverinfo="text"))
+
+    for plan, earlier in earlier_plans:
+        if not len(earlier):
+            continue
+        e = earlier.sort_values("year")
+        name = _("%(plan)s（%(start)s—%(end)s年）审核数") % {"plan": plan.name, "start": plan.start_year,
+                                                       "end": plan.end_year}
+        fig.add_trace(go.Scatter(
+            x=list(e["year"].astype(float)), y=list(e["value"]), mode="lines+markers", name=esc(name),
+            line=dict(color=MUTED, width=2, dash="dot"), marker=dict(size=7, symbol="square-open"),
+            hovertext=[esc(plan.name) + "<br>" + _("%(y)s年") % {"y": int(y)} + f"<br>{fmt(v)}"
+                       for y, v in zip(e["year"], e["value"])], hoverinfo="text"))
 
     p = periods.copy() if periods is not None else pd.DataFrame()
     if len(p):

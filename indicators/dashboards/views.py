@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,11 +24,10 @@ from django.views.decorators.http import require_safe
 
 from districts import access
 from districts import selectors as district_selectors
-from districts.models import District, Plan
+from districts.models import District
 from indicators.dashboards import charts
 from indicators.dashboards import selectors as dashboard
 from indicators.figures import selectors as figures
-from indicators.figures.selectors import current_plan
 from indicators.models import Indicator, Progress
 from projects.selectors import projects_of_district
 
@@ -38,8 +38,9 @@ CSV_COLUMNS = ["indicator", "indicator_name", "scope", "district", "year", "quar
                "still_needed", "reason", "computed_at"]
 
 
-def _plan():
-    plan = current_plan()
+def _plan(request):
+    """The plan the page shows: ?plan=<code>, else the plan in force (figures.plan_for_request)."""
+    plan = figures.plan_for_request(request)
     if plan is None:
         raise Http404(_("尚未加载规划数据。 No plan loaded yet."))
     return plan
@@ -92,20 +93,21 @@ def _csv_rows(frame, indicators: dict, names: dict) -> list[dict]:
 @require_safe
 def overview(request):
     """The ten-second page: headline counts, 16 cards by pillar, the warning list (预警)."""
-    plan_id, recompute_key, request.demo_data_present = figures.current_plan_state()
-    if plan_id is None:
-        raise Http404(_("尚未加载规划数据。 No plan loaded yet."))
+    plan = _plan(request)
+    recompute_key, request.demo_data_present = figures.current_plan_state(plan.id)
     if not access.can_view_district(request.user, None):
         own = access.user_district_code(request.user)
         if own:
-            return redirect("districts:detail", code=own)
+            response = redirect("districts:detail", code=own)
+            if "plan" in request.GET:
+                response["Location"] += "?" + urlencode({"plan": plan.code})
+            return response
         raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
     # The overview changes only when progress is recomputed: its rendered body is cached until the next recompute
     # run (the page around it, with the user's name and forms, is rendered for each request).
-    key = f"overview:{plan_id}:{recompute_key}:{get_language()}"
+    key = f"overview:{plan.id}:{recompute_key}:{get_language()}"
     body = cache.get(key)
     if body is None:
-        plan = Plan.objects.get(pk=plan_id)
         data = dashboard.overview(plan)
         for group in data["pillars"]:
             for card in group["cards"]:
@@ -143,7 +145,7 @@ def _indicator_scopes(request, plan) -> tuple[bool, set[str]]:
 
 @require_safe
 def indicator_detail(request, number):
-    plan = _plan()
+    plan = _plan(request)
     indicator = _indicator(plan, number)
     city_visible, codes = _indicator_scopes(request, plan)
     basis = _basis(request)
@@ -156,7 +158,8 @@ def indicator_detail(request, number):
         measure=indicator.measure, decimals=decimals, baseline_year=indicator.baseline_year or plan.base_year,
         baseline_value=(latest or {}).get("baseline_value", indicator.baseline_value),
         target_year=indicator.target_year, target_value=(latest or {}).get("target_value", indicator.target_value),
-        cagr_required=(latest or {}).get("cagr_required"), latest=latest)
+        cagr_required=(latest or {}).get("cagr_required"), latest=latest,
+        earlier_plans=figures.continued_history(indicator) if city_visible else [])
     bars = data["districts"]
     metric = "completion" if bars["completion"].notna().any() else "value"
     bar_chart = charts.district_bars(bars, metric=metric, unit=unit, decimals=decimals,
@@ -229,7 +232,7 @@ def _revisions(versions: dict, unit: str, decimals: int) -> list[dict]:
 
 @require_safe
 def indicator_csv(request, number):
-    plan = _plan()
+    plan = _plan(request)
     indicator = _indicator(plan, number)
     city_visible, codes = _indicator_scopes(request, plan)
     rows = dashboard.progress_frame(plan, indicator_id=indicator.id)
@@ -245,7 +248,7 @@ def indicator_csv(request, number):
 
 @require_safe
 def district_csv(request, code):
-    plan = _plan()
+    plan = _plan(request)
     district = get_object_or_404(District, plan=plan, code=code)
     access.require_view(request.user, district.code)
     rows = dashboard.progress_frame(plan, scope=district.code)
@@ -258,7 +261,7 @@ def district_csv(request, code):
 
 @require_safe
 def map_view(request):
-    plan = _plan()
+    plan = _plan(request)
     codes = _visible_codes(request.user, plan)
     if not codes:
         raise PermissionDenied(_("您无权查看区县数据。 You may not view district figures."))
@@ -333,27 +336,27 @@ def _mark_published(rows: list[dict], basis: str) -> None:
 @require_safe
 def reports(request):
     """The reports index: the most recent annual review, with links to every year, mid-term and final."""
-    plan = _plan()
+    plan = _plan(request)
     year = min(max(timezone.localdate().year - 1, plan.start_year), plan.end_year)
     return render(request, "indicators/dashboards/report.html", _review_context(request, plan, year, "annual"))
 
 
 @require_safe
 def report_annual(request, year):
-    plan = _plan()
+    plan = _plan(request)
     return render(request, "indicators/dashboards/report.html", _review_context(request, plan, year, "annual"))
 
 
 @require_safe
 def report_midterm(request):
-    plan = _plan()
+    plan = _plan(request)
     year = plan.start_year + (plan.end_year - plan.start_year) // 2  # 2023 for 2021–2025
     return render(request, "indicators/dashboards/report.html", _review_context(request, plan, year, "midterm"))
 
 
 @require_safe
 def report_final(request):
-    plan = _plan()
+    plan = _plan(request)
     return render(request, "indicators/dashboards/report.html", _review_context(request, plan, plan.end_year, "final"))
 
 
@@ -363,7 +366,7 @@ def report_xlsx(request, year):
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    plan = _plan()
+    plan = _plan(request)
     context = _review_context(request, plan, year, "annual")
     wb = Workbook()
     ws = wb.active
@@ -416,7 +419,7 @@ def report_xlsx(request, year):
 @require_safe
 def district_list(request):
     access.require_role(request.user)
-    plan = _plan()
+    plan = _plan(request)
     return render(request, "indicators/dashboards/district_list.html", {
         "plan": plan, "districts": district_selectors.district_list(plan), "layout": district_selectors.spatial_layout(plan),
         "own_code": access.user_district_code(request.user), "is_official": access.is_official(request.user)})
@@ -426,7 +429,7 @@ def district_list(request):
 def district_detail(request, code):
     """功能定位, 发展重点, the district's figures and share of the city totals, its projects, its reporting
     completeness and the cross-district scorecard (only the districts this user may see)."""
-    plan = _plan()
+    plan = _plan(request)
     district = district_selectors.district_get(plan, code)
     access.require_view(request.user, district.code)
     try:

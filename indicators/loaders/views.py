@@ -24,7 +24,7 @@ class BulletinForm(forms.Form):
 def bulletin_upload(request):
     """Admins record a bulletin's city figures as new versions, with their source: all rows or none."""
     access.require_admin(request.user)
-    plan = figures.current_plan()
+    plan = figures.plan_for_request(request)
     errors = []
     form = BulletinForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

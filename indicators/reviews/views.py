@@ -66,8 +66,8 @@ def _params(request, plan: Plan, codes: dict[str, str]) -> dict:
     return {"scope": scope, "year": year, "quarter": quarter, "lang": lang}
 
 
-def _plan() -> Plan:
-    plan = figures.current_plan()
+def _plan(request) -> Plan:
+    plan = figures.plan_for_request(request)
     if plan is None:
         raise Http404("no plan loaded")
     return plan
@@ -79,7 +79,7 @@ def _title(plan: Plan, p: dict) -> str:
 
 @require_GET
 def review_page(request):
-    plan = _plan()
+    plan = _plan(request)
     districts = selectors_review.districts(plan)
     codes = {d["code"]: d["name"] for d in districts}
     p = _params(request, plan, codes)
@@ -90,14 +90,15 @@ def review_page(request):
         "plan": plan, "params": p, "review": review, "title": _title(plan, p), "scopes": scopes,
         "years": list(range(plan.start_year, plan.end_year + 1)), "quarters": [1, 2, 3, 4],
         "langs": [("zh", "中文"), ("en", "English")], "demo": data.demo,
-        "docx_url": f"{reverse('review:docx')}?{urlencode(p)}", "plain_text": review.plain_text(),
+        "docx_url": f"{reverse('review:docx')}?{urlencode({**p, 'plan': plan.code})}",
+        "plain_text": review.plain_text(),
     }
     return render(request, "indicators/reviews/review.html", context)
 
 
 @require_GET
 def review_docx(request):
-    plan = _plan()
+    plan = _plan(request)
     codes = {d["code"]: d["name"] for d in selectors_review.districts(plan)}
     p = _params(request, plan, codes)
     review, data = review_for(plan, **p)
