@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("indicators.entry.urls")),
     path("", include("indicators.reviews.urls")),
     path("", include("indicators.loaders.urls")),
+    path("", include("indicators.plans.urls")),
 ]

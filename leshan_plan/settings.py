@@ -3,6 +3,7 @@
 Zero-setup default: SQLite in the project and Celery tasks run in-process.
 Production is the same code with DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS set and DEBUG off.
 """
+import tempfile
 from pathlib import Path
 
 import environ
@@ -192,3 +193,5 @@ LOGGING = {
 # Default reporting deadline when no ReportingPeriod row sets one: this many days after the quarter ends.
 ENTRY_DEFAULT_DEADLINE_DAYS = env.int("ENTRY_DEFAULT_DEADLINE_DAYS", default=20)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Uploaded plan definitions wait here between the preview and the confirmed import (a day at most).
+PLAN_UPLOAD_DIR = env.str("PLAN_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "leshan-plan-uploads"))

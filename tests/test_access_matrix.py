@@ -63,6 +63,8 @@ GET_ONLY = same_for_signed_in(405)                      # @require_GET / @requir
 POST_ONLY = same_for_signed_in(405)
 PUBLIC = same_for_signed_in(200, anonymous=200)
 TO_OWN_DISTRICT = E(LOGIN, (302, f"/districts/{OWN}/"), (302, f"/districts/{OTHER}/"), 200, 200, 403)
+ADMIN_PAGE = same_for_signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN) | {"admin": 200}  # the admin's gate, admins only
+PLAN = "leshan-14th-fyp-services"
 
 
 # ------------------------------------------------------------------------------------------ effects
@@ -101,7 +103,12 @@ def bulletin_recorded(before, after):
     return after["versions"] == before["versions"] + 1
 
 
-EFFECTS = {f.__name__: f for f in (draft_saved, city_draft_saved, approved, returned, reopened, bulletin_recorded)}
+def plan_ended(before, after):
+    return before["plans"] == [(PLAN, "in_force")] and after["plans"] == [(PLAN, "ended")]
+
+
+EFFECTS = {f.__name__: f for f in (draft_saved, city_draft_saved, approved, returned, reopened, bulletin_recorded,
+                                   plan_ended)}
 
 
 # ------------------------------------------------------------------------------------------ the table
@@ -144,6 +151,11 @@ def bulletin_post(site, role):
     return {"source_title": "乐山市统计公报 access-matrix", "kind": "verified",
             "file": SimpleUploadedFile("bulletin.csv", "指标序号,年份,季度,数值\n1,2023,4,2345.6\n".encode(),
                                        content_type="text/csv")}
+
+
+def definition_post(site, role):
+    return {"file": SimpleUploadedFile("plan.xlsx", site.definition,
+                                       content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
 
 
 REASON = {"reason": "请核实第5项 access-matrix"}
@@ -239,6 +251,22 @@ TABLE: list[Row] = [
     Row("GET", "/published/upload/", E(LOGIN, 403, 403, 403, 200, 403)),
     Row("POST", "/published/upload/", E(LOGIN, 403, 403, 403, 302, 403), bulletin_post,
         {"admin": "bulletin_recorded"}, "a bulletin's figures → new versions with their source"),
+    # ---- plan administration (indicators/plans/urls.py): the admin's gate (is_staff), then administrators only
+    Row("GET", "/plans/", ADMIN_PAGE),
+    Row("POST", "/plans/", ADMIN_PAGE | {"admin": 405}),
+    Row("GET", "/plans/template.xlsx", ADMIN_PAGE),
+    Row("GET", f"/plans/template.xlsx?plan={PLAN}", ADMIN_PAGE, note="a plan exported into the template"),
+    Row("POST", "/plans/template.xlsx", ADMIN_PAGE | {"admin": 405}),
+    Row("GET", "/plans/upload/", ADMIN_PAGE),
+    Row("POST", "/plans/upload/", ADMIN_PAGE, definition_post,
+        note="a definition → the preview with its problems (the code is in use); nothing is stored"),
+    Row("GET", f"/plans/{PLAN}/in-force/", ADMIN_PAGE | {"admin": 405}),
+    Row("POST", f"/plans/{PLAN}/in-force/", ADMIN_PAGE | {"admin": 302},
+        note="already in force: refused with a message, nothing changes"),
+    Row("GET", f"/plans/{PLAN}/end/", ADMIN_PAGE | {"admin": 405}),
+    Row("POST", f"/plans/{PLAN}/end/", ADMIN_PAGE | {"admin": 302},
+        effect={"admin": "plan_ended"}),
+    Row("GET", "/?plan=nowhere", same_for_signed_in(404), note="a plan that does not exist"),
     # ---- health, accounts, language, admin
     Row("GET", "/healthz", PUBLIC),
     Row("POST", "/healthz", PUBLIC),
@@ -292,6 +320,7 @@ class Site:
     revision: dict
     city_field: str
     template_q4: bytes
+    definition: bytes
 
 
 def _client(user=None) -> Client:
@@ -351,7 +380,8 @@ def site(django_db_setup, django_db_blocker):
         first = validation.form_indicators(plan, None, 3)[0]
         city_field = f"i{first.number}_{'numerator' if first.measure == 'share' else 'value'}"
         template_q4 = staff.get(S4 + "template.xlsx").content
-    yield Site(plan, users, revision, city_field, template_q4)
+        definition = _client(users["admin"]).get(f"/plans/template.xlsx?plan={PLAN}").content
+    yield Site(plan, users, revision, city_field, template_q4, definition)
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
     for name, level in quiet.items():
@@ -360,6 +390,7 @@ def site(django_db_setup, django_db_blocker):
 
 def snapshot() -> dict:
     """What a request must not change unless its row says so: workflow, figures, versions, accounts."""
+    from districts.models import Plan
     from indicators.models import (
         DistrictTarget,
         Observation,
@@ -369,6 +400,7 @@ def snapshot() -> dict:
     from projects.models import Project
 
     return {
+        "plans": list(Plan.objects.order_by("id").values_list("code", "status")),
         "submissions": list(Submission.objects.order_by("id").values_list(
             "district__code", "year", "quarter", "status", "revision", "return_reason")),
         "observations": list(Observation.objects.order_by("id").values_list(
