@@ -110,7 +110,7 @@ def template_download(request):
     return response
 
 
-def _preview(request, definition, problems, token=None, status=200):
+def _preview(request, definition, problems, token=None):
     shown = {sheet: rows for sheet, rows in definition.rows.items() if rows}
     columns = {sheet: [(c.code, c.label) for c in sheets.TABLES[sheet]] for sheet in shown if sheet in sheets.TABLES}
     columns[sheets.PLAN] = [("field", _("字段")), ("value", _("值"))]
@@ -120,7 +120,7 @@ def _preview(request, definition, problems, token=None, status=200):
     return render(request, "indicators/plans/upload.html", {
         "form": DefinitionForm(), "definition": definition, "problems": problems,
         "sheets": tables, "token": token,
-        "max_mb": MAX_BYTES // (1024 * 1024)}, status=status)
+        "max_mb": MAX_BYTES // (1024 * 1024)})
 
 
 @admin_only

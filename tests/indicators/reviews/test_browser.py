@@ -58,7 +58,9 @@ def test_an_official_reads_the_review_and_downloads_the_docx(live_server, page, 
 
     page.select_option("#review-lang", "en")
     page.get_by_role("button", name="生成 Show").click()
-    expect(page).to_have_url(f"{live_server.url}/reviews/?scope=city&year=2024&quarter=4&lang=en")
+    # the form carries the plan shown (issue 15), so the link keeps showing this plan once the next one is in force
+    expect(page).to_have_url(f"{live_server.url}/reviews/?scope=city&year=2024&quarter=4&lang=en"
+                             "&plan=leshan-14th-fyp-services")
     expect(page.get_by_test_id("review-paragraph").first).to_contain_text(
         "By the end of 2024, value added of the services sector in Leshan reached 115.240 billion yuan")
 
