@@ -233,6 +233,9 @@ class Submission(models.Model):
                                    related_name="+", verbose_name=_("approved or returned by"))
     decided_at = models.DateTimeField(_("approved or returned at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
+    # what was typed into fields that failed their checks, kept with the draft so that the form shows it again:
+    # {indicator id: {"value" | "numerator" | "denominator" | "comment": text}}
+    invalid_input = models.JSONField(_("尚未通过校验的输入"), default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
@@ -275,6 +278,9 @@ class Observation(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # the submission's revision written by the save that last changed this figure: a save based on an older
+    # revision conflicts on exactly the figures changed since
+    entry_revision = models.PositiveIntegerField(_("最后修改所在版本"), default=0, db_default=0, editable=False)
     history = HistoricalRecords()
 
     class Meta:

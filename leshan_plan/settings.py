@@ -172,6 +172,8 @@ PROGRESS_THRESHOLDS = {
 }
 # A change of more than this percentage against the previous comparable figure needs a comment.
 ENTRY_CHANGE_WARNING_PCT = env.float("ENTRY_CHANGE_WARNING_PCT", default=30.0)
+# A growth rate (measure "rate", in %) further than this many percentage points from zero needs a comment too.
+ENTRY_RATE_PLAUSIBLE_RANGE = env.float("ENTRY_RATE_PLAUSIBLE_RANGE", default=50.0)
 ENTRY_REMINDER_DAYS = env.int("ENTRY_REMINDER_DAYS", default=7)
 
 # Audit: keep the whole comment or reason with each history row, not the first 100 characters.

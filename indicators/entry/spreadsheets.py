@@ -90,7 +90,7 @@ def write_template(*, district_code: str, district_name: str, year: int, quarter
             "value": "" if share or stored is None else plain(stored.value),
             "numerator": plain(stored.numerator) if share and stored else "",
             "denominator": plain(stored.denominator) if share and stored else "",
-            "comment": stored.comment if stored else "",
+            "comment": row.comment,  # an earlier comment is not offered again (form_rows)
             "previous": plain(row.previous.value) if row.previous and row.previous.value is not None else "",
             "last_year": plain(row.last_year.value) if row.last_year and row.last_year.value is not None else "",
         }

@@ -44,3 +44,12 @@ def light(value):
     zh, en = LIGHT_LABELS.get(value or "", (_("无灯"), "no light"))
     label = en if (get_language() or "").startswith("en") else zh
     return {"light": value or "none", "label": label}
+
+
+@register.filter
+def change_pct(value, decimals=1):
+    """A signed change in percent: 12.34 → "+12.3%", −5 → "−5.0%" (empty when there is nothing to compare)."""
+    if value is None:
+        return ""
+    text = f"{formatting.rounded(value, int(decimals)):.{int(decimals)}f}%"
+    return text.replace("-", "−") if text.startswith("-") else f"+{text}"

@@ -54,6 +54,12 @@ def save(submission, user, values, submit=False, revision=None):
                             expected_revision=submission.revision if revision is None else revision)
 
 
+def rev(submission) -> int:
+    """The submission's revision now: what a page opened now would show (every decision names it)."""
+    submission.refresh_from_db()
+    return submission.revision
+
+
 def obs(ind, district, number, year=2023, quarter=3):
     return Observation.objects.get(indicator=ind[number], district=district, year=year, quarter=quarter)
 
@@ -151,7 +157,7 @@ def _approved_last_year(plan, shizhong, ind, staff, official, number, value):
     last.refresh_from_db()
     last.status = Submission.Status.SUBMITTED
     last.save()
-    entry.submission_approve(submission=last, user=official)
+    entry.submission_approve(submission=last, user=official, expected_revision=rev(last))
 
 
 def test_a_large_change_needs_a_comment_to_submit(plan, shizhong, ind, staff_shizhong, official, settings):
@@ -230,8 +236,10 @@ def test_submitted_figures_cannot_be_edited_until_returned(submitted, staff_shiz
         save(submitted, staff_shizhong, {ind[1].id: {"value": "1"}})
     assert "等待市级部门审核" in info.value.message
     with pytest.raises(validation.EntryValidationError):
-        entry.submission_return(submission=submitted, user=official, reason="   ")
-    returned = entry.submission_return(submission=submitted, user=official, reason="旅游总收入与统计局口径不一致")
+        entry.submission_return(submission=submitted, user=official, reason="   ",
+                                expected_revision=rev(submitted))
+    returned = entry.submission_return(submission=submitted, user=official, reason="旅游总收入与统计局口径不一致",
+                                       expected_revision=rev(submitted))
     assert returned.status == Submission.Status.RETURNED
     assert returned.return_reason == "旅游总收入与统计局口径不一致" and returned.decided_by == official
     save(returned, staff_shizhong, {ind[7].id: {"value": "560"}}, submit=False)
@@ -241,16 +249,18 @@ def test_submitted_figures_cannot_be_edited_until_returned(submitted, staff_shiz
 
 def test_staff_cannot_approve_or_return(submitted, staff_shizhong):
     with pytest.raises(PermissionDenied):
-        entry.submission_approve(submission=submitted, user=staff_shizhong)
+        entry.submission_approve(submission=submitted, user=staff_shizhong, expected_revision=rev(submitted))
     with pytest.raises(PermissionDenied):
-        entry.submission_return(submission=submitted, user=staff_shizhong, reason="x")
+        entry.submission_return(submission=submitted, user=staff_shizhong, reason="x",
+                                expected_revision=rev(submitted))
 
 
 def test_approval_versions_the_figures_locks_the_quarter_and_updates_progress(
         plan, submitted, official, ind, shizhong, staff_shizhong, django_capture_on_commit_callbacks):
     assert not Progress.objects.filter(indicator=ind[1]).exists()  # only approved figures count
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        approved = entry.submission_approve(submission=submitted, user=official, comment="数据核对无误")
+        approved = entry.submission_approve(submission=submitted, user=official, comment="数据核对无误",
+                                            expected_revision=rev(submitted))
     assert len(callbacks) == 1  # the recompute is queued after the commit, once
     assert approved.status == Submission.Status.APPROVED
     versions = ObservationVersion.objects.filter(observation__district=shizhong)
@@ -265,13 +275,13 @@ def test_approval_versions_the_figures_locks_the_quarter_and_updates_progress(
         save(approved, staff_shizhong, {ind[1].id: {"value": "1"}})
     assert "管理员" in info.value.message and "only an administrator" in info.value.message
     with pytest.raises(validation.LockedError):
-        entry.submission_approve(submission=approved, user=official)
+        entry.submission_approve(submission=approved, user=official, expected_revision=rev(approved))
     assert ObservationVersion.objects.filter(observation__district=shizhong).count() == 13
 
 
 def test_reopen_is_for_admins_and_reapproval_versions_only_what_changed(submitted, official, admin_user, ind,
                                                                         shizhong, staff_shizhong):
-    entry.submission_approve(submission=submitted, user=official)
+    entry.submission_approve(submission=submitted, user=official, expected_revision=rev(submitted))
     with pytest.raises(PermissionDenied):
         entry.submission_reopen(submission=submitted, user=official, reason="更正")
     with pytest.raises(validation.EntryValidationError):
@@ -279,14 +289,14 @@ def test_reopen_is_for_admins_and_reapproval_versions_only_what_changed(submitte
     reopened = entry.submission_reopen(submission=submitted, user=admin_user, reason="统计局更正了旅游收入")
     assert reopened.status == Submission.Status.RETURNED and reopened.return_reason == "统计局更正了旅游收入"
     save(reopened, staff_shizhong, full_values(ind, {7: {"value": D("555")}}), submit=True)
-    entry.submission_approve(submission=reopened, user=official)
+    entry.submission_approve(submission=reopened, user=official, expected_revision=rev(reopened))
     assert ObservationVersion.objects.filter(observation__district=shizhong).count() == 14
     assert list(obs(ind, shizhong, 7).versions.values_list("value", flat=True)) == [D("550"), D("555")]
 
 
 def test_value_history_shows_who_when_old_new_status_and_comment(submitted, official, ind, shizhong, plan,
                                                                   staff_shizhong):
-    entry.submission_return(submission=submitted, user=official, reason="请核实")
+    entry.submission_return(submission=submitted, user=official, reason="请核实", expected_revision=rev(submitted))
     save(submitted, staff_shizhong, full_values(ind, {1: {"value": D("430"), "comment": "已核实"}}), submit=True)
     events = entry_reads.value_history(plan, shizhong, 2023, 3, ind[1])
     values = [e for e in events if e.kind == "value"]

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from districts.models import District
 from indicators.entry import reminders
 from indicators.entry import services as entry
-from indicators.models import Observation, ObservationVersion, Progress, Submission
+from indicators.models import Indicator, Observation, ObservationVersion, Progress, Submission
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -24,8 +24,22 @@ VALID = {"i1_value": "420.5", "i2_value": "6.8", "i3_numerator": "120", "i3_deno
          "i12_denominator": "900", "i13_value": "8", "i14_value": "3", "i15_value": "70"}
 
 
+NUMBERS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15)
+COMMENTS = {f"i{n}_comment": "" for n in NUMBERS}  # a browser posts every field of the form, comments too
+BLANK = {**{name: "" for name in VALID}, **COMMENTS}
+
+
 def payload(revision=0, action="save", **fields):
-    return {"revision": revision, "action": action, **VALID, **fields}
+    return {"revision": revision, "action": action, **VALID, **COMMENTS, **fields}
+
+
+def blank(revision=0, action="save", **fields):
+    """The whole form posted with only the given fields filled in."""
+    return {"revision": revision, "action": action, **BLANK, **fields}
+
+
+def revision_of(url_code="shizhong", year=2023, quarter=3) -> int:
+    return Submission.objects.get(district__code=url_code, year=year, quarter=quarter).revision
 
 
 @pytest.fixture
@@ -136,8 +150,8 @@ def test_form_shows_units_conventions_and_comparison_figures(plan, staff_shizhon
     # last year's Q3 approved, this year's Q2 as a draft
     last = "/entry/shizhong/2022-Q3/"
     assert client.post(last, payload(action="submit")).status_code == 302
-    assert client_for(official).post(last + "approve/").status_code == 302
-    assert client.post("/entry/shizhong/2023-Q2/", {"revision": 0, "action": "save", "i1_value": "280"}).status_code == 302
+    assert client_for(official).post(last + "approve/", {"revision": revision_of(year=2022)}).status_code == 302
+    assert client.post("/entry/shizhong/2023-Q2/", blank(i1_value="280")).status_code == 302
     monkeypatch.setattr(reminders, "today", lambda: date(2023, 10, 15))
     page = client.get(FORM).content.decode()
     assert "1—9月累计 / cumulative January–September" in page
@@ -165,9 +179,11 @@ def test_form_page_issues_a_fixed_number_of_queries(plan, staff_shizhong, django
 
 
 def test_a_form_with_errors_keeps_every_typed_value_and_names_the_fields(plan, staff_shizhong):
+    """Issue 14 changed it: the valid fields are saved as a draft at once; the invalid ones keep their text."""
     typed = payload(i1_value="12,34.5", i5_value="三百", i3_numerator="500", i3_denominator="400", i13_value="8.5",
                     i7_value="１２３．５", i1_comment="口径说明：含高新区", i15_value="70户")
-    response = client_for(staff_shizhong).post(FORM, typed)
+    client = client_for(staff_shizhong)
+    response = client.post(FORM, typed)
     page = response.content.decode()
     assert response.status_code == 200
     for name, value in typed.items():
@@ -182,20 +198,74 @@ def test_a_form_with_errors_keeps_every_typed_value_and_names_the_fields(plan, s
     # the rules are checked on the readable fields in the same round
     assert "「3. 生产性服务业增加值占服务业比重」分子应在0与分母之间" in page
     assert "「13. 数字经济核心产业规上企业数量」应为整数" in page
-    assert "表中有错误" in page
-    assert not Observation.objects.exists() and not Submission.objects.exists()
-    # domain rules (after parsing succeeds) keep the typed values too
-    typed = payload(i3_numerator="500", i3_denominator="400", i13_value="8.5", i1_value="１，２３４．５")
-    page = client_for(staff_shizhong).post(FORM, typed).content.decode()
+    assert "有效数据已保存为草稿" in page
+    assert 'name="revision" value="1"' in page  # the next save goes on from the draft just stored
+    stored = dict(Observation.objects.values_list("indicator__number", "value"))
+    assert stored == {2: D("6.8"), 4: D("50"), 6: D("7.1"), 7: D("123.5"), 8: D("60"), 9: D("2.222222"),
+                      12: D("5"), 14: D("3"), 15: D("70")}
+    sub = Submission.objects.get()
+    assert sub.status == Submission.Status.DRAFT and sub.revision == 1
+    assert sub.invalid_input[str(Indicator.objects.get(number=1).id)] == {"value": "12,34.5",
+                                                                            "comment": "口径说明：含高新区"}
+    assert len(sub.invalid_input) == 4
+    # domain rules (after parsing succeeds) keep the typed values too; a valid value replaces the typed text
+    typed = payload(revision=1, i3_numerator="500", i3_denominator="400", i13_value="8.5", i1_value="１，２３４．５")
+    page = client.post(FORM, typed).content.decode()
     assert "「3. 生产性服务业增加值占服务业比重」分子应在0与分母之间" in page
     assert "「13. 数字经济核心产业规上企业数量」应为整数" in page
-    assert 'name="i1_value" value="１，２３４．５"' in page and 'name="i3_numerator" value="500"' in page
-    assert not Observation.objects.exists() and not Submission.objects.exists()  # not even an empty draft
+    assert 'name="i3_numerator" value="500"' in page and 'name="i13_value" value="8.5"' in page
+    assert Observation.objects.get(indicator__number=1).value == D("1234.5")
+    sub.refresh_from_db()
+    assert sorted(Indicator.objects.get(pk=int(k)).number for k in sub.invalid_input) == [3, 13]
+
+
+def test_leaving_and_coming_back_shows_the_typed_text_and_its_message(plan, staff_shizhong):
+    client = client_for(staff_shizhong)
+    client.post(FORM, payload(i5_value="三百", i5_comment="待核"))
+    page = client.get(FORM).content.decode()
+    assert 'name="i5_value" value="三百"' in page and "待核</textarea>" in page
+    assert "「5. 社会消费品零售总额」无法识别为数字：三百" in page
+    assert 'data-testid="partial"' in page and 'name="i1_value" value="420.5"' in page
+    assert not Observation.objects.filter(indicator__number=5).exists()
+    # corrected: the number is stored and the typed text is gone
+    assert client.post(FORM, payload(revision=1, i5_value="310")).status_code == 302
+    assert Observation.objects.get(indicator__number=5).value == D("310")
+    page = client.get(FORM).content.decode()
+    assert "无法识别为数字" not in page and 'data-testid="partial"' not in page
+    assert Submission.objects.get().invalid_input == {}
+
+
+def test_a_submit_with_errors_saves_the_draft_and_does_not_submit(plan, staff_shizhong):
+    response = client_for(staff_shizhong).post(FORM, payload(action="submit", i14_value="", i13_value="8.5"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "未提交" in page
+    assert "「14." in page and "请填写数字后再提交" in page and "应为整数" in page
+    sub = Submission.objects.get()
+    assert sub.status == Submission.Status.DRAFT
+    assert Observation.objects.count() == 11  # all but 13 (invalid) and 14 (empty)
+
+
+@pytest.mark.parametrize("missing", ["i1_value", "i1_comment", "i3_denominator"])
+def test_a_post_that_leaves_a_field_out_is_refused_and_blanks_nothing(plan, staff_shizhong, missing):
+    client = client_for(staff_shizhong)
+    assert client.post(FORM, payload(i1_comment="初报")).status_code == 302
+    before = list(Observation.objects.order_by("id").values_list("value", "numerator", "denominator", "comment"))
+    data = payload(revision=1, i1_value="", i1_comment="", i3_numerator="", i3_denominator="")
+    del data[missing]
+    response = client.post(FORM, data)
+    assert response.status_code == 400
+    assert "表单不完整" in response.content.decode()
+    assert list(Observation.objects.order_by("id").values_list("value", "numerator", "denominator",
+                                                               "comment")) == before
+    assert Submission.objects.get().revision == 1
+    # the same form with every field present (empty on purpose) does blank them: absent is not empty
+    data[missing] = ""
+    assert client.post(FORM, data).status_code == 302
+    assert Observation.objects.get(indicator__number=1).value is None
 
 
 def test_full_width_input_is_stored_as_the_right_number(plan, staff_shizhong):
-    client_for(staff_shizhong).post(FORM, {"revision": 0, "action": "save", "i1_value": "１，２３４．５ 亿元",
-                                           "i14_value": "３家"})
+    client_for(staff_shizhong).post(FORM, blank(i1_value="１，２３４．５ 亿元", i14_value="３家"))
     values = dict(Observation.objects.values_list("indicator__number", "value"))
     assert values == {1: D("1234.5"), 14: D("3")}
 
@@ -205,18 +275,52 @@ def test_two_sessions_saving_the_same_form_the_second_is_refused(plan, staff_shi
     first, second = client_for(staff_shizhong), client_for(colleague)
     assert 'name="revision" value="0"' in first.get(FORM).content.decode()
     assert 'name="revision" value="0"' in second.get(FORM).content.decode()
-    assert first.post(FORM, {"revision": 0, "action": "save", "i1_value": "111"}).status_code == 302
-    response = second.post(FORM, {"revision": 0, "action": "save", "i1_value": "222"})
+    assert first.post(FORM, blank(i1_value="111")).status_code == 302
+    response = second.post(FORM, blank(i1_value="222"))
     page = response.content.decode()
     assert response.status_code == 409
     assert "保存被拒绝" in page and "staff_shizhong" in page and "nothing was overwritten" in page
     assert 'name="i1_value" value="222"' in page  # the refused value is still on the screen
     assert "当前已保存 now saved: 111.00 亿元" in page
     assert Observation.objects.get().value == D("111")
-    # saving again after seeing the conflict is a deliberate overwrite, on the current revision
-    assert 'name="revision" value="1"' in page
-    assert second.post(FORM, {"revision": 1, "action": "save", "i1_value": "222"}).status_code == 302
+    # Issue 14 changed the rest: pressing Save again on the stale revision never overwrites the colleague's figure
+    assert 'name="revision" value="0"' in page and 'name="resolve_revision" value="1"' in page
+    assert second.post(FORM, blank(i1_value="222")).status_code == 409
+    response = second.post(FORM, blank(i1_value="222", resolve_revision=1))  # no choice made: nothing saved
+    assert response.status_code == 409 and "请选择保留哪一个数值" in response.content.decode()
+    assert Observation.objects.get().value == D("111")
+    assert second.post(FORM, blank(i1_value="222", resolve_revision=1, pick_i1_value="mine")).status_code == 302
     assert Observation.objects.get().value == D("222")
+
+
+def test_a_conflict_shows_each_changed_field_with_who_and_when_and_keeps_what_is_chosen(plan, staff_shizhong,
+                                                                                       make_user):
+    colleague = make_user("staff_shizhong_2", "staff", "shizhong")
+    colleague.first_name = "李四"
+    colleague.save()
+    mine = client_for(staff_shizhong)
+    assert mine.post(FORM, blank(i1_value="100", i7_value="500")).status_code == 302
+    # the colleague changes two figures and a comment after the page below was opened at revision 1
+    assert client_for(colleague).post(FORM, blank(revision=1, i1_value="111", i5_value="310", i7_value="500",
+                                                  i7_comment="含新开业景区")).status_code == 302
+    response = mine.post(FORM, blank(revision=1, i1_value="222", i7_value="550", i8_value="60"))
+    page = response.content.decode()
+    assert response.status_code == 409
+    picks = {block.split('"')[0]: block for block in page.split('data-conflict="')[1:]}
+    # the figures the colleague saved, where the form differs (i8: not touched since the page was opened)
+    assert set(picks) == {"i1_value", "i5_value", "i7_value", "i7_comment"}
+    assert "111.00 亿元" in picks["i1_value"] and "李四" in picks["i1_value"] and "222" in picks["i1_value"]
+    assert "310.00 亿元" in picks["i5_value"] and "含新开业景区" in picks["i7_comment"]
+    when = Observation.objects.get(indicator__number=1).updated_at
+    from django.utils import timezone
+    assert timezone.localtime(when).strftime("%Y-%m-%d %H:%M:%S") in picks["i1_value"]
+    assert Observation.objects.get(indicator__number=1).value == D("111")
+    response = mine.post(FORM, blank(revision=1, resolve_revision=2, i1_value="222", i7_value="550", i8_value="60",
+                                     pick_i1_value="stored", pick_i5_value="stored", pick_i7_value="mine",
+                                     pick_i7_comment="stored"))
+    assert response.status_code == 302
+    values = {o.indicator.number: (o.value, o.comment) for o in Observation.objects.select_related("indicator")}
+    assert values == {1: (D("111"), ""), 5: (D("310"), ""), 7: (D("550"), "含新开业景区"), 8: (D("60"), "")}
 
 
 def test_double_submit_stores_once(plan, staff_shizhong):
@@ -234,13 +338,13 @@ def test_double_submit_stores_once(plan, staff_shizhong):
 def test_returned_form_shows_the_reason_and_locked_form_says_who_can_reopen(plan, submitted, staff_shizhong,
                                                                              official, admin_user):
     staff, boss = client_for(staff_shizhong), client_for(official)
-    assert boss.post(FORM + "return/", {"reason": ""}, follow=True).content.decode().count("请填写原因") == 1
-    boss.post(FORM + "return/", {"reason": "餐饮规模与上季度口径不一致"})
+    assert boss.post(FORM + "return/", {"reason": "", "revision": 1}, follow=True).content.decode().count("请填写原因") == 1
+    boss.post(FORM + "return/", {"reason": "餐饮规模与上季度口径不一致", "revision": 1})
     page = staff.get(FORM).content.decode()
     assert "餐饮规模与上季度口径不一致" in page and "已退回，请修改后重新提交" in page
     assert "<fieldset disabled" not in page
     staff.post(FORM, payload(revision=2, action="submit", i8_value="61"))
-    boss.post(FORM + "approve/", {"comment": "同意"})
+    boss.post(FORM + "approve/", {"comment": "同意", "revision": 3})
     page = staff.get(FORM).content.decode()
     assert "审核通过并锁定" in page and "管理员" in page and "only an administrator (管理员) can reopen it" in page
     assert "<fieldset disabled" in page and "保存草稿 Save draft" not in page
@@ -254,14 +358,15 @@ def test_returned_form_shows_the_reason_and_locked_form_says_who_can_reopen(plan
 def test_official_approval_through_the_page_updates_city_progress(plan, submitted, official,
                                                                   django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(official).post(FORM + "approve/", {"comment": "ok"}, follow=True)
+        response = client_for(official).post(FORM + "approve/", {"comment": "ok", "revision": submitted.revision},
+                                             follow=True)
     assert "已审核通过" in response.content.decode()
     assert ObservationVersion.objects.filter(kind="district").count() == 13
     assert Progress.objects.get(indicator__number=1, scope="city", basis="latest", year=2023, quarter=3).value == 420.5
 
 
 def test_history_page_lists_who_when_old_new_and_comment(plan, submitted, staff_shizhong, official):
-    client_for(official).post(FORM + "return/", {"reason": "请核实服务业增加值"})
+    client_for(official).post(FORM + "return/", {"reason": "请核实服务业增加值", "revision": submitted.revision})
     client_for(staff_shizhong).post(FORM, payload(revision=2, action="submit", i1_value="430", i1_comment="已核实"))
     page = client_for(official).get(FORM + "history/1/").content.decode()
     assert "420.50 亿元" in page and "430.00 亿元" in page and "已核实" in page
@@ -285,7 +390,7 @@ def test_entry_home_lists_quarters_deadlines_and_reminders(plan, staff_shizhong,
 
 
 def test_completeness_grid(plan, submitted, staff_emeishan, official, monkeypatch):
-    client_for(staff_emeishan).post("/entry/emeishan/2023-Q3/", {"revision": 0, "action": "save", "i1_value": "5"})
+    client_for(staff_emeishan).post("/entry/emeishan/2023-Q3/", blank(i1_value="5"))
     from datetime import datetime
     from datetime import timezone as tz
 
@@ -315,7 +420,7 @@ def _approve(plan, code, official, value):
     user = get_user_model().objects.get(username=f"staff_{code}")
     client.force_login(user)
     client.post(f"/entry/{code}/2023-Q3/", payload(action="submit", i1_value=value))
-    client_for(official).post(f"/entry/{code}/2023-Q3/approve/")
+    client_for(official).post(f"/entry/{code}/2023-Q3/approve/", {"revision": revision_of(code)})
 
 
 def test_exports_official_all_staff_own_district_only(plan, staff_shizhong, staff_emeishan, official):
@@ -364,17 +469,27 @@ def test_unknown_quarter_or_district_is_404(plan, official):
     assert client.get("/entry/shizhong/2023-Q3/history/99/").status_code == 404
 
 
-def test_city_form_is_entered_and_approved_by_officials(plan, official, django_capture_on_commit_callbacks):
+def test_city_form_is_entered_and_approved_by_officials(plan, official, make_user,
+                                                        django_capture_on_commit_callbacks):
+    """Issue 14 changed it: the official who entered the city's figures cannot approve them; another one does."""
     client = client_for(official)
     page = client.get("/entry/city/2023-Q4/").content.decode()
     assert page.count('<tr data-indicator="') == 5  # rates 2, 6, 10; annual index 11 and trade 16 in Q4
     assert "全年指数，按公布值填写 / annual index as published" in page
     data = {"revision": 0, "action": "submit", "i2_value": "7.4", "i6_value": "9.1", "i10_value": "12.5",
-            "i11_value": "58", "i16_value": "100.2"}
+            "i11_value": "58", "i16_value": "100.2", **{f"i{n}_comment": "" for n in (2, 6, 10, 11, 16)}}
     assert client.post("/entry/city/2023-Q4/", data).status_code == 302
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/entry/city/2023-Q4/approve/")
+    page = client.get("/entry/city/2023-Q4/").content.decode()
+    assert 'data-testid="four-eyes"' in page and "entry:approve" not in page and "/approve/" not in page
+    page = client.post("/entry/city/2023-Q4/approve/", {"revision": 1}, follow=True).content.decode()
+    assert "四眼原则" in page
     sub = Submission.objects.get(district__isnull=True)
+    assert sub.status == Submission.Status.SUBMITTED
+    colleague = client_for(make_user("official_2", "official"))
+    assert "/approve/" in colleague.get("/entry/city/2023-Q4/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        colleague.post("/entry/city/2023-Q4/approve/", {"revision": 1})
+    sub.refresh_from_db()
     assert sub.status == Submission.Status.APPROVED
     assert ObservationVersion.objects.filter(observation__district__isnull=True).count() == 5
 
