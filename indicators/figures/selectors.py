@@ -1,4 +1,5 @@
 """Reads of plans and figures: QuerySets and DataFrames, each built with a fixed number of queries."""
+import hashlib
 import io
 from datetime import datetime
 
@@ -32,23 +33,31 @@ def demo_data_present() -> bool:
 
 
 def current_plan_state() -> tuple[int | None, str, bool]:
-    """The current plan's id, a key that changes with every recompute run and whether demo data is present: what the overview needs
-    on every request before it can serve its cached body. One plain SQL statement: at this rate the ORM's
-    building of the query costs more than running it."""
-    plan, run, observation = (m._meta.db_table for m in (Plan, RecomputeRun, Observation))
+    """The current plan's id, a key that changes with every recompute run and with every change of an indicator's
+    name (the overview shows the names, a rename happens without a recompute) and whether demo data is present:
+    what the overview needs on every request before it can serve its cached body. One plain SQL statement: at
+    this rate the ORM's building of the query costs more than running it."""
+    plan, run, observation, indicator = (m._meta.db_table for m in (Plan, RecomputeRun, Observation, Indicator))
+    if connection.vendor == "postgresql":
+        names = (f"(SELECT string_agg(i.id || ':' || i.name || ':' || i.name_en, chr(30) ORDER BY i.id) "
+                 f"FROM {indicator} i WHERE i.plan_id = p.id)")
+    else:
+        names = (f"(SELECT group_concat(n, char(30)) FROM (SELECT i.id || ':' || i.name || ':' || i.name_en AS n "
+                 f"FROM {indicator} i WHERE i.plan_id = p.id ORDER BY i.id))")
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT p.id, (SELECT max(r.id) FROM {run} r WHERE r.plan_id = p.id), "
             f"(SELECT max(r.finished_at) FROM {run} r WHERE r.plan_id = p.id), "
-            f"EXISTS (SELECT 1 FROM {observation} o WHERE o.is_demo) "
+            f"EXISTS (SELECT 1 FROM {observation} o WHERE o.is_demo), {names} "
             f"FROM {plan} p ORDER BY p.is_current DESC, p.start_year DESC LIMIT 1")
         row = cursor.fetchone()
     if row is None:
         return None, "", demo_data_present()
-    plan_id, run_id, finished_at, demo = row
+    plan_id, run_id, finished_at, demo, names = row
     if isinstance(finished_at, str):  # SQLite returns the text
         finished_at = datetime.fromisoformat(finished_at)
-    return plan_id, _recompute_key(run_id, finished_at), bool(demo)
+    digest = hashlib.blake2b((names or "").encode(), digest_size=8).hexdigest()
+    return plan_id, f"{_recompute_key(run_id, finished_at)}-{digest}", bool(demo)
 
 
 def _floats(df: pd.DataFrame, columns) -> pd.DataFrame:
