@@ -500,3 +500,141 @@ def test_user_text_is_escaped_on_the_form_and_in_the_history(plan, staff_shizhon
     for page in (client.get(FORM).content.decode(), client.get(FORM + "history/1/").content.decode()):
         assert "<script>alert(1)</script>" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# ------------------------------------------------------------------------- issue 14: the official's side
+
+def test_a_stale_approval_is_refused_and_the_current_values_are_shown(plan, submitted, staff_shizhong, official,
+                                                                      make_user):
+    boss = client_for(official)
+    page = boss.get(FORM).content.decode()
+    decision = page.split('data-testid="decision"')[1]
+    assert f'name="revision" value="{submitted.revision}"' in decision  # the approval names what it approves
+    assert "420.5" in page
+    colleague = client_for(make_user("official_2", "official"))
+    colleague.post(FORM + "return/", {"reason": "请核实", "revision": submitted.revision})
+    client_for(staff_shizhong).post(FORM, payload(revision=2, action="submit", i1_value="999.9",
+                                                  i1_comment="统计局更正"))
+    response = boss.post(FORM + "approve/", {"revision": submitted.revision, "comment": "同意"}, follow=True)
+    page = response.content.decode()
+    assert "未执行" in page and "staff_shizhong" in page
+    assert 'name="i1_value" value="999.9"' in page  # the page now shows what would be approved
+    assert Submission.objects.get().status == Submission.Status.SUBMITTED
+    assert not ObservationVersion.objects.exists()
+    page = boss.post(FORM + "approve/", {"comment": "同意"}, follow=True).content.decode()  # no revision at all
+    assert "表单已过期" in page and Submission.objects.get().status == Submission.Status.SUBMITTED
+    assert boss.post(FORM + "approve/", {"revision": 3}).status_code == 302
+    assert Submission.objects.get().status == Submission.Status.APPROVED
+
+
+def test_the_review_screen_shows_the_replaced_value_the_changes_and_the_warnings(plan, staff_shizhong, official,
+                                                                                 admin_user, settings):
+    settings.ENTRY_CHANGE_WARNING_PCT = 30
+    staff, boss = client_for(staff_shizhong), client_for(official)
+    last = "/entry/shizhong/2022-Q3/"
+    staff.post(last, payload(action="submit", i7_value="500"))
+    boss.post(last + "approve/", {"revision": 1})
+    staff.post("/entry/shizhong/2023-Q2/", payload(action="submit", i15_value="68", i1_value="300",
+                                                   i7_value="380"))
+    staff.post(FORM, payload(action="submit", i7_value="550", i15_value="70"))
+    boss.post(FORM + "approve/", {"revision": 1})
+    client_for(admin_user).post(FORM + "reopen/", {"reason": "统计局更正", "revision": 2})
+    # 1 is corrected from 420.5 to 999.9 (explained); 15 stays within 30% of 68
+    assert staff.post(FORM, payload(revision=3, action="submit", i1_value="999.9", i1_comment="统计局更正口径",
+                                    i7_value="550", i15_value="70")).status_code == 302
+    page = boss.get(FORM).content.decode()
+
+    def row(number):
+        return page.split(f'<tr data-indicator="{number}"')[1].split("</tr>")[0]
+
+    def cell(number, testid):
+        return row(number).split(f'data-testid="{testid}"')[1].split("</td>")[0]
+
+    assert "420.50 亿元" in cell(1, "replaced")  # the approved value it replaces, not "—"
+    assert 'class="warn"' in cell(1, "replaced") and "需核实" in cell(1, "replaced")
+    assert "将被替换的已审核数值（420.50 亿元）" in cell(1, "value")
+    assert row(1).startswith(' class="') and "warn" in row(1).split(">")[0]
+    assert "变化 +233.3%" in cell(1, "previous")  # against 2023 Q2: 300
+    assert "550.00 亿元" in cell(7, "replaced") and "需核实" not in row(7)
+    assert "变化 +44.7%" in cell(7, "previous") and "变化 +10.0%" in cell(7, "last-year")
+    assert "70 户" in cell(15, "replaced") and "变化 +2.9%" in cell(15, "previous") and "需核实" not in row(15)
+    assert "统计局更正口径" in row(1)
+    page = boss.get("/entry/shizhong/2023-Q2/").content.decode()  # never approved: nothing is replaced
+    assert "无（首次审核）" in cell(1, "replaced")
+
+
+def test_the_form_never_offers_an_earlier_comment(plan, staff_shizhong, official, settings):
+    from indicators.loaders import demo
+
+    settings.ENTRY_CHANGE_WARNING_PCT = 30
+    demo.demo_load(plan=plan, indicator_numbers=[1, 15], district_codes=["shizhong"])
+    page = client_for(staff_shizhong).get(FORM).content.decode()
+    assert "演示数据 demo</textarea>" not in page
+    assert "此前的备注（不作为本次说明）: 演示数据 demo" in page  # shown, not offered as the explanation
+    client = client_for(staff_shizhong)
+    last = "/entry/shizhong/2022-Q3/"
+    client.post(last, payload(action="submit", i1_value="300"))
+    client_for(official).post(last + "approve/", {"revision": 1})
+    response = client.post(FORM, payload(action="submit", i1_value="420.5"))
+    assert "请在备注中说明原因" in response.content.decode()
+    assert Submission.objects.get(year=2023, quarter=3).status == Submission.Status.DRAFT
+
+
+def test_the_share_is_previewed_by_the_server_and_the_browser_script(plan, staff_shizhong):
+    client = client_for(staff_shizhong)
+    page = client.post(FORM, payload(i3_numerator="120", i3_denominator="199.87", i5_value="三百")).content.decode()
+    preview = page.split('data-share-preview="3"')[1].split("</span>")[0]
+    assert "= 60.04%" in preview
+    assert '<script src="/static/js/entry.js"></script>' in page
+    assert "<script>" not in page.split("<body>")[1]  # no inline script (the Content-Security-Policy)
+    from django.contrib.staticfiles import finders
+
+    assert "data-share-preview" in open(finders.find("js/entry.js"), encoding="utf-8").read()
+
+
+def test_the_inbox_lists_the_submissions_awaiting_review_oldest_first(plan, staff_shizhong, staff_emeishan,
+                                                                      official, make_user):
+    from datetime import datetime
+    from datetime import timezone as tz
+
+    client_for(staff_emeishan).post("/entry/emeishan/2023-Q3/", payload(action="submit"))
+    client_for(staff_shizhong).post(FORM, payload(action="submit"))
+    client_for(staff_shizhong).post("/entry/shizhong/2023-Q2/", payload(action="submit", i1_value="300"))
+    Submission.objects.filter(district__code="shizhong", quarter=3).update(
+        submitted_at=datetime(2023, 10, 1, tzinfo=tz.utc))
+    boss = client_for(official)
+    page = boss.get("/entry/inbox/").content.decode()
+    rows = page.split('data-testid="inbox"')[1].split("<tr data-code=")[1:]
+    assert [r.split(">")[0] for r in rows] == ['"shizhong" data-quarter="2023-Q3"', '"emeishan" data-quarter="2023-Q3"',
+                                               '"shizhong" data-quarter="2023-Q2"']
+    assert 'href="/entry/shizhong/2023-Q3/"' in rows[0]
+    assert 'data-testid="inbox-count">3</span>' in page
+    # the count is on every page's menu, for officials only
+    assert 'data-testid="inbox-count">3</span>' in boss.get("/entry/").content.decode()
+    boss.post(FORM + "approve/", {"revision": 1})
+    assert 'data-testid="inbox-count">2</span>' in boss.get("/completeness/").content.decode()
+    assert "inbox-count" not in client_for(staff_shizhong).get("/entry/").content.decode()
+    assert client_for(staff_shizhong).get("/entry/inbox/").status_code == 403
+
+
+def test_staff_see_returns_and_approvals_and_the_quarter_due_on_their_entry_home(plan, staff_shizhong, official,
+                                                                                 monkeypatch):
+    monkeypatch.setattr(reminders, "today", lambda: date(2023, 10, 15))
+    staff, boss = client_for(staff_shizhong), client_for(official)
+    staff.post("/entry/shizhong/2023-Q2/", payload(action="submit", i1_value="300"))
+    staff.post(FORM, payload(action="submit"))
+    boss.post("/entry/shizhong/2023-Q2/return/", {"reason": "第8项口径不一致", "revision": 1})
+    boss.post(FORM + "approve/", {"revision": 1})
+    page = staff.get("/entry/?year=2023").content.decode()
+    decisions = page.split('data-testid="decisions"')[1].split("</section>")[0]
+    returned = decisions.split('data-status="returned"')[1].split("</li>")[0]
+    assert "2023年第二季度" in returned and "已退回" in returned and "第8项口径不一致" in returned
+    assert "official" in returned
+    assert "2023年第三季度" in decisions.split('data-status="approved"')[1] and "已审核通过" in decisions
+    due = page.split('data-testid="due"')[1].split("</div>")[0]
+    assert "本期应报" in due and "2023年第三季度" in due and "2023-10-20" in due
+    assert '<tr data-quarter="3" class="due">' in page and '<tr data-quarter="2">' in page
+    # resubmitted: the return notice goes
+    staff.post("/entry/shizhong/2023-Q2/", payload(revision=2, action="submit", i1_value="300"))
+    page = staff.get("/entry/?year=2023").content.decode()
+    assert "第8项口径不一致" not in page.split('data-testid="decisions"')[1].split("</section>")[0]
