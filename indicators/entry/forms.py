@@ -85,7 +85,7 @@ class QuarterForm(forms.Form):
                 name = field_name(row.indicator, part)
                 if name in form.fields:
                     initial = form.fields[name].initial
-                    data[name] = row.typed.get(part, initial) if row.typed else initial
+                    data[name] = row.typed.get(part, "") if row.typed else initial  # what was typed, blanks too
         return cls(data, rows=rows)
 
     @property

@@ -51,7 +51,7 @@ class FormRow:
     approved: Figure | None
     comment: str = ""  # the stored comment when it was typed for the entry in progress (the form offers no other)
     replaced: Decimal | None = None  # the approved value the entry replaces (approved quarter: the one it replaced)
-    change_previous: Decimal | None = None  # the entry against the previous quarter, in % (signed)
+    change_previous: Decimal | None = None  # the entry against the previous quarter, in % (a rate: in points)
     change_last_year: Decimal | None = None  # … against the same quarter last year
     checks: list[Check] = field(default_factory=list)  # the plausibility checks the entry fails
     typed: dict[str, str] = field(default_factory=dict)  # text typed into invalid fields, kept with the draft
@@ -87,8 +87,14 @@ def submission_find(plan: Plan, district: District | None, year: int, quarter: i
     return qs.first()
 
 
-def _change(value: Decimal | None, base: Figure | None) -> Decimal | None:
-    if value is None or base is None or base.value is None or base.value == 0:
+def _change(indicator: Indicator, value: Decimal | None, base: Figure | None) -> Decimal | None:
+    """The change in % of the base; for a growth rate, the difference in percentage points (a rate's change in %
+    of itself means little)."""
+    if value is None or base is None or base.value is None:
+        return None
+    if indicator.measure == Measure.RATE:
+        return value - base.value
+    if base.value == 0:
         return None
     return (value - base.value) / abs(base.value) * 100
 
@@ -133,7 +139,8 @@ def form_rows(plan: Plan, district: District | None, year: int, quarter: int, *,
         rows.append(FormRow(indicator, convention(indicator, quarter), obs, previous, pk_prev, last_year, pk_last,
                             own if own is not None and own.approved else None,
                             comment=entry_comment(obs, submission), replaced=replaced,
-                            change_previous=_change(value, previous), change_last_year=_change(value, last_year),
+                            change_previous=_change(indicator, value, previous),
+                            change_last_year=_change(indicator, value, last_year),
                             checks=checks, typed=typed.get(str(indicator.id), {})))
     return rows
 

@@ -400,7 +400,9 @@ def _notify(current: Submission) -> None:
     """E-mail the decision to the district's staff (the city's: its submitter) once the transaction commits."""
     if reminders.decision_recipients(current):
         submission_id, status = current.pk, current.status
-        transaction.on_commit(lambda: tasks.notify_decision.delay(submission_id=submission_id, status=status))
+        # robust: a mail server that is down must not turn a decision already committed into an error page
+        transaction.on_commit(lambda: tasks.notify_decision.delay(submission_id=submission_id, status=status),
+                              robust=True)
 
 
 @transaction.atomic

@@ -409,7 +409,8 @@ def plausibility(indicator: Indicator, value: Decimal | None, *, year: int, quar
         if abs(value) > plausible:
             checks.append(Check("range", None, _(
                 "「%(f)s」增速 %(value)s 超出 ±%(range)s 个百分点的合理范围，请核实（如无误请在备注中说明）。") % {
-                "f": zh, "value": format_value(value, indicator), "range": f"{plausible:g}"}))
+                "f": zh, "value": format_value(value, indicator),
+                "range": f"{settings.ENTRY_RATE_PLAUSIBLE_RANGE:g}"}))
     key = comparable_key(indicator, year, quarter)
     base = figures.get((indicator.id, *key)) if key else None
     change = _pct_change(value, base.value if base else None)

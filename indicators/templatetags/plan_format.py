@@ -47,9 +47,13 @@ def light(value):
 
 
 @register.filter
-def change_pct(value, decimals=1):
-    """A signed change in percent: 12.34 → "+12.3%", −5 → "−5.0%" (empty when there is nothing to compare)."""
+def change_pct(value, indicator=None):
+    """A signed change: 12.34 → "+12.3%", −5 → "−5.0%"; of a growth rate (an indicator measured as "rate"), in
+    percentage points: "+1.20 个百分点". Empty when there is nothing to compare."""
     if value is None:
         return ""
-    text = f"{formatting.rounded(value, int(decimals)):.{int(decimals)}f}%"
-    return text.replace("-", "−") if text.startswith("-") else f"+{text}"
+    if getattr(indicator, "measure", None) == "rate":
+        text = _("%(n)s 个百分点") % {"n": f"{formatting.rounded(value, 2):.2f}"}
+    else:
+        text = f"{formatting.rounded(value, 1):.1f}%"
+    return text.replace("-", "−", 1) if text.startswith("-") else f"+{text}"

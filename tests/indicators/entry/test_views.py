@@ -558,6 +558,7 @@ def test_the_review_screen_shows_the_replaced_value_the_changes_and_the_warnings
     assert "550.00 亿元" in cell(7, "replaced") and "需核实" not in row(7)
     assert "变化 +44.7%" in cell(7, "previous") and "变化 +10.0%" in cell(7, "last-year")
     assert "70 户" in cell(15, "replaced") and "变化 +2.9%" in cell(15, "previous") and "需核实" not in row(15)
+    assert "变化 +0.00 个百分点" in cell(2, "last-year")  # a growth rate changes in percentage points
     assert "统计局更正口径" in row(1)
     page = boss.get("/entry/shizhong/2023-Q2/").content.decode()  # never approved: nothing is replaced
     assert "无（首次审核）" in cell(1, "replaced")
