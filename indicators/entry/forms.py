@@ -119,23 +119,6 @@ class QuarterForm(forms.Form):
                     self.add_error(name, exc.message)
         return cleaned
 
-    def values(self, *, skip_errors: bool = False) -> dict[int, dict]:
-        """indicator_id → {value|numerator, denominator, comment} from the cleaned data.
-
-        skip_errors: leave out indicators with a field in error (to check the rest of an invalid form)."""
-        out = {}
-        for row in self.rows:
-            ind = row.indicator
-            if skip_errors and any(name.startswith(f"i{ind.number}_") for name in self.errors):
-                continue
-            item = {"comment": self.cleaned_data.get(field_name(ind, "comment"), "")}
-            for part in NUMBER_FIELDS:
-                name = field_name(ind, part)
-                if name in self.fields:
-                    item[part] = self.cleaned_data.get(name)
-            out[ind.id] = item
-        return out
-
     def raw_values(self) -> dict[int, dict]:
         """indicator_id → what was typed into each of its fields (the services parse and check it)."""
         out = {}

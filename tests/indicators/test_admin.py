@@ -94,7 +94,7 @@ def test_the_revise_action_records_who_when_old_new_and_why(approved, admin_clie
     assert record.history_change_reason == "管理员修订：420.50 亿元 → 430.00 亿元 · 原因：统计局核定数更正"
     version = approved.versions.order_by("-recorded_at", "-id").first()
     assert (version.value, version.note, version.recorded_by) == (D("430"), "统计局核定数更正", admin_user)
-    history = admin_client.get(f"/entry/shizhong/2023-Q3/history/1/").content.decode()
+    history = admin_client.get("/entry/shizhong/2023-Q3/history/1/").content.decode()
     assert "420.50 亿元" in history and "430.00 亿元" in history and "统计局核定数更正" in history
     # the backup carries the history with the reason, and the version with its note
     path = tmp_path / "backup.json"

@@ -13,7 +13,13 @@ from openpyxl import load_workbook
 from districts.models import District
 from indicators.entry import reminders
 from indicators.entry import services as entry
-from indicators.models import Indicator, Observation, ObservationVersion, Progress, Submission
+from indicators.models import (
+    Indicator,
+    Observation,
+    ObservationVersion,
+    Progress,
+    Submission,
+)
 
 pytestmark = pytest.mark.django_db
 D = Decimal
