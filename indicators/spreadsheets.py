@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -19,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from indicators.models import Indicator, Measure
-from indicators.parsing import ParseError, parse_number
+from indicators.parsing import MAX_DECIMALS, ParseError, parse_number
 
 SHEET = "填报 entry"
 MAX_BYTES = 1024 * 1024
@@ -193,9 +194,33 @@ def _row_prefix(line: int) -> str:
     return _("第%(n)s行 row %(n)s：") % {"n": line}
 
 
+EXCEL_DIGITS = 15  # significant digits Excel keeps of a number; the rest of a double is binary noise
+
+
+def _excel_number(value):
+    """A numeric xlsx cell as the number Excel shows, rounded to the entry precision; other values unchanged.
+
+    Excel stores numbers as doubles, so a sum or a pasted result reads back as 296.66999999999996: the double is
+    rounded to Excel's 15 significant digits (296.670000000000) and then to 6 decimals (296.67), instead of
+    being refused as "at most 6 decimals".
+    """
+    if not isinstance(value, float) or not math.isfinite(value) or abs(value) >= 1e15:
+        return value  # NaN, infinity and huge numbers: parse_number refuses them as they are
+    number = Decimal(repr(value))
+    if not number:
+        return Decimal(0)
+    noise_from = number.adjusted() - (EXCEL_DIGITS - 1)
+    if number.as_tuple().exponent < noise_from:
+        number = number.quantize(Decimal(1).scaleb(noise_from), rounding=ROUND_HALF_EVEN)
+    if number.as_tuple().exponent < -MAX_DECIMALS:
+        number = number.quantize(Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_HALF_UP)
+    return number
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
+    value = _excel_number(value)
     if isinstance(value, Decimal):
         return plain_decimal(value)
     return str(value)
@@ -389,7 +414,7 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
                 row.errors.append(prefix + message)
                 break
         for key in wanted:
-            raw = get(key)
+            raw = _excel_number(get(key))
             label = f"{indicator.number}. {indicator.name}" + ({"numerator": "（分子）", "denominator": "（分母）"}.get(key, ""))
             label_en = f"{indicator.number}. {indicator.name_en or indicator.name}" + (
                 {"numerator": " (numerator)", "denominator": " (denominator)"}.get(key, ""))

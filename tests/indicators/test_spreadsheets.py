@@ -187,6 +187,38 @@ def test_good_xlsx_template_round_trip_stores_all_rows_in_one_go(staff, plan):
     assert Submission.objects.get().revision == 1
 
 
+def test_excel_float_noise_is_rounded_to_six_decimals_not_refused(staff):
+    """Excel keeps doubles: a sum pasted as a value reads back as 296.66999999999996. It is the number Excel
+    shows (15 significant digits), rounded to the 6 decimals of entry, and stored as 296.67."""
+    noisy = 0.1 * 3  # 0.30000000000000004
+    rows = [(1, 296.66999999999996, "", ""), (3, "", 120.00000000000001, 400), (13, 8.000000000000002, "", "")]
+    result = _parse(xlsx(table(rows)), "a.xlsx")
+    assert not result.file_errors and not any(r.errors for r in result.rows), result.rows
+    values = {r.number: r.values for r in result.rows}
+    assert values[1]["value"] == D("296.67") and values[3]["numerator"] == D("120")
+    assert values[13]["value"] == D("8")  # a count: the noise does not make it "not a whole number"
+    assert result.rows[0].shown["value"] == "296.67"  # the preview shows what will be stored
+    assert spreadsheets._excel_number(noisy) == D("0.3")
+    assert spreadsheets._excel_number(12345678901.500002) == D("12345678901.5")  # 17 digits of double: Excel's 15
+    assert spreadsheets._excel_number(1.2345675) == D("1.234568")  # more than 6 real decimals: rounded half up
+    assert spreadsheets._excel_number(2023.0) == D("2023")
+    # through the page: previewed as 296.67, stored as 296.67
+    page = upload(staff, xlsx(table([(1, 296.66999999999996, "", "")])), "a.xlsx").content.decode()
+    assert "296.67" in page and "296.669" not in page and "最多保留" not in page
+    token = page.split('name="token" value="')[1].split('"')[0]
+    assert staff.post(URL, {"confirm": "1", "token": token}).status_code == 302
+    assert Observation.objects.get(indicator__number=1).value == D("296.67")
+
+
+def test_upload_beyond_the_databases_precision_is_refused_on_its_row(staff):
+    page = upload(staff, csv_bytes(table([(1, "1234567890.123456", "", "")])), "a.csv").content.decode()
+    assert "第5行" in page and "「1. 服务业增加值」有效数字过多" in page and 'name="confirm"' not in page
+    # a text cell in a workbook is what was typed: not rounded
+    page = upload(staff, xlsx(table([(1, "296.66999999999996", "", "")])), "a.xlsx").content.decode()
+    assert "最多保留 6 位小数" in page and 'name="confirm"' not in page
+    assert not Observation.objects.exists()
+
+
 def test_good_csv_in_gbk_is_read(staff):
     page = upload(staff, csv_bytes(table(), encoding="gb18030"), "shizhong.csv").content.decode()
     assert page.count("✓ 无误 OK") == 13
