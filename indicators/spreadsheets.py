@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -24,7 +25,11 @@ from indicators.parsing import MAX_DECIMALS, ParseError, parse_number
 
 SHEET = "填报 entry"
 MAX_BYTES = 1024 * 1024
-MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
+# Bounds of a workbook, from the template's shape (13 columns; a title, a header and one row per indicator):
+# generous, but small enough that no upload can make the server build millions of cells.
+MAX_UNZIPPED_BYTES = 5 * 1024 * 1024
+MAX_COLUMNS = 50
+MAX_SHEET_ROWS = 500
 MAX_ROWS = 200
 HEADER_SEARCH_ROWS = 10
 # key, header as written; a header cell matches its full text, its Chinese or its English part.
@@ -227,6 +232,13 @@ def _cell_text(value) -> str:
 
 
 def _read_xlsx(content: bytes, result: UploadResult) -> list[tuple[int, list]] | None:
+    """The entry sheet's rows, or None with the reason in result.file_errors.
+
+    Everything that bounds the work is checked before a cell is read: the archive's unpacked size, then (the
+    workbook opened read-only, which parses no cell) every sheet's declared range against the template's shape.
+    The entry sheet is then streamed with the same bounds enforced row by row, since a file may declare no
+    range or a wrong one.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         unzipped = sum(info.file_size for info in archive.infolist())
@@ -239,39 +251,87 @@ def _read_xlsx(content: bytes, result: UploadResult) -> list[tuple[int, list]] |
                                     "than %(mb)s MB).") % {"mb": MAX_UNZIPPED_BYTES // (1024 * 1024)})
         return None
     try:
-        wb = load_workbook(io.BytesIO(content), data_only=False)
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for damaged files; the person needs one clear message
         result.file_errors.append(_("无法读取该 xlsx 文件（文件可能已损坏）。 The xlsx file cannot be read (it may be "
                                     "damaged)."))
         return None
+    try:
+        return _read_entry_sheet(wb, archive, result)
+    except (KeyError, ValueError, TypeError, OSError, SyntaxError, zipfile.BadZipFile):  # a damaged sheet part
+        result.file_errors.append(_("无法读取该 xlsx 文件（文件可能已损坏）。 The xlsx file cannot be read (it may be "
+                                    "damaged)."))
+        return None
+    finally:
+        wb.close()
+
+
+def _too_big_sheet(title: str, dimension: str) -> str:
+    return _("工作表「%(sheet)s」的使用范围为 %(range)s，超出模板的大小（最多 %(rows)s 行、%(cols)s 列）；请删除多余的单元格，"
+             "或使用下载的模板。 Sheet “%(sheet)s” uses the range %(range)s, larger than the template allows (at most "
+             "%(rows)s rows and %(cols)s columns): delete the extra cells or use the downloaded template.") % {
+        "sheet": title, "range": dimension, "rows": MAX_SHEET_ROWS, "cols": MAX_COLUMNS}
+
+
+def _read_entry_sheet(wb, archive: zipfile.ZipFile, result: UploadResult) -> list[tuple[int, list]] | None:
     if SHEET not in wb.sheetnames:
         result.file_errors.append(_("找不到工作表「%(sheet)s」（文件中的工作表：%(found)s）；请使用下载的模板。 No sheet named "
                                     "“%(sheet)s” (sheets found: %(found)s); use the downloaded template.") % {
             "sheet": SHEET, "found": "、".join(wb.sheetnames)})
         return None
+    for sheet in wb.worksheets:  # declared ranges only: read-only mode has parsed no cell yet
+        rows, columns = sheet.max_row, sheet.max_column
+        if (rows or 0) > MAX_SHEET_ROWS or (columns or 0) > MAX_COLUMNS:
+            declared = sheet.calculate_dimension() if rows and columns else f"{rows or '?'} × {columns or '?'}"
+            result.file_errors.append(_too_big_sheet(sheet.title, declared))
+            return None
     ws = wb[SHEET]
-    if ws.merged_cells.ranges:
-        ranges = ", ".join(str(r) for r in list(ws.merged_cells.ranges)[:5])
-        result.file_errors.append(_("工作表中有合并单元格（%(ranges)s），请取消合并。 The sheet has merged cells (%(ranges)s): "
-                                    "unmerge them.") % {"ranges": ranges})
-        return None
-    if ws.max_row > HEADER_SEARCH_ROWS + MAX_ROWS:
+    if (ws.max_row or 0) > HEADER_SEARCH_ROWS + MAX_ROWS:
         result.file_errors.append(_too_many_rows())
         return None
+    merged = _merged_ranges(archive, ws)
+    if merged:
+        result.file_errors.append(_("工作表中有合并单元格（%(ranges)s），请取消合并。 The sheet has merged cells (%(ranges)s): "
+                                    "unmerge them.") % {"ranges": ", ".join(merged[:5])})
+        return None
+    ws.reset_dimensions()  # stream every row the file holds, not only the declared range
     lines = []
     formulas = []
-    for row in ws.iter_rows():
+    for number, row in enumerate(ws.iter_rows(), start=1):
+        if number > MAX_SHEET_ROWS or len(row) > MAX_COLUMNS:
+            result.file_errors.append(_too_big_sheet(ws.title, f"A1:{get_column_letter(max(len(row), 1))}{number}"))
+            return None
+        if number > HEADER_SEARCH_ROWS + MAX_ROWS:
+            if any(cell.value is not None for cell in row):
+                result.file_errors.append(_too_many_rows())
+                return None
+            continue  # empty rows kept by a spreadsheet program below the table
         cells = []
         for cell in row:
             if cell.data_type == "f":
-                formulas.append(f"{cell.coordinate}")
+                formulas.append(cell.coordinate)
             cells.append(cell.value)
-        lines.append((row[0].row if row else len(lines) + 1, cells))
+        lines.append((number, cells))
     if formulas:
         result.file_errors.append(_("单元格 %(cells)s 含有公式，请复制后“粘贴为数值”。 Cells %(cells)s hold formulas: paste "
                                     "them as values.") % {"cells": ", ".join(formulas[:8])})
         return None
     return lines
+
+
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([^\"']{1,30})[\"']")
+
+
+def _merged_ranges(archive: zipfile.ZipFile, ws) -> list[str]:
+    """The merged ranges of a read-only sheet, read from its XML part (read-only mode does not parse them).
+
+    The part's unpacked size is already bounded (MAX_UNZIPPED_BYTES)."""
+    path = getattr(ws, "_worksheet_path", None)  # openpyxl 3.1: the sheet's part in the archive
+    names = [path] if path else [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    ranges = []
+    for name in names:
+        ranges += [m.decode("ascii", "replace") for m in _MERGE_CELL.findall(archive.read(name.lstrip("/")))]
+    return ranges
 
 
 def _too_many_rows() -> str:

@@ -1,5 +1,6 @@
 """Excel/CSV upload: crafted bad files each get a clear error and store nothing; a good upload stores every row."""
 import csv
+import re
 import io
 import zipfile
 from datetime import datetime
@@ -301,3 +302,126 @@ def test_property_upload_values_are_read_exactly_or_refused_on_their_row(text):
         return
     assert not row.errors
     assert row.values["value"] == expected
+
+
+# ------------------------------------------------------------------- bounds checked before reading
+
+def _filled_template(plan) -> bytes:
+    """The real template of 市中区 2023 Q3 (indicators.spreadsheets.write_template), filled with GOOD."""
+    from districts.models import District
+    from indicators import entry
+    from indicators.formatting import quarter_label
+
+    district = District.objects.get(code="shizhong")
+    content = spreadsheets.write_template(district_code="shizhong", district_name=district.name, year=2023,
+                                          quarter=3, rows=entry.form_rows(plan, district, 2023, 3),
+                                          quarter_label=quarter_label)
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb[spreadsheets.SHEET]
+    by_number = {number: (value, num, den) for number, value, num, den in GOOD}
+    for row in ws.iter_rows(min_row=5):
+        value, num, den = by_number[row[3].value]
+        row[7].value, row[8].value, row[9].value = (float(value) if value else None, int(num) if num else None,
+                                                    int(den) if den else None)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _with_cell(content: bytes, coordinate: str, *, sheet=spreadsheets.SHEET) -> bytes:
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb[sheet] if sheet in wb.sheetnames else wb.create_sheet(sheet)
+    ws[coordinate] = "x"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _rewrite_sheet_xml(content: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML passed through change(bytes) → bytes."""
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, change(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+def _memory_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
+
+
+def _parse_real(plan, content: bytes, name="a.xlsx"):
+    from districts.models import District
+    from indicators import entry
+
+    return spreadsheets.parse_upload(content, name, district_code="shizhong", year=2023, quarter=3,
+                                     indicators=entry.form_indicators(plan, District.objects.get(code="shizhong"), 3))
+
+
+@pytest.mark.django_db
+def test_a_cell_at_xfd200_is_refused_before_any_cell_is_read(plan):
+    """One cell at XFD200 declares a 16,384-column sheet: reading it would build 3.3 million cells. Refused from
+    the declared range in well under a second, without the process's memory growing."""
+    import time
+
+    good = _filled_template(plan)
+    assert _parse_real(plan, good).ok  # a normal filled template still parses
+    bomb = _with_cell(good, "XFD200")
+    assert len(bomb) < 20_000
+    try:  # reset the peak resident size (VmHWM) to the current one, so the peak of the parse itself is measured
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+        peak_field = "VmHWM"
+    except OSError:
+        peak_field = "VmRSS"
+    before = _memory_kb("VmRSS")
+    started = time.perf_counter()
+    result = _parse_real(plan, bomb)
+    elapsed = time.perf_counter() - started
+    grown_mb = (_memory_kb(peak_field) - before) / 1024
+    assert elapsed < 1.0, elapsed
+    assert grown_mb < 50, grown_mb
+    assert not result.rows
+    (message,) = result.file_errors
+    assert message.startswith("工作表「填报 entry」的使用范围为 A1:XFD200，超出模板的大小（最多 500 行、50 列）")
+    assert "Sheet “填报 entry” uses the range A1:XFD200" in message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ["range declared too small", "no range declared", "far row, range too small"])
+def test_a_sheet_that_misstates_its_range_is_still_bounded_row_by_row(plan, case):
+    import time
+
+    good = _filled_template(plan)
+    coordinate = "BZ20" if case != "far row, range too small" else "A100000"
+    bomb = _with_cell(good, coordinate)
+    if case == "no range declared":
+        bomb = _rewrite_sheet_xml(bomb, lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml))
+    else:
+        bomb = _rewrite_sheet_xml(bomb, lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:M18"', xml))
+    started = time.perf_counter()
+    result = _parse_real(plan, bomb)
+    assert time.perf_counter() - started < 2.0
+    assert not result.rows
+    (message,) = result.file_errors
+    assert "超出模板的大小" in message and "larger than the template allows" in message
+
+
+@pytest.mark.django_db
+def test_another_sheet_too_large_is_refused_by_name(plan, staff):
+    bomb = _with_cell(_filled_template(plan), "A600", sheet="说明 notes")
+    page = upload(staff, bomb, "a.xlsx").content.decode()
+    assert "工作表「说明 notes」的使用范围为 A600:A600" in page and 'name="confirm"' not in page
+    assert not Observation.objects.exists()
+
+
+def test_a_workbook_unpacking_beyond_five_megabytes_is_refused():
+    result = _parse(_with_big_entry(xlsx(table())), "a.xlsx")
+    assert spreadsheets.MAX_UNZIPPED_BYTES == 5 * 1024 * 1024
+    assert result.file_errors and "解压后过大（超过 5 MB）" in result.file_errors[0]
+    buffer = io.BytesIO(xlsx(table()))
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (6 * 1024 * 1024))
+    assert "解压后过大" in _parse(buffer.getvalue(), "a.xlsx").file_errors[0]
