@@ -60,7 +60,9 @@ def _header_key(text) -> str | None:
 # ------------------------------------------------------------------------------------------ writing
 
 def _text(cell, value) -> None:
-    """Write user text as text: openpyxl would turn "=…" into a formula (and Excel would run it)."""
+    """Write user text as text: openpyxl would turn "=…" into a formula (and Excel would run it once the cell is
+    edited), so it is also escaped as in a CSV (_csv_safe)."""
+    value = _csv_safe(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -119,11 +121,27 @@ def write_template(*, district_code: str, district_name: str, year: int, quarter
     return out.getvalue()
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a number as the pages write it, with its unit: -3.2%, -1,234.50 亿元 (a spreadsheet never runs it)
+_NUMBER_TEXT = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:%| ?[^\W\d_]{1,8})?")
+
+
 def _csv_safe(value):
-    """Text starting with = + - @ is read as a formula by spreadsheet programs: prefix it with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text starting with = + - @ (or a tab or CR) is read as a formula by spreadsheet programs: prefix it with an
+    apostrophe. Numbers are never touched (a negative number stays a number), nor a number written as text."""
+    if isinstance(value, str) and value[:1] in FORMULA_START and not _NUMBER_TEXT.fullmatch(value):
         return "'" + value
     return value
+
+
+def safe_row(values) -> list:
+    """_csv_safe of every cell of a row (for csv writers and openpyxl's ws.append)."""
+    return [_csv_safe(v) for v in values]
+
+
+def _unescape(text: str) -> str:
+    """The inverse of _csv_safe for text read back from an upload (a comment written into the template)."""
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
 
 
 def write_figures_csv(rows: list[dict], columns) -> bytes:
@@ -460,7 +478,7 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
             continue
         seen[indicator.number] = line
         share = indicator.measure == Measure.SHARE
-        values = {"comment": _cell_text(get("comment")).strip()}
+        values = {"comment": _unescape(_cell_text(get("comment")).strip())}
         if len(values["comment"]) > 1000:
             row.errors.append(prefix + _("备注不能超过1000字。 The comment is longer than 1,000 characters."))
         wanted = ("numerator", "denominator") if share else ("value",)
