@@ -86,3 +86,30 @@ def test_password_validators_refuse_weak_passwords():
 def test_healthz_reports_database_and_broker(client):
     response = client.get("/healthz")
     assert response.json() == {"database": "ok", "broker": "in-process"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_not_redirected_to_https_when_every_other_page_is():
+    from django.test import Client, override_settings
+
+    assert r"^healthz$" in settings.SECURE_REDIRECT_EXEMPT  # production settings (DEBUG off)
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        client = Client()  # a new handler: SecurityMiddleware reads the settings when it is built
+        page = client.get("/accounts/login/")
+        assert page.status_code == 301 and page["Location"] == "https://testserver/accounts/login/"
+        health = client.get("/healthz")
+        assert health.status_code in (200, 503) and health["Content-Type"] == "application/json"
+        assert set(health.json()) == {"database", "broker"}
+        assert client.get("/healthz/").status_code == 301  # only the exact path is exempt
+
+
+def test_healthz_answers_over_plain_http_under_the_real_production_settings():
+    code = ("from django.test import Client; c = Client(); "
+            "r = c.get('/healthz'); l = c.get('/accounts/login/'); "
+            "print(r.status_code, r['Content-Type'], l.status_code, l.get('Location'))")
+    result = manage("shell", "-c", code, SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="testserver",
+                    DEBUG="false", DATABASE_URL="sqlite://:memory:")
+    assert result.returncode == 0, result.stderr
+    health, content_type, login, location = result.stdout.split()[-4:]
+    assert health in ("200", "503") and content_type == "application/json"
+    assert login == "301" and location.startswith("https://")
