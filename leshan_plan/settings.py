@@ -172,6 +172,19 @@ CELERY_BEAT_SCHEDULE = {
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="plan-tracker@leshan.local")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Password reset mails a link: /accounts/password_reset/ and the pages after it are routed only when this is on,
+# and (DEBUG off) only with a backend that delivers mail; otherwise they are 404 (leshan_plan/urls.py).
+PASSWORD_RESET_ENABLED = env.bool("PASSWORD_RESET_ENABLED", default=False)
+NO_DELIVERY_BACKENDS = {f"django.core.mail.backends.{name}.EmailBackend"
+                        for name in ("console", "locmem", "dummy", "filebased")}
+if PASSWORD_RESET_ENABLED and not DEBUG and EMAIL_BACKEND in NO_DELIVERY_BACKENDS:
+    raise ImproperlyConfigured("PASSWORD_RESET_ENABLED needs an EMAIL_BACKEND that delivers mail (e.g. "
+                               "django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST …).")
 
 # Progress method thresholds (PROGRESS.md §3); configurable per deployment.
 PROGRESS_THRESHOLDS = {

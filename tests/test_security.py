@@ -113,3 +113,53 @@ def test_healthz_answers_over_plain_http_under_the_real_production_settings():
     health, content_type, login, location = result.stdout.split()[-4:]
     assert health in ("200", "503") and content_type == "application/json"
     assert login == "301" and location.startswith("https://")
+
+
+RESET_URLS = ["/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/MQ/set-password/",
+              "/accounts/reset/done/"]
+
+
+@pytest.mark.django_db
+def test_password_reset_is_not_routed_by_default(client, official):
+    assert settings.PASSWORD_RESET_ENABLED is False
+    for url in RESET_URLS:
+        assert client.get(url).status_code == 404, url
+    assert client.post("/accounts/password_reset/", {"email": "x@example.org"}).status_code == 404
+    client.force_login(official)
+    assert client.get("/accounts/password_reset/").status_code == 404
+    assert client.get("/accounts/password_change/").status_code == 200  # changing one's password stays
+
+
+@pytest.fixture
+def urls_with_password_reset(settings):
+    """leshan_plan.urls rebuilt with PASSWORD_RESET_ENABLED on; rebuilt as configured afterwards."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import leshan_plan.urls
+
+    settings.PASSWORD_RESET_ENABLED = True
+    importlib.reload(leshan_plan.urls)
+    clear_url_caches()
+    yield
+    settings.PASSWORD_RESET_ENABLED = False
+    importlib.reload(leshan_plan.urls)
+    clear_url_caches()
+
+
+@pytest.mark.django_db
+def test_password_reset_is_routed_when_enabled(client, urls_with_password_reset):
+    assert client.get("/accounts/password_reset/").status_code == 200
+    response = client.post("/accounts/password_reset/", {"email": "nobody@example.org"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
+
+
+def test_password_reset_enabled_needs_a_backend_that_delivers_mail():
+    production = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "plan.example.gov.cn", "DEBUG": "false",
+                  "PASSWORD_RESET_ENABLED": "true", "DATABASE_URL": "sqlite://:memory:"}
+    refused = manage("check", **production)
+    assert refused.returncode != 0 and "PASSWORD_RESET_ENABLED needs an EMAIL_BACKEND" in refused.stderr
+    smtp = manage("check", EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="mail.example.gov.cn",
+                  **production)
+    assert smtp.returncode == 0, smtp.stderr
