@@ -63,12 +63,16 @@ def _geo() -> tuple[dict, dict]:
 
 
 def _csv_response(filename: str, rows: list[dict]) -> HttpResponse:
+    from indicators.figures.formatting import (
+        csv_safe,  # text that a spreadsheet would run is escaped
+    )
+
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly with a BOM
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v)
+        writer.writerow({k: ("" if v is None or (isinstance(v, float) and math.isnan(v)) else csv_safe(v))
                          for k, v in row.items()})
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -363,21 +367,24 @@ def report_xlsx(request, year):
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from indicators.figures.formatting import safe_row
+
     plan = _plan()
     context = _review_context(request, plan, year, "annual")
     wb = Workbook()
     ws = wb.active
     ws.title = f"{year}年评估"
-    ws.append([f"{plan.name} · {year}年度评估 · " + _("截至") + f" {context['as_of_label']}"])
+    ws.append(safe_row([f"{plan.name} · {year}年度评估 · " + _("截至") + f" {context['as_of_label']}"]))
     ws.append([])
     header = [_("序号"), _("指标"), _("单位"), _("基期值"), _("目标"), _("期别"), _("实际值"), _("完成进度"),
               _("时间进度"), _("灯号"), _("状态"), _("预计目标年"), _("尚需年均增速"), _("预警"), _("说明")]
-    ws.append(header)
+    ws.append(safe_row(header))
     fills = {"green": "1A7F37", "yellow": "8A6100", "red": "B42318"}
     for r in context["rows"]:
-        ws.append([r["number"], r["name"], r["unit"], r["baseline_value_text"], r["target_text"], r["period_label"],
-                   r["value_text"], r["completion_text"], r["time_share_text"], r["light_badge"], r["status_label"],
-                   r["projection_text"], r["still_needed_text"], "；".join(r["warnings"]), r["reason_text"]])
+        ws.append(safe_row([r["number"], r["name"], r["unit"], r["baseline_value_text"], r["target_text"],
+                            r["period_label"], r["value_text"], r["completion_text"], r["time_share_text"],
+                            r["light_badge"], r["status_label"], r["projection_text"], r["still_needed_text"],
+                            "；".join(r["warnings"]), r["reason_text"]]))
         light = r.get("light")
         if light in fills:
             cell = ws.cell(row=ws.max_row, column=10)
@@ -399,12 +406,12 @@ def report_xlsx(request, year):
     heat = wb.create_sheet(_("区县灯号"))
     score = context["scorecard"]
     numbers = sorted(score["indicator_number"].unique()) if len(score) else []
-    heat.append([_("排名"), _("县（市、区）")] + [str(n) for n in numbers])
+    heat.append(safe_row([_("排名"), _("县（市、区）")] + [str(n) for n in numbers]))
     for code, group in score.groupby("district_code", sort=False):
         lights = dict(zip(group["indicator_number"], group["light"]))
         first = group.iloc[0]
-        heat.append([int(first["rank"]), first["district_name"]]
-                    + [charts.light_badge(lights.get(n)) if n in lights else "" for n in numbers])
+        heat.append(safe_row([int(first["rank"]), first["district_name"]]
+                             + [charts.light_badge(lights.get(n)) if n in lights else "" for n in numbers]))
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="review-{year}.xlsx"'
     wb.save(response)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import District, Plan
-from indicators.entry import reminders
 from indicators.entry.services import user_name
 from indicators.entry.validation import (
     CITY,
@@ -23,6 +22,7 @@ from indicators.entry.validation import (
     last_year_key,
     period_allowed,
     prev_key,
+    reminders,
 )
 from indicators.models import (
     Indicator,

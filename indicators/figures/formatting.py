@@ -1,4 +1,5 @@
 """How officials write numbers and periods: units always, quarters as 2023年第三季度."""
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import get_language
@@ -40,3 +41,23 @@ def percent(fraction, decimals: int = 1) -> str:
     if fraction is None:
         return "—"
     return f"{rounded(Decimal(repr(float(fraction))) * 100, decimals):.{decimals}f}%"
+
+
+# ---------------------------------------------------------------------------------------------- exports
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a number as the pages write it, with its unit: -3.2%, -1,234.50 亿元 (a spreadsheet never runs it)
+_NUMBER_TEXT = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:%| ?[^\W\d_]{1,8})?")
+
+
+def csv_safe(value):
+    """Text starting with = + - @ (or a tab or CR) is read as a formula by spreadsheet programs: prefix it with an
+    apostrophe. Numbers are never touched (a negative number stays a number), nor a number written as text."""
+    if isinstance(value, str) and value[:1] in FORMULA_START and not _NUMBER_TEXT.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_row(values) -> list:
+    """csv_safe of every cell of a row (for csv writers and openpyxl's ws.append)."""
+    return [csv_safe(v) for v in values]
