@@ -207,14 +207,14 @@ if PASSWORD_RESET_ENABLED and not DEBUG and EMAIL_BACKEND in NO_DELIVERY_BACKEND
     raise ImproperlyConfigured("PASSWORD_RESET_ENABLED needs an EMAIL_BACKEND that delivers mail (e.g. "
                                "django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST …).")
 
-# Progress method thresholds (PROGRESS.md §3); configurable per deployment.
-PROGRESS_THRESHOLDS = {
-    "on_track": env.float("PROGRESS_ON_TRACK", default=0.95),
-    "acceleration": env.float("PROGRESS_ACCELERATION", default=0.6),
-    "green_margin": env.float("PROGRESS_GREEN_MARGIN", default=0.10),
-    "yellow_margin": env.float("PROGRESS_YELLOW_MARGIN", default=0.30),
-    "default_tolerance": env.float("PROGRESS_DEFAULT_TOLERANCE", default=0.05),
-}
+# Progress method thresholds (PROGRESS.md §3, §3a); configurable per deployment. Read through
+# indicators.progress.config.thresholds() by the engine, the calculator, the reports and plan_status alike.
+PROGRESS_ON_TRACK = env.float("PROGRESS_ON_TRACK", default=0.95)
+PROGRESS_ACCELERATION = env.float("PROGRESS_ACCELERATION", default=0.6)
+PROGRESS_GREEN_MARGIN = env.float("PROGRESS_GREEN_MARGIN", default=0.10)  # key projects' lights
+PROGRESS_YELLOW_MARGIN = env.float("PROGRESS_YELLOW_MARGIN", default=0.30)  # key projects' lights
+PROGRESS_DEFAULT_TOLERANCE = env.float("PROGRESS_DEFAULT_TOLERANCE", default=0.05)
+PROGRESS_LARGELY_ACHIEVED = env.float("PROGRESS_LARGELY_ACHIEVED", default=0.90)
 # A change of more than this percentage against the previous comparable figure needs a comment.
 ENTRY_CHANGE_WARNING_PCT = env.float("ENTRY_CHANGE_WARNING_PCT", default=30.0)
 ENTRY_REMINDER_DAYS = env.int("ENTRY_REMINDER_DAYS", default=7)
