@@ -64,12 +64,23 @@ def test_the_docx_holds_summary_table_charts_and_paragraphs(plan):
     assert len(doc.tables) == 1
     table = doc.tables[0]
     assert len(table.rows) == 17  # 16 indicators + header
-    assert [c.text for c in table.rows[0].cells] == ["序号", "指标", "目标值", "本期值", "数据期", "完成目标进度", "时间进度",
-                                                    "评估结论", "灯号"]
+    assert [c.text for c in table.rows[0].cells] == ["序号", "指标", "基期值", "目标值", "本期值", "数据期", "完成目标进度",
+                                                    "时间进度", "评估结论", "灯号"]
     first = [c.text for c in table.rows[1].cells]
-    assert first == ["1", "服务业增加值", "1300.00亿元", "1152.40亿元", "2024年", "64.0%", "80.0%", "需加快", "▲ 黄灯"]
+    assert first == ["1", "服务业增加值", "890.02亿元（2020年）", "1300.00亿元", "1152.40亿元（公布）", "2024年", "64.0%",
+                     "80.0%", "需加快", "▲ 黄灯"]
     lights = {row.cells[-1].text for row in table.rows[1:]}
     assert lights <= {"● 绿灯", "▲ 黄灯", "■ 红灯", "○ 无灯"}  # symbol and word, not colour alone
+    # the plan gives no baseline for 9 and 11–15: 未给出, never the demo figure that stood in; each demo figure marked
+    for row in table.rows[1:]:
+        number, baseline, value = row.cells[0].text, row.cells[2].text, row.cells[4].text
+        if number in ("9", "11", "12", "13", "14", "15"):
+            assert baseline == "未给出" and value.endswith("（演示）"), number
+    note = next(p for p in paragraphs if p.startswith("注："))
+    assert "标“公布”的数据来源：乐山市统计局《2024年乐山市国民经济和社会发展统计公报》" in note and "标“演示”的为演示数据" in note
+    assert "数据来源：乐山市统计局《2024年乐山市国民经济和社会发展统计公报》。" in paragraphs
+    assert "数据来源：演示数据（程序生成，非官方统计）。" in paragraphs
+    assert not any("http" in p or "hongheiku" in p for p in paragraphs)  # no address of a repost
 
     assert len(doc.inline_shapes) == len(lagging)
     captions = [p for p in paragraphs if p.startswith("图")]
@@ -104,8 +115,8 @@ def test_the_docx_reports_revisions(plan):
     review, data = review_for(plan, scope="city", year=2024, quarter=4, lang="zh")
     doc = read(build_docx(review, data, title="t", pngs=[None] * len(review.lagging)))
     assert texts(doc)[-1] == (
-        "全市服务业增加值2024年数据由1152.40亿元（初步核算，2024年乐山市国民经济和社会发展统计公报）修订为1140.00亿元"
-        "（最终核实，核实数（示例）），调减12.40亿元（1.1%）；完成目标进度由64.0%（按初次公布数）调整为61.0%。")
+        "全市服务业增加值2024年数据由1152.40亿元（初步核算，乐山市统计局《2024年乐山市国民经济和社会发展统计公报》）修订为"
+        "1140.00亿元（最终核实，核实数（示例）），调减12.40亿元（1.1%）；完成目标进度由64.0%（按初次公布数）调整为61.0%。")
 
 
 def test_review_reads_take_a_fixed_number_of_queries(plan):
@@ -118,10 +129,10 @@ def test_review_reads_take_a_fixed_number_of_queries(plan):
     with CaptureQueriesContext(connection) as large:
         data = review_data(plan, scope="city", year=2024, quarter=4)
     assert len(data.rows) > 1000
-    assert len(small.captured_queries) == len(large.captured_queries) == 7
+    assert len(small.captured_queries) == len(large.captured_queries) == 8
     with CaptureQueriesContext(connection) as district:
         review_data(plan, scope="emeishan", year=2024, quarter=4)
-    assert len(district.captured_queries) == 6
+    assert len(district.captured_queries) == 7
 
 
 # ------------------------------------------------------------------------------------------------ views
