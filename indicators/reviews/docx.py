@@ -69,6 +69,7 @@ SIZES_PT = {"title": 22, "heading": 16, "body": 16, "table": 9}  # 二号, 三�
 LABELS = {
     "zh": {"scope": "评估范围", "period": "数据截至", "basis": "数据口径",
            "basis_text": "各项数据取最新修订数；完成目标进度、时间进度、红黄绿灯均取自系统存储的进度计算结果",
+           "basis_text_final": "各项数据取最新修订数；评估结论、红黄绿灯均取自系统存储的进度计算结果",
            "generated": "生成时间", "demo": "注意：系统中含演示数据（程序生成，非官方统计），正式报送前请核实。",
            "h_summary": "总体情况", "h_table": "指标完成情况一览", "h_districts": "各县（市、区）完成情况",
            "h_charts": "滞后指标走势图", "h_charts_final": "未完成及基本完成指标走势图",
@@ -83,6 +84,7 @@ LABELS = {
     "en": {"scope": "Scope", "period": "Data up to", "basis": "Basis",
            "basis_text": "newest (revised) figures; completion, time elapsed and lights are the stored progress "
                          "results",
+           "basis_text_final": "newest (revised) figures; verdicts and lights are the stored progress results",
            "generated": "Generated", "demo": "Note: the system holds demo data (generated, not official statistics); "
                                              "verify before submitting.",
            "h_summary": "Overview", "h_table": "Indicators at a glance", "h_districts": "Districts",
@@ -316,7 +318,7 @@ def build_docx(review: Review, data: ReviewData, *, title: str, generated_at: da
     else:
         period = f"{period_label(review.year, review.quarter, 'en')} ({review.kind_label})"
     info = [f"{labels['scope']}{sep}{review.scope.name(lang)}", f"{labels['period']}{sep}{period}",
-            f"{labels['basis']}{sep}{labels['basis_text']}"]
+            f"{labels['basis']}{sep}{labels['basis_text_final' if review.final else 'basis_text']}"]
     if generated_at is not None:
         info.append(f"{labels['generated']}{sep}{generated_at:%Y-%m-%d %H:%M}")
     for line in info:
