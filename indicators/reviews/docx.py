@@ -78,6 +78,8 @@ LABELS = {
            "no_lagging_final": "可评估的指标均已完成。",
            "caption": "图{n}　{name}：基期→目标路径、实际值与按当前增速的预测",
            "caption_final": "图{n}　{name}：基期→目标路径与实际值",
+           "caption_no_path": "图{n}　{name}：实际值、目标与按当前增速的预测（规划未给出基期值）",
+           "caption_final_no_path": "图{n}　{name}：实际值与目标（规划未给出基期值）",
            "caption_rate": "图{n}　{name}：规划期年均增速与目标",
            "caption_qualitative": "图{n}　{name}：实际完成与省下达目标任务",
            "no_chart": "（图表未能生成：服务器需安装 kaleido 与 Chromium 浏览器。）"},
@@ -96,6 +98,9 @@ LABELS = {
            "caption": "Figure {n}. {name}: path from baseline to target, actual values and projection at the "
                       "current growth rate",
            "caption_final": "Figure {n}. {name}: path from baseline to target and actual values",
+           "caption_no_path": "Figure {n}. {name}: actual values, the target and the projection at the current "
+                              "growth rate (the plan gives no baseline)",
+           "caption_final_no_path": "Figure {n}. {name}: actual values and the target (the plan gives no baseline)",
            "caption_rate": "Figure {n}. {name}: average annual growth over the plan period and the target",
            "caption_qualitative": "Figure {n}. {name}: actual amount and the amount assigned by the province",
            "no_chart": "(Chart not drawn: the server needs kaleido and a Chromium browser.)"},
@@ -347,8 +352,9 @@ def build_docx(review: Review, data: ReviewData, *, title: str, generated_at: da
         doc.add_paragraph(labels["no_lagging_final" if review.final else "no_lagging"])
     measures = {i["indicator_id"]: i["measure"] for i in data.indicators}
     for i, ((p, _fig), png) in enumerate(zip(figures, pngs), start=1):
-        key = {"rate": "caption_rate", "qualitative": "caption_qualitative"}.get(
-            measures.get(p.indicator_id), "caption_final" if p.final else "caption")
+        key = ("caption_final" if p.final else "caption") + (
+            "_no_path" if p.baseline_text in ("未给出", "not given") else "")
+        key = {"rate": "caption_rate", "qualitative": "caption_qualitative"}.get(measures.get(p.indicator_id), key)
         caption = doc.add_paragraph(labels[key].format(n=i, name=p.name))
         caption.runs[0].bold = True
         if png:

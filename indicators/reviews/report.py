@@ -38,6 +38,7 @@ from indicators.reviews.sentences import (
     row_dict,
 )
 from indicators.reviews.wording import (
+    IN_PROGRESS_STATUSES,
     LAGGING_STATUSES,
     REVIEW_KINDS,
     STATUSES,
@@ -390,7 +391,7 @@ def build_review(indicators: Iterable[Mapping], rows, *, scope: Scope, year: int
     return Review(lang=lang, scope=scope, year=int(year), quarter=int(quarter), kind=kind,
                   kind_label=REVIEW_KINDS[kind][0 if lang == "zh" else 1],
                   period_text=period_text(year, quarter, lang), paragraphs=paragraphs, summary=summary,
-                  counts={s: counts.get(s, 0) for s in (_FINAL_ORDER if final else maths.STATUSES)},
+                  counts={s: counts.get(s, 0) for s in (_FINAL_ORDER if final else IN_PROGRESS_STATUSES)},
                   largest_gaps=gaps, lagging_districts=lags, revisions=revisions, excluded=excluded,
                   district_ranking=ranking)
 

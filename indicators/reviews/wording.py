@@ -15,7 +15,8 @@ from indicators.progress.maths import finite as _num
 LANGS = ("zh", "en")
 # the end of the plan (PROGRESS.md §3a): the engine stores these verdicts once the target year's annual figure is in
 FINAL_STATUSES = ("achieved", "largely_achieved", "not_achieved", "cannot_assess")
-STATUSES = tuple(dict.fromkeys((*maths.STATUSES, "largely_achieved", "not_achieved")))
+IN_PROGRESS_STATUSES = ("achieved", "on_track", "acceleration_needed", "limited", "deterioration", "cannot_assess")
+STATUSES = tuple(dict.fromkeys((*IN_PROGRESS_STATUSES, *maths.STATUSES, "largely_achieved", "not_achieved")))
 LAGGING_STATUSES = ("acceleration_needed", "limited", "deterioration", "largely_achieved", "not_achieved")
 STATUS_LIGHTS = {"achieved": "green", "on_track": "green", "acceleration_needed": "yellow", "largely_achieved": "yellow",
                  "limited": "red", "deterioration": "red", "not_achieved": "red", "cannot_assess": None}
