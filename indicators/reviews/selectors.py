@@ -21,6 +21,7 @@ from indicators.models import (
     Progress,
     SeriesPoint,
 )
+from indicators.reviews.wording import PUBLISHED_KINDS
 
 INDICATOR_FIELDS = ["number", "name", "name_en", "unit", "measure", "higher_is_better", "target_kind", "target_year",
                     "target_value", "target_text", "decimals", "tolerance", "by_district", "baseline_year",
@@ -33,7 +34,6 @@ ROW_FIELDS = ["indicator_id", "scope", "year", "quarter", "value", "quarter_valu
 
 # the end of the plan: fields the engine adds to progress rows (read where the model has them)
 OPTIONAL_ROW_FIELDS = ("is_final", "shortfall", "target_share")
-PUBLISHED_KINDS = ("preliminary", "verified", "census")
 
 
 def row_fields() -> list[str]:

@@ -13,7 +13,6 @@ from indicators.progress import maths
 from indicators.progress.maths import finite as _num
 from indicators.reviews.wording import (
     LAGGING_STATUSES,
-    PUBLISHED_KINDS,
     VERSION_KINDS,
     Fmt,
     Scope,
@@ -148,7 +147,9 @@ def figure_mark(row: Mapping | None, lang: str) -> str:
 
 def _inline_mark(f: Fmt, row: Mapping) -> str:
     """（演示） right after a demo figure in a sentence, so that a copied sentence keeps it."""
-    return ("（演示）" if f.zh else " (demo)") if figure_mark(row, f.lang) == ("演示" if f.zh else "demo") else ""
+    if ((row.get("figure_mark") or {}).get("kind")) != "demo":
+        return ""
+    return "（演示）" if f.zh else " (demo)"
 
 
 def baseline_given(row: Mapping, ind: Mapping, scope: Scope) -> bool:

@@ -3,6 +3,11 @@
 The document is read back with python-docx: title, summary, the table (16 indicators + header, lights as
 symbol and word), one chart per lagging indicator (inline pictures drawn by kaleido through Debian's chromium),
 the paragraphs and the revisions. The reads take a fixed number of queries; access follows districts.access.
+
+Issue 13: the final review (2025) on the page and in the .docx, in Chinese and English (worked example 5 on the
+demo data: 基本完成, 96.3%, 差48.44亿元; no 需加快 or 预计达到 anywhere); the mid-term review shows 未给出 for the
+baselines the plan does not give; the document is A4 with the margins and fonts of 公文 (or the named fallback this
+machine has), read back from the file.
 """
 import json
 import re
@@ -14,14 +19,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from docx import Document
-
 from docx.oxml.ns import qn
 
 from indicators.reviews.docx import DocxFonts, build_docx, choose_fonts, installed_fonts, png_available
 from indicators.reviews.report import build_review
 from indicators.reviews.selectors import ReviewData, review_data
 from indicators.reviews.views import review_for
-from indicators.reviews.wording import Scope
 from tests.conftest import require
 from tests.indicators.reviews.test_texts import FINAL_CASES, FORBIDDEN_AT_THE_END
 

@@ -6,6 +6,13 @@ model sentence of issue 8 and the real 2024 figure (1152.40 亿元) are among th
 number out of every sentence and finds it among the stored row's fields, formatted: the text never computes a
 progress figure of its own. The tests at the end run on the database: real published figures, a revision,
 and the demo data.
+
+Issue 13: the final review (总结评估) words each verdict (已完成 / 基本完成 / 未完成) with the share of the target
+reached and the shortfall in the indicator's unit, and never projects or asks for acceleration (worked example 5,
+each measure kind, a figure on each side of every band, rows stored with and without the engine's final fields);
+worked examples 6 (baseline already above the target) and 7 (apportioned count target); a baseline the plan does
+not give reads 未给出 and the figure computed from the base-year figure that stood in says so; demo and published
+figures carry their marks, a published one its publisher and document.
 """
 import json
 import math
@@ -18,7 +25,6 @@ import pytest
 from indicators.progress.maths import MEASURES, STATUSES
 from indicators.reviews.report import build_review
 from indicators.reviews.sentences import indicator_paragraph, revision_notes
-from indicators.reviews.wording import source_citation
 from indicators.reviews.wording import STATUSES as REVIEW_STATUSES
 from indicators.reviews.wording import (
     Scope,
@@ -27,6 +33,7 @@ from indicators.reviews.wording import (
     pct_of_fraction,
     review_kind,
     review_title,
+    source_citation,
 )
 
 PUBLISHED = Path(__file__).resolve().parents[3] / "fixtures" / "published_figures.json"
