@@ -89,7 +89,7 @@ def progress_rows(frame: pd.DataFrame, indicators: dict, names: dict, *, rows: p
             "baseline_year": "" if charts._num(r["baseline_year"]) is None else str(int(r["baseline_year"])),
             "baseline_value": _number(r["baseline_value"], decimals), "baseline_source": _baseline_source(r),
             "target_value": _number(r["target_value"], decimals),
-            "completion": _percent(verdicts.completion_shown(r)), "time_share": _percent(r["time_share"]),
+            "completion": _percent(r["completion_shown"]), "time_share": _percent(r["time_share"]),
             "cagr_actual": _percent(r["cagr_actual"]), "cagr_required": _percent(r["cagr_required"]),
             "status": r["status_label"], "light": charts.light_word(verdicts.light_of(r["status"])),
             "final": r["final_text"], "projection": _number(r["projection"], decimals) if shows else "",

@@ -19,7 +19,6 @@ from districts.models import District, Plan
 from indicators.dashboards import charts, verdicts
 from indicators.figures import formatting
 from indicators.models import Indicator, Observation, ObservationVersion, Progress, SeriesPoint, Submission
-from indicators.progress import maths
 from indicators.progress.selectors import last_recompute
 
 status_label = verdicts.status_label
@@ -207,16 +206,17 @@ def verdict_columns(table: pd.DataFrame, indicators: dict, *, rows: pd.DataFrame
 
     table: progress rows (a row without a status has no data); indicators: indicator_id -> the indicator's
     columns (indicator_frame records); rows: the frame the base-year rows are looked up in (default: table).
-    Returns columns: is_final, status_label, light_badge, reason_text, show_reason, completion_text,
+    Returns columns: is_final, status_label, light_badge, reason_text, show_reason, completion_shown, completion_text,
     show_projection, projection_text, still_needed_text, final_text, warnings, warning, warning_detail, demo,
     baseline_shown,
     baseline_demo, baseline_substitute, baseline_source."""
     demo_ids = demo_ids or set()
     base_rows = _base_rows(rows if rows is not None else table)
-    out = {k: [] for k in ("is_final", "status_label", "light_badge", "reason_text", "show_reason", "completion_text",
+    out = {k: [] for k in ("is_final", "status_label", "light_badge", "reason_text", "show_reason",
+                           "completion_shown", "completion_text",
                            "show_projection", "projection_text", "still_needed_text", "final_text", "warnings",
-                           "warning", "warning_detail", "demo", "baseline_shown", "baseline_demo", "baseline_substitute",
-                           "baseline_source")}
+                           "warning", "warning_detail", "demo", "baseline_shown", "baseline_demo",
+                           "baseline_substitute", "baseline_source")}
     for r in table.to_dict("records"):
         ind = indicators[r["indicator_id"]]
         unit, decimals, target_year = ind["unit"], int(ind["decimals"]), ind.get("target_year")
@@ -229,9 +229,12 @@ def verdict_columns(table: pd.DataFrame, indicators: dict, *, rows: pd.DataFrame
         out["is_final"].append(final)
         out["status_label"].append(verdicts.status_label(status or "cannot_assess", final))
         out["light_badge"].append(charts.light_badge(verdicts.light_of(status)))
-        out["reason_text"].append(verdicts.reason_text(r.get("reason")))
-        out["show_reason"].append(verdicts.shows_reason(status or "cannot_assess", r.get("reason")))
-        out["completion_text"].append(charts.pct_text(verdicts.completion_shown(r)))
+        meets = status is not None and verdicts.baseline_meets_target(r, ind)
+        reason = "baseline_meets_target" if meets and not r.get("reason") else r.get("reason")
+        out["reason_text"].append(verdicts.reason_text(reason))
+        out["show_reason"].append(verdicts.shows_reason(status or "cannot_assess", reason))
+        out["completion_shown"].append(None if meets else _num(r.get("completion")))
+        out["completion_text"].append(charts.pct_text(out["completion_shown"][-1]))
         out["show_projection"].append(shows)
         out["projection_text"].append(charts.value_text(r.get("projection"), unit, decimals) if shows else "—")
         out["still_needed_text"].append(charts.pct_text(r.get("still_needed")) if shows else "—")
@@ -283,8 +286,9 @@ def status_table(indicators: pd.DataFrame, rows: pd.DataFrame, demo_ids: set[int
     table["light"] = [verdicts.light_of(s) if h else None for s, h in zip(table["status"], table["has_data"])]
     for column, values in words.items():
         table[column] = pd.Series(values, index=table.index, dtype=object)
-    table["reason_text"] = [verdicts.reason_text(r) for r in table["reason"]]
-    table["show_reason"] = [verdicts.shows_reason(s, r) for s, r in zip(table["status"], table["reason"])]
+    no_data = ~table["has_data"]
+    table.loc[no_data, "reason_text"] = [verdicts.reason_text(r) for r in table.loc[no_data, "reason"]]
+    table.loc[no_data, "show_reason"] = True
     table["warning"] = table["warning"].astype(bool)
     table["period_label"] = [period_label(y, q) if h else "" for y, q, h in
                              zip(table["year"], table["quarter"], table["has_data"])]
@@ -299,7 +303,7 @@ def status_table(indicators: pd.DataFrame, rows: pd.DataFrame, demo_ids: set[int
     table["base_year"] = pd.Series([int(b) if _num(b) is not None else (int(i) if _num(i) is not None else None)
                                     for b, i in zip(table["row_baseline_year"], table["baseline_year"])],
                                    index=table.index, dtype=object)
-    shown = [verdicts.completion_shown(r) for r in table[["completion", "reason"]].to_dict("records")]
+    shown = [_num(c) for c in table["completion_shown"]]
     table["completion_pct"] = pd.Series([None if c is None else max(0.0, min(100.0, c * 100)) for c in shown],
                                         index=table.index, dtype=object)
     table["time_share_pct"] = pd.Series([None if _num(t) is None else max(0.0, min(100.0, t * 100))
@@ -374,6 +378,7 @@ def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFr
     dist = districts.set_index("code")
     d = d[d["scope"].isin(dist.index)]
     target_years = d["indicator_id"].map(names["target_year"])
+    records = indicator_records(indicators)
     finals = [verdicts.is_final(r, ty) for r, ty in zip(d.to_dict("records"), target_years)]
     out = pd.DataFrame({
         "district_code": d["scope"].values, "district_name": d["scope"].map(dist["name"]).values,
@@ -381,7 +386,8 @@ def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFr
         "indicator_number": d["indicator_id"].map(names["number"]).values,
         "indicator_name": d["indicator_id"].map(names["name"]).values, "light": d["light"].values,
         "status": d["status"].values, "status_label": [status_label(s, f) for s, f in zip(d["status"], finals)],
-        "completion": [verdicts.completion_shown(r) for r in d.to_dict("records")], "time_share": d["time_share"].values,
+        "completion": [verdicts.completion_shown(r, records.get(r["indicator_id"])) for r in d.to_dict("records")],
+        "time_share": d["time_share"].values,
         "year": d["year"].values, "quarter": d["quarter"].values})
     points = {"green": 2, "yellow": 1, "red": 0}
     out["_points"] = out["light"].map(points)
@@ -470,7 +476,7 @@ def indicator_page(plan: Plan, indicator: Indicator, *, city_visible: bool, dist
     bars = pd.DataFrame({"code": dist_latest["scope"].values,
                          "name": [names.get(c, c) for c in dist_latest["scope"]],
                          "value": dist_latest["value"].values,
-                         "completion": [verdicts.completion_shown(r) for r in dist_latest.to_dict("records")],
+                         "completion": dist_latest["completion_shown"].values if len(dist_latest) else [],
                          "light": dist_latest["light"].values, "status": dist_latest["status"].values,
                          "annual_value": dist_latest["annual_value"].values,
                          "order": [order.get(c, 99) for c in dist_latest["scope"]]})
@@ -533,7 +539,7 @@ def newest_district_rows(plan: Plan, basis: str = Progress.Basis.LATEST) -> pd.D
     for indicator_id, period in newest_period:
         wanted |= Q(indicator_id=indicator_id, year=period // 10, quarter=period % 10)
     columns = ["indicator_id", "scope", "year", "quarter", "light", "status", "reason", "completion", "time_share",
-               "is_provisional"] + FINAL_COLUMNS
+               "is_provisional", "baseline_value", "target_value"] + FINAL_COLUMNS
     return _typed(pd.DataFrame(list(district_rows.filter(wanted).values_list(*columns)), columns=columns))
 
 
@@ -581,7 +587,7 @@ def map_page(plan: Plan, indicator_id: int, *, visible_codes: set[str]) -> pd.Da
     names = dict(zip(districts["code"], districts["name"]))
     df = pd.DataFrame({"code": latest["scope"].values, "name": [names.get(c, c) for c in latest["scope"]],
                        "value": latest["value"].values, "annual_value": latest["annual_value"].values,
-                       "completion": [verdicts.completion_shown(r) for r in latest.to_dict("records")],
+                       "completion": latest["completion_shown"].values if len(latest) else [],
                        "light": latest["light"].values, "status": latest["status"].values})
     df["completion"] = pd.to_numeric(df["completion"], errors="coerce").astype(float)
     for column in ("status_label", "light_badge", "is_final", "completion_text", "final_text", "demo",

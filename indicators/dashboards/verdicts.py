@@ -120,9 +120,25 @@ def shows_projection(row: dict, target_year=None) -> bool:
     return _num(row.get("projection")) is not None and (t is None or T is None or t < T)
 
 
-def completion_shown(row: dict):
-    """Completion, or None where it is undefined (the baseline already meets the target: shown as "—")."""
+def baseline_meets_target(row: dict, indicator: dict | None = None) -> bool:
+    """The baseline already meets the target (PROGRESS.md §3a): the row's reason says so, or, for rows written
+    before the engine gave that reason, its baseline reaches its target by the indicator's own test."""
     if row.get("reason") == "baseline_meets_target":
+        return True
+    if not indicator or indicator.get("measure") in ("rate", "qualitative"):
+        return False
+    baseline, target = _num(row.get("baseline_value")), _num(row.get("target_value"))
+    kind = indicator.get("target_kind")
+    if baseline is None or target is None or kind not in ("at_least", "about", "more_than"):
+        return False
+    tolerance = _num(indicator.get("tolerance"))
+    tolerance = maths.Thresholds().default_tolerance if tolerance is None else tolerance
+    return maths.is_achieved(baseline, target, 1 if indicator.get("higher_is_better", True) else -1, kind, tolerance)
+
+
+def completion_shown(row: dict, indicator: dict | None = None):
+    """Completion, or None where it is undefined (the baseline already meets the target: shown as "—")."""
+    if baseline_meets_target(row, indicator):
         return None
     return _num(row.get("completion"))
 

@@ -31,10 +31,12 @@ def fresh_overview_cache():
 
 def progress_row(number: int, scope: str = "city", *, year: int = 2025, quarter: int = 4, status: str,
                  light: str = "", final: dict | None = None, **fields) -> Progress:
-    """A stored progress row as the engine writes it (the end-of-plan fields only where the model has them)."""
+    """A stored progress row as the engine writes it (the end-of-plan fields only where the model has them: a
+    2025 annual figure is final)."""
     indicator = Indicator.objects.get(number=number)
     district = None if scope == "city" else District.objects.get(code=scope)
-    extra = {k: v for k, v in (final or {}).items() if k in PROGRESS_FIELDS}
+    final = {"is_final": (year, quarter) == (2025, 4), **(final or {})}
+    extra = {k: v for k, v in final.items() if k in PROGRESS_FIELDS}
     return Progress.objects.create(indicator=indicator, district=district, scope=scope, basis="latest", year=year,
                                    quarter=quarter, status=status, light=light, computed_at=COMPUTED,
                                    **fields, **extra)
@@ -217,15 +219,19 @@ def test_example_6_baseline_above_the_target_completion_is_a_dash(plan, official
     progress_row(4, "shizhong", status="achieved", value=60.0, annual_value=60.0, completion=None, **common)
     progress_row(4, "emeishan", status="deterioration", light="green", value=50.0, annual_value=50.0,
                  completion=1.71, **common)
+    # a row written before the engine gave the reason: its baseline meets its target all the same
+    progress_row(4, "jiajiang", status="achieved", value=60.0, annual_value=60.0, completion=-0.29,
+                 **{**common, "reason": ""})
     client.force_login(official)
     indicator = client.get(reverse("indicator_page", args=[4])).content.decode()
     table = section(indicator, 'data-testid="district-table"', "</table>")
     for code, light, status, words in (("shizhong", "green", "achieved", "已完成"),
-                                       ("emeishan", "red", "deterioration", "倒退")):
+                                       ("emeishan", "red", "deterioration", "倒退"),
+                                       ("jiajiang", "green", "achieved", "已完成")):
         row = section(table, f'<tr data-district="{code}"', "</tr>")
         assert (light, status, words) in assert_one_verdict(row)
         assert '<td class="num">—</td>' in row and "基期已达到目标" in row
-        assert "171.0%" not in row
+        assert "171.0%" not in row and "-29.0%" not in row
     map_page = client.get(reverse("map_page") + "?indicator=4&measure=completion").content.decode()
     assert ("red", "deterioration", "倒退") in assert_one_verdict(map_page)
     assert "171.0%" not in map_page
