@@ -61,6 +61,15 @@ def light_badge(light) -> str:
 
 
 
+def demo_word() -> str:
+    return _("演示")
+
+
+def _yes(x) -> bool:
+    """A flag read from a frame: True, numpy's True or 1; never NaN or None."""
+    return x is not None and not (isinstance(x, float) and math.isnan(x)) and bool(x)
+
+
 def value_text(value, unit: str, decimals: int = 2) -> str:
     v = _num(value)
     if v is None:
@@ -149,7 +158,9 @@ def sparkline(points: pd.DataFrame, *, unit: str = "", decimals: int = 2, light=
                                    yaxis=dict(visible=False, fixedrange=True)))
     if pts is None or not len(pts):
         return fig
-    hover = [f"{esc(label)}<br>{esc(value_text(y, unit, decimals))}" for label, y in zip(pts["label"], pts["y"])]
+    demo = list(pts["demo"]) if "demo" in pts else [False] * len(pts)
+    hover = [f"{esc(label)}<br>{esc(value_text(y, unit, decimals))}" + (f" · {esc(demo_word())}" if _yes(d) else "")
+             for label, y, d in zip(pts["label"], pts["y"], demo)]
     fig.add_trace(go.Scatter(x=list(pts["x"]), y=list(pts["y"]), mode="lines", line=dict(color=colour, width=2),
                              hovertext=hover, hoverinfo="text", name=""))
     last = pts.iloc[-1]
@@ -209,7 +220,9 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
     if len(p):
         p = p.sort_values(["year", "quarter"])
         p["x"] = [period_date(y, q) for y, q in zip(p["year"], p["quarter"])]
-        labels = [esc(label) for label in p["label"]]
+        # a demo figure says so wherever its value shows (演示)
+        demo = list(p["demo"]) if "demo" in p else [False] * len(p)
+        labels = [esc(label) + (f" · {esc(demo_word())}" if _yes(d) else "") for label, d in zip(p["label"], demo)]
         if measure == "qualitative":
             years = [f"{int(y):04d}-07-01" for y in p["year"]]
             fig.add_trace(go.Bar(x=years, y=list(p["value"]), name=esc(_("实际完成")),
@@ -317,9 +330,10 @@ def district_bars(df: pd.DataFrame, *, metric: str = "completion", unit: str = "
     words = list(d["status_label"]) if "status_label" in d else [""] * n
     shown = [("—" if math.isnan(y) else (f"{y:.1f}%" if column == "completion" else value_text(y, unit, decimals)))
              for y in d["_y"]]
+    demo = list(d["demo"]) if "demo" in d else [False] * n
     hover = [f"{esc(name)}<br>" + esc(_("完成进度")) + f" {esc(pct_text(c))}<br>{esc(value_text(v, unit, decimals))}"
-             f"<br>{esc(light_badge(k))} {esc(w)}" for name, c, v, k, w in
-             zip(d["name"], d["completion"], d["value"], keys, words)]
+             + (f" · {esc(demo_word())}" if _yes(m) else "") + f"<br>{esc(light_badge(k))} {esc(w)}"
+             for name, c, v, k, w, m in zip(d["name"], d["completion"], d["value"], keys, words, demo)]
     finite = [y for y in d["_y"] if not math.isnan(y)]
     top = max(finite + [100.0 if column == "completion" else 0.0, (_num(time_share) or 0) * 100])
     low = min(finite + [0.0])
@@ -453,7 +467,8 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
             else f"{esc(name)}<br>{esc(shown)}"
         word = row.get("status_label") or ""
         hover = (f"{esc(name)}<br>{esc(value_text(row.get('value'), unit, decimals))}"
-                 "<br>" + esc(_("完成进度")) + f" {esc(pct_text(row.get('completion')))}<br>{esc(light_badge(key))}"
+                 + (f" · {esc(demo_word())}" if _yes(row.get("demo")) else "")
+                 + "<br>" + esc(_("完成进度")) + f" {esc(pct_text(row.get('completion')))}<br>{esc(light_badge(key))}"
                  + (f" {esc(word)}" if isinstance(word, str) and word else ""))
         return short, hover
 

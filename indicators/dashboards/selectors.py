@@ -334,8 +334,9 @@ def as_of(frame: pd.DataFrame):
     return int(row["year"]), int(row["quarter"])
 
 
-def spark_points(rows: pd.DataFrame, indicator: dict) -> pd.DataFrame:
-    """A card's trend: the baseline, each year's assessed value and the newest (provisional) one."""
+def spark_points(rows: pd.DataFrame, indicator: dict, demo_ids: set[int] | None = None) -> pd.DataFrame:
+    """A card's trend: the plan's baseline, each year's assessed value and the newest (provisional) one, each
+    marked demo where it rests on demo figures."""
     r = rows.sort_values(["year", "quarter"])
     measure = indicator["measure"]
     if measure in ("flow", "rate", "qualitative"):
@@ -344,14 +345,15 @@ def spark_points(rows: pd.DataFrame, indicator: dict) -> pd.DataFrame:
         xs = [float(y) if q == 4 else charts.period_x(y, q) for y, q in zip(r["year"], r["quarter"])]
     else:
         xs = [charts.period_x(y, q) for y, q in zip(r["year"], r["quarter"])]
+    demo = [is_demo(i, demo_ids or set()) for i in r["inputs"]] if "inputs" in r else [False] * len(r)
     points = pd.DataFrame({"x": xs, "y": list(r["annual_value"]),
                            "label": [period_label(y, q) for y, q in zip(r["year"], r["quarter"])],
-                           "provisional": list(r["is_provisional"])})
+                           "provisional": list(r["is_provisional"]), "demo": demo})
     b, vb = _num(indicator.get("baseline_year")), _num(indicator.get("baseline_value"))
     if measure not in ("rate", "qualitative") and b is not None and vb is not None and \
             not (len(points) and (points["x"] == b).any()):
         points = pd.concat([pd.DataFrame({"x": [b], "y": [vb], "label": [_("%(y)s年（基期）") % {"y": int(b)}],
-                                          "provisional": [False]}), points])
+                                          "provisional": [False], "demo": [False]}), points])
     return points.dropna(subset=["y"]).sort_values("x").reset_index(drop=True)
 
 
@@ -422,7 +424,7 @@ def overview(plan: Plan) -> dict:
     by_indicator = {i: g for i, g in rows.groupby("indicator_id")} if len(rows) else {}
     cards = []
     for record in table.to_dict("records"):
-        spark = spark_points(by_indicator[record["indicator_id"]], record) \
+        spark = spark_points(by_indicator[record["indicator_id"]], record, demo_ids) \
             if record["indicator_id"] in by_indicator else pd.DataFrame(columns=["x", "y", "label", "provisional"])
         record["spark"] = charts.sparkline(spark, unit=record["unit"], decimals=record["decimals"],
                                            light=record["light"])

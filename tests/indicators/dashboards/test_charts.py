@@ -201,3 +201,17 @@ def test_light_badges_are_icon_and_word():
     assert charts.light_badge("green") == "● 绿灯"
     assert charts.light_badge("yellow") == "▲ 黄灯"
     assert charts.light_badge(None) == "○ 无灯"
+
+
+def test_a_demo_figure_says_so_in_the_charts_hover():
+    df = pd.DataFrame({"code": ["a", "b"], "name": ["甲", "乙"], "value": [10.0, 20.0], "completion": [0.2, 0.9],
+                       "light": ["red", "green"], "demo": [True, False]})
+    hover = charts.district_bars(df, unit="亿元").data[0].hovertext
+    assert "演示" in hover[1] and "演示" not in hover[0]  # sorted best first: 乙, then 甲
+    geo = charts.choropleth(df, GEO, color_by="value", unit="亿元")
+    coloured = next(t for t in geo.data if t.type == "choropleth" and t.showscale is not False)
+    assert "演示" in coloured.hovertext[0] and "演示" not in coloured.hovertext[1]
+    points = pd.DataFrame({"x": [2020.0, 2021.0], "y": [1.0, 2.0], "label": ["a", "b"], "provisional": [False] * 2,
+                           "demo": [False, True]})
+    line = charts.sparkline(points).data[0]
+    assert "演示" in line.hovertext[1] and "演示" not in line.hovertext[0]

@@ -2,6 +2,7 @@
 figure (the target year's annual figure is in) reads 已完成 / 基本完成 / 未完成 with its shortfall in the unit and
 the share of the target reached, never a projection or a growth still needed; 预警 lists a figure only for a red
 light or a projection that misses the target. Checked on the worked examples 5–7 of PROGRESS.md."""
+import csv
 import io
 import json
 from datetime import datetime, timezone
@@ -254,6 +255,12 @@ def test_example_7_apportioned_count_target_and_the_final_shortfall(plan, offici
     assert '<td class="num">5 户</td>' in row
     assert ("red", "not_achieved", "未完成") in assert_one_verdict(row)
     assert "差 1 户，达到目标的 80.0%" in row
+    map_page = client.get(reverse("map_page") + "?indicator=13").content.decode()
+    assert ("red", "not_achieved", "未完成") in assert_one_verdict(map_page) and "差 1 户，达到目标的 80.0%" in map_page
+    lines = list(csv.reader(io.StringIO(client.get(reverse("district_csv", args=["jiajiang"]))
+                                        .content.decode("utf-8-sig"))))
+    exported = dict(zip(lines[0], lines[1]))
+    assert (exported["目标值"], exported["状态"], exported["灯号"]) == ("5", "未完成", "红灯")
 
 
 # ------------------------------------------------------------------------------------------------ every page

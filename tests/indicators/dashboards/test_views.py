@@ -395,3 +395,11 @@ def test_demo_and_published_figures_each_carry_their_own_mark(plan, official, cl
     assert 'data-testid="demo-mark"' in rows["2021年第四季度"]  # 2021: no bulletin, the demo aggregate
     districts = page.split('data-testid="district-table"')[1].split("</table>")[0]
     assert districts.count('data-testid="demo-mark"') == 4  # each district's figure and its base-year figure
+    bars = next(t for t in _figure(page, "indicator-chart")["data"] if t.get("type") == "bar")
+    hover = dict(zip(bars["x"], bars["hovertext"]))
+    assert "演示" in hover["2025-11-15"] and "演示" not in hover["2024-11-15"]  # the published 2024 figure
+    district_bars = _figure(page, "district-bars")["data"][0]
+    assert all("演示" in h for h in district_bars["hovertext"])
+    geo = _figure(client.get(reverse("map_page") + "?indicator=1").content.decode(), "map-chart")
+    coloured = next(t for t in geo["data"] if t["type"] == "choropleth" and t.get("showscale") is not False)
+    assert all("演示" in h for h in coloured["hovertext"])
