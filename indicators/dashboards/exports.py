@@ -92,7 +92,8 @@ def progress_rows(frame: pd.DataFrame, indicators: dict, names: dict, *, rows: p
             "completion": _percent(r["completion_shown"]), "time_share": _percent(r["time_share"]),
             "cagr_actual": _percent(r["cagr_actual"]), "cagr_required": _percent(r["cagr_required"]),
             "status": r["status_label"], "light": charts.light_word(verdicts.light_of(r["status"])),
-            "final": r["final_text"], "projection": _number(r["projection"], decimals) if shows else "",
+            "final": r["final_text"], "projection": _number(r["projection"], verdicts.apart_decimals(r["projection"], r["target_value"], decimals))
+            if shows else "",
             "still_needed": _percent(r["still_needed"]) if shows else "",
             "reason": r["reason_text"], "computed_at": formatting.local_time(r.get("computed_at")),
         }

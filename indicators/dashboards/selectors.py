@@ -236,7 +236,8 @@ def verdict_columns(table: pd.DataFrame, indicators: dict, *, rows: pd.DataFrame
         out["completion_shown"].append(None if meets else _num(r.get("completion")))
         out["completion_text"].append(charts.pct_text(out["completion_shown"][-1]))
         out["show_projection"].append(shows)
-        out["projection_text"].append(charts.value_text(r.get("projection"), unit, decimals) if shows else "—")
+        out["projection_text"].append(verdicts.apart_from_target(r.get("projection"), r.get("target_value"), unit, decimals)
+                                      if shows else "—")
         out["still_needed_text"].append(charts.pct_text(r.get("still_needed")) if shows else "—")
         out["final_text"].append(verdicts.final_text(r, unit=unit, decimals=decimals,
                                                      higher_is_better=bool(ind.get("higher_is_better", True)))

@@ -171,6 +171,23 @@ def final_text(row: dict, *, unit: str, decimals: int = 2, higher_is_better: boo
     return "，".join(parts) if not _english() else ", ".join(parts)
 
 
+def apart_from_target(value, target, unit: str, decimals: int = 2) -> str:
+    """A value with its unit, given one or two more decimals where rounding would show it equal to the target it
+    misses (a projection of 14.97户 against 15户 reads 14.97 户, never "15 户 misses 15户")."""
+    value = _num(value)
+    return "—" if value is None else formatting.with_unit(value, unit, apart_decimals(value, target, decimals))
+
+
+def apart_decimals(value, target, decimals: int = 2) -> int:
+    """The decimals that show a value apart from a target it differs from (at most two more than usual)."""
+    value, target = _num(value), _num(target)
+    shown = decimals
+    while value is not None and target is not None and value != target and shown < decimals + 2 and \
+            formatting.rounded(value, shown) == formatting.rounded(target, shown):
+        shown += 1
+    return shown
+
+
 def projection_misses(row: dict, *, measure: str, target_kind: str, tolerance=None,
                       higher_is_better: bool = True, target_year=None) -> bool:
     """The projection to the target year falls short of the target (only while a projection is given)."""
@@ -196,7 +213,7 @@ def warning_reasons(row: dict, *, measure: str, target_kind: str, tolerance=None
     if projection_misses(row, measure=measure, target_kind=target_kind, tolerance=tolerance,
                          higher_is_better=higher_is_better, target_year=target_year):
         year = int(_num(target_year if target_year is not None else row.get("target_year")) or 0)
-        projected = formatting.with_unit(_num(row.get("projection")), unit, decimals) if unit else ""
+        projected = apart_from_target(row.get("projection"), row.get("target_value"), unit, decimals) if unit else ""
         reasons.append(_("预计%(year)s年达不到目标（预计 %(value)s）") % {"year": year, "value": projected}
                        if projected else _("预计%(year)s年达不到目标") % {"year": year})
     return reasons

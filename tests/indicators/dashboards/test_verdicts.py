@@ -304,3 +304,11 @@ def test_the_scorecard_and_map_colours_are_those_of_the_statuses(demo_pages):
                 status = rows[(code, number)]
                 assert z == score[verdicts.light_of(status) or "none"], (code, number)
                 assert verdicts.status_label(status, True) in hover
+
+
+def test_a_projection_that_misses_never_reads_as_the_target_itself():
+    row = {"year": 2023, "quarter": 4, "t": 2023.0, "status": "acceleration_needed", "projection": 14.97,
+           "target_value": 15.0, "target_year": 2025}
+    assert verdicts.warning_reasons(row, measure="stock", target_kind="at_least", target_year=2025, unit="户",
+                                    decimals=0) == ["预计2025年达不到目标（预计 14.97 户）"]
+    assert verdicts.apart_from_target(16.2, 15.0, "户", 0) == "16 户"
