@@ -163,7 +163,7 @@ def final_text(row: dict, *, unit: str, decimals: int = 2, higher_is_better: boo
     shortfall, share = final_numbers(row, higher_is_better=higher_is_better)
     parts = []
     if shortfall is not None and shortfall > 0 and row.get("status") != "achieved":
-        gap = (formatting.number(shortfall, decimals) + _(" 个百分点")) if unit == "%" \
+        gap = _("%(n)s 个百分点") % {"n": formatting.number(shortfall, decimals)} if unit == "%" \
             else formatting.with_unit(shortfall, unit, decimals)
         parts.append(_("差 %(gap)s") % {"gap": gap})
     if share is not None:
