@@ -8,7 +8,11 @@ from indicators.figures import formatting
 from indicators.figures import selectors as figures
 from indicators.models import Progress
 from indicators.progress import selectors as progress_reads
-from indicators.progress.maths import FINAL_STATUS_LABELS_ZH, STATUS_LABELS_ZH, STATUS_LIGHTS
+from indicators.progress.maths import (
+    FINAL_STATUS_LABELS_ZH,
+    STATUS_LABELS_ZH,
+    STATUS_LIGHTS,
+)
 
 LIGHT_ZH = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 

@@ -21,7 +21,13 @@ from django.test.utils import CaptureQueriesContext
 from docx import Document
 from docx.oxml.ns import qn
 
-from indicators.reviews.docx import DocxFonts, build_docx, choose_fonts, installed_fonts, png_available
+from indicators.reviews.docx import (
+    DocxFonts,
+    build_docx,
+    choose_fonts,
+    installed_fonts,
+    png_available,
+)
 from indicators.reviews.report import build_review
 from indicators.reviews.selectors import ReviewData, review_data
 from indicators.reviews.views import review_for
