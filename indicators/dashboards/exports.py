@@ -19,6 +19,7 @@ from indicators.dashboards import charts, verdicts
 from indicators.dashboards import selectors as dashboard
 from indicators.figures import formatting
 
+
 def safe_text(value) -> str:
     """A text cell as a spreadsheet will show it, never run (formatting.csv_safe: '=HYPERLINK(…) → \'=HYPERLINK(…))."""
     return formatting.csv_safe("" if value is None else str(value))

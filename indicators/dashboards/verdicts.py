@@ -4,9 +4,8 @@ says (shortfall and share of the target reached, never a projection), and when a
 Pure: codes and numbers in, words out; no ORM, no request. Every page, chart and export of the dashboards takes
 its light, status words and warning from here, so they cannot disagree with one another.
 
-The engine (indicators/progress) is adding the end-of-plan statuses (基本完成, 未完成), ``maths.STATUS_LIGHTS``
-and the row fields ``is_final``, ``shortfall`` and ``target_share``. Where they are present they are used;
-until they land, the same rules of PROGRESS.md §3/§3a are applied here to what the rows already hold.
+The engine (indicators/progress) stores the end-of-plan statuses (基本完成, 未完成) and the row fields ``is_final``,
+``shortfall`` and ``target_share``; rows stored before them are read by the same rules (docs/progress-method.md §5).
 """
 from __future__ import annotations
 
@@ -18,14 +17,7 @@ from django.utils.translation import gettext as _
 from indicators.figures import formatting
 from indicators.progress import maths
 
-# PROGRESS.md §3: the light is the colour of the status (to be replaced by maths.STATUS_LIGHTS)
-_STATUS_LIGHTS = {
-    "achieved": "green", "on_track": "green",
-    "acceleration_needed": "yellow", "largely_achieved": "yellow",
-    "limited": "red", "deterioration": "red", "not_achieved": "red",
-    "cannot_assess": None,
-}
-STATUS_LIGHTS = {**_STATUS_LIGHTS, **dict(getattr(maths, "STATUS_LIGHTS", {}) or {})}
+STATUS_LIGHTS = maths.STATUS_LIGHTS  # the light is the colour of the status
 
 IN_PROGRESS = ("on_track", "acceleration_needed", "limited", "deterioration")
 FINAL = ("achieved", "largely_achieved", "not_achieved")

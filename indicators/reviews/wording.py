@@ -18,15 +18,11 @@ FINAL_STATUSES = ("achieved", "largely_achieved", "not_achieved", "cannot_assess
 IN_PROGRESS_STATUSES = ("achieved", "on_track", "acceleration_needed", "limited", "deterioration", "cannot_assess")
 STATUSES = tuple(dict.fromkeys((*IN_PROGRESS_STATUSES, *maths.STATUSES, "largely_achieved", "not_achieved")))
 LAGGING_STATUSES = ("acceleration_needed", "limited", "deterioration", "largely_achieved", "not_achieved")
-STATUS_LIGHTS = {"achieved": "green", "on_track": "green", "acceleration_needed": "yellow", "largely_achieved": "yellow",
-                 "limited": "red", "deterioration": "red", "not_achieved": "red", "cannot_assess": None}
+STATUS_LIGHTS = maths.STATUS_LIGHTS
 # what a stored row may lack while the engine is being extended: labels and reasons of the final review
 _STATUS_LABELS = {"largely_achieved": ("基本完成", "Largely achieved"), "not_achieved": ("未完成", "Not achieved")}
 _FINAL_LABELS = {"achieved": ("已完成", "Achieved")}
 _REASONS = {
-    "baseline_meets_target": ("基期已达到目标", "The baseline already meets the target"),
-    "after_target_year": ("该期晚于规划目标年，不作本规划评估", "The period is after the plan's target year: no verdict "
-                                                               "under this plan"),
     "no_final_figure": ("目标年全年数据尚未审核，暂不作总结评估", "The target year's annual figure is not in yet: no final "
                                                                   "verdict"),
 }

@@ -652,10 +652,10 @@ def test_after_the_target_year_a_row_gets_no_verdict():
             completion=1.24, time_share=1.2, status="achieved", light="green", projection=1400.0)
     zh, en = indicator_paragraph(FLOW, r, CITY, lang="zh"), indicator_paragraph(FLOW, r, CITY, lang="en")
     assert zh.text == ("截至2026年底，全市服务业增加值完成1400.00亿元。"
-                       "评估结论：无法评估（该期晚于规划目标年，不作本规划评估）。")
+                       "评估结论：无法评估（该期晚于目标年，属下一规划期，不作本规划评估）。")
     assert en.text == ("By the end of 2026, value added of the services sector in Leshan reached 1,400.00 CNY 100 "
-                       "million. Assessment: cannot assess (the period is after the plan's target year: no verdict "
-                       "under this plan).")
+                       "million. Assessment: cannot assess (the period is after the target year: it belongs to the next "
+                       "plan).")
     assert zh.light is None and zh.status == "cannot_assess"
 
 
