@@ -377,6 +377,11 @@ class Progress(models.Model):
     light = models.CharField(_("light"), max_length=8, blank=True)
     projection = models.FloatField(_("projection to target year"), null=True)
     still_needed = models.FloatField(_("yearly growth still needed"), null=True)
+    # the plan's final verdict (the target year's annual figure): achieved, largely_achieved or not_achieved
+    is_final = models.BooleanField(_("规划终期结论"), default=False)
+    shortfall = models.FloatField(_("距目标差额"), null=True,
+                                  help_text=_("按指标单位计（增速、比重为百分点）；已达标为0"))
+    target_share = models.FloatField(_("目标完成比例"), null=True)
     inputs = models.JSONField(_("inputs used"), default=dict)
     computed_at = models.DateTimeField(_("computed at"))
     # a hash of every computed field: a recompute rewrites only the rows whose figures changed

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import District, Plan
-from indicators.entry import reminders
 from indicators.entry.services import user_name
 from indicators.entry.validation import (
     CITY,
@@ -26,6 +25,7 @@ from indicators.entry.validation import (
     period_allowed,
     plausibility,
     prev_key,
+    reminders,
 )
 from indicators.models import (
     Indicator,

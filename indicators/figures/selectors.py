@@ -20,7 +20,7 @@ from indicators.models import (
 )
 
 INDICATOR_COLUMNS = ["indicator_id", "number", "measure", "direction", "target_kind", "target_value", "tolerance",
-                     "baseline_year", "baseline_value", "base_year", "target_year", "by_district"]
+                     "baseline_year", "baseline_value", "base_year", "target_year", "by_district", "unit"]
 OBSERVATION_COLUMNS = ["indicator_id", "district_id", "year", "quarter", "value", "numerator", "denominator"]
 
 
@@ -71,9 +71,10 @@ def indicator_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:
     if indicator_ids is not None:
         qs = qs.filter(pk__in=indicator_ids)
     rows = list(qs.values("id", "number", "measure", "higher_is_better", "target_kind", "target_value", "tolerance",
-                          "baseline_year", "baseline_value", "target_year", "by_district"))
+                          "baseline_year", "baseline_value", "target_year", "by_district", "unit"))
     df = pd.DataFrame(rows, columns=["id", "number", "measure", "higher_is_better", "target_kind", "target_value",
-                                     "tolerance", "baseline_year", "baseline_value", "target_year", "by_district"])
+                                     "tolerance", "baseline_year", "baseline_value", "target_year", "by_district",
+                                     "unit"])
     df = df.rename(columns={"id": "indicator_id"})
     df["direction"] = df.pop("higher_is_better").map({True: 1, False: -1}).astype("Int64").fillna(1).astype(int)
     df["base_year"] = plan.base_year

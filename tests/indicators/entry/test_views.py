@@ -276,6 +276,34 @@ def test_full_width_input_is_stored_as_the_right_number(plan, staff_shizhong):
     assert values == {1: D("1234.5"), 14: D("3")}
 
 
+def test_values_beyond_the_databases_precision_are_refused_and_fifteen_digits_come_back_exactly(plan,
+                                                                                              staff_shizhong):
+    """SQLite keeps a decimal as a double: 1234567890.123456 would be stored as 1234567890.12346. Refused on
+    every database, Chinese first, nothing stored; 15 significant digits are stored and read back exactly."""
+    client = client_for(staff_shizhong)
+    response = client.post(FORM, payload(i1_value="1234567890.123456", i3_numerator="120.1234567"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "「1. 服务业增加值」有效数字过多（最多 15 位" in page
+    assert page.index("「1. 服务业增加值」有效数字过多") < page.index("too many significant digits (at most 15")
+    assert "（分子）」最多保留 6 位小数" in page and "at most 6 decimals" in page
+    assert 'name="i1_value" value="1234567890.123456"' in page
+    assert not Observation.objects.exists() and not Submission.objects.exists()
+    # the service refuses such a Decimal too, whoever calls it
+    district = District.objects.get(code="shizhong")
+    indicator_1 = plan.indicators.get(number=1)
+    with pytest.raises(entry.EntryValidationError) as info:
+        entry.quarter_save(plan=plan, district=district, year=2023, quarter=3, user=staff_shizhong,
+                           expected_revision=0, values={indicator_1.id: {"value": D("1234567890.123456")}},
+                           submit=False)
+    assert "有效数字过多" in info.value.message
+    assert not Observation.objects.exists() and not Submission.objects.exists()
+
+    assert client.post(FORM, payload(i1_value="123456789.123456", i5_value="999999999999.999")).status_code == 302
+    stored = dict(Observation.objects.values_list("indicator__number", "value"))
+    assert stored[1] == D("123456789.123456") and stored[5] == D("999999999999.999")
+
+
 def test_two_sessions_saving_the_same_form_the_second_is_refused(plan, staff_shizhong, make_user):
     colleague = make_user("staff_shizhong_2", "staff", "shizhong")
     first, second = client_for(staff_shizhong), client_for(colleague)

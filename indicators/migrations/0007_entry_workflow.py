@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0005_observation_demo_index'),
+        ('indicators', '0006_progress_verdicts'),
     ]
 
     operations = [
