@@ -6,6 +6,7 @@ OPTIONS of leshan_plan/settings.py (BEGIN IMMEDIATE, WAL, busy timeout), then po
 threads, each through its own test Client logged in as its own county staff member. Skipped on PostgreSQL (CI).
 """
 import json
+import logging
 import sqlite3
 import threading
 from collections import Counter
@@ -70,6 +71,16 @@ def _plan_and_staff(count: int):
     return staff
 
 
+def _errors(responses) -> list[str]:
+    """The exceptions behind the 500 responses (the test Client keeps them as exc_info), for the message."""
+    import traceback
+
+    return [repr(r.exc_info[1]) + " in " + " < ".join(
+        f"{f.name}" for f in reversed(traceback.extract_tb(r.exc_info[2])) if "/indicators/" in f.filename
+        or "/leshan_plan/" in f.filename)
+        for r in responses if getattr(r, "status_code", None) == 500 and r.exc_info]
+
+
 def _run_at_once(jobs):
     """Run the callables in threads released together; returns their results (or exceptions) in order."""
     results = [None] * len(jobs)
@@ -116,7 +127,7 @@ def test_twenty_concurrent_quarter_saves_give_no_server_error(file_sqlite):
     crashes = [r for r in responses if isinstance(r, Exception)]
     assert not crashes, crashes
     statuses = Counter(r.status_code for r in responses)
-    assert statuses[500] == 0, statuses
+    assert statuses[500] == 0, (statuses, _errors(responses))
     assert statuses == {302: THREADS}, statuses  # every save went through (each its own district and quarter)
     assert Submission.objects.count() == THREADS
     assert Observation.objects.filter(submission__isnull=False).values("submission").distinct().count() == THREADS
@@ -149,16 +160,20 @@ def test_concurrent_saves_of_one_quarter_store_one_and_refuse_the_others_cleanly
     responses = _run_at_once(jobs)
     assert not [r for r in responses if isinstance(r, Exception)]
     statuses = Counter(r.status_code for r in responses)
-    assert statuses == {302: 1, 409: 9}, statuses
+    assert statuses == {302: 1, 409: 9}, (statuses, _errors(responses))
     assert Submission.objects.count() == 1
     sub = Submission.objects.get()
     assert sub.revision == 1
     assert Observation.objects.filter(indicator__number=1, district=district, year=2023, quarter=3).count() == 1
 
 
+APPROVALS = 6
+
+
 def test_concurrent_approvals_and_saves_give_no_server_error(file_sqlite):
-    """Officials approve twelve submitted quarters (each approval recomputes progress in-process, as without
-    Redis) while county staff save other quarters: no server error, every approval versioned."""
+    """Six officials approve six submitted quarters (each approval recomputes progress in-process, as without
+    Redis) while fourteen county staff save other quarters, twenty requests at once: no server error, every
+    approval versioned, every save stored."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -170,11 +185,12 @@ def test_concurrent_approvals_and_saves_give_no_server_error(file_sqlite):
     staff = _plan_and_staff(THREADS)
     plan = District.objects.first().plan
     submitted, saving = [], []
-    for user, code, quarter in staff:
-        if quarter == 1:  # twelve districts: Q1 submitted, to be approved
+    for i, (user, code, quarter) in enumerate(staff):
+        if i < APPROVALS:  # six districts: Q1 submitted, to be approved
             entry.quarter_save(plan=plan, district=District.objects.get(code=code), year=2023, quarter=1, user=user,
                                expected_revision=0, values=_values_of(plan, code), submit=True)
             submitted.append(code)
+            continue
         client = Client(raise_request_exception=False)
         client.force_login(user)
         saving.append((client, f"/entry/{code}/2023-Q{quarter + 2}/"))  # Q3 / Q4: not the quarter approved
@@ -188,15 +204,17 @@ def test_concurrent_approvals_and_saves_give_no_server_error(file_sqlite):
         approving.append((client, f"/entry/{code}/2023-Q1/approve/"))
     jobs = [lambda c=c, url=url: c.post(url, {"comment": "ok"}) for c, url in approving]
     jobs += [lambda c=c, url=url: c.post(url, {"revision": 0, "action": "save", **VALUES}) for c, url in saving]
+    assert len(jobs) == THREADS
     responses = _run_at_once(jobs)
 
     assert not [r for r in responses if isinstance(r, Exception)]
     statuses = Counter(r.status_code for r in responses)
-    assert statuses == {302: len(jobs)}, statuses
+    assert statuses == {302: len(jobs)}, (statuses, _errors(responses))
     approved = Submission.objects.filter(year=2023, quarter=1, status=Submission.Status.APPROVED)
     assert approved.count() == len(submitted)
     assert ObservationVersion.objects.filter(observation__submission__in=approved).values(
         "observation__submission").distinct().count() == len(submitted)
+    assert Submission.objects.filter(year=2023, quarter__in=[3, 4], revision=1).count() == len(saving)
 
 
 def _values_of(plan, code):
@@ -212,3 +230,95 @@ def _values_of(plan, code):
         else:
             values[indicator.id] = {"value": VALUES[f"i{indicator.number}_value"], "comment": ""}
     return values
+
+
+# ------------------------------------------------------------------ a write lock held too long elsewhere
+
+@pytest.fixture
+def quick_timeout(file_sqlite):
+    """The busy timeout cut from 20 s to 0.4 s, so that a lock held elsewhere runs it out in a test's time."""
+    options = connections.settings["default"]["OPTIONS"]
+    saved = dict(options)
+    options.update(timeout=0.4, init_command=options["init_command"].replace("busy_timeout=20000",
+                                                                             "busy_timeout=400"))
+    connections["default"].close()
+    yield file_sqlite
+    options.clear()
+    options.update(saved)
+    connections["default"].close()
+
+
+class _Attempts(logging.Handler):
+    """Counts the failed attempts indicators.entry logs; `reached(n)` is set once n have failed."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.failed = 0
+        self.events = {n: threading.Event() for n in range(1, 10)}
+
+    def emit(self, record):
+        if record.getMessage().startswith("database locked"):
+            self.failed += 1
+            self.events[self.failed].set()
+
+    def reached(self, n) -> threading.Event:
+        return self.events[n]
+
+
+@pytest.fixture
+def attempts():
+    handler = _Attempts()
+    logger = logging.getLogger("indicators.entry")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+
+
+def _hold_write_lock(path, until: threading.Event) -> threading.Thread:
+    """Another process's write transaction, as sqlite sees it: BEGIN IMMEDIATE held until `until` is set."""
+    taken = threading.Event()
+
+    def hold():
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        taken.set()
+        until.wait(60)
+        other.execute("ROLLBACK")
+        other.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert taken.wait(5)
+    return thread
+
+
+def test_a_save_that_waited_out_the_lock_is_run_again_and_stored_once(quick_timeout, attempts):
+    from indicators.models import Observation, Submission
+
+    (user, code, _quarter), = _plan_and_staff(1)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    holder = _hold_write_lock(quick_timeout, until=attempts.reached(1))  # released once the first attempt failed
+    response = client.post(f"/entry/{code}/2023-Q3/", {"revision": 0, "action": "save", **VALUES})
+    holder.join()
+    assert response.status_code == 302, _errors([response])
+    assert attempts.failed == 1
+    sub = Submission.objects.get()
+    assert sub.revision == 1 and Observation.objects.filter(submission=sub).count() > 0
+
+
+def test_a_save_that_never_gets_the_lock_says_so_and_stores_nothing(quick_timeout, attempts):
+    from indicators.models import Observation, Submission
+
+    (user, code, _quarter), = _plan_and_staff(1)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    holder = _hold_write_lock(quick_timeout, until=attempts.reached(3))  # held through every attempt (3)
+    response = client.post(f"/entry/{code}/2023-Q3/", {"revision": 0, "action": "save", **VALUES})
+    page = response.content.decode()
+    holder.join()
+    assert response.status_code == 503, _errors([response])
+    assert attempts.failed == 3
+    assert page.index("数据库正忙，本次操作未保存任何数据") < page.index("The database is busy: nothing was saved")
+    assert 'name="i1_value" value="420.5"' in page  # what was typed is still on the form
+    assert not Submission.objects.exists() and not Observation.objects.exists()

@@ -11,10 +11,12 @@ and status change). Every decision names the revision it decides on, so nothing 
 """
 from __future__ import annotations
 
+import functools
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +28,7 @@ from indicators.entry import reminders, tasks
 from indicators.entry.validation import (
     NUMBER_FIELDS,
     STATUS_LABELS,
+    BusyError,
     ConflictError,
     EntryValidationError,
     FieldConflict,
@@ -48,6 +51,35 @@ MAX_TYPED = 1000  # characters of a field's typed text kept with a draft
 
 # ------------------------------------------------------------------------------------------ writes
 
+logger = logging.getLogger(__name__)
+LOCK_ATTEMPTS = 3
+
+
+def retry_if_locked(func):
+    """Run a write service again from the start when SQLite's write lock was not had within the busy timeout
+    (OperationalError "database is locked": other writes queued longer than settings' 20 s), LOCK_ATTEMPTS times
+    in all; then BusyError, with nothing stored. Only the outermost call retries (a nested one belongs to its
+    caller's transaction), and never once the transaction has committed: the work run on commit (the recompute
+    an approval queues) failing is no reason to write again. PostgreSQL (row locks) never takes this path.
+    """
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if connection.in_atomic_block:
+            return func(*args, **kwargs)
+        for attempt in range(1, LOCK_ATTEMPTS + 1):
+            committed = []
+            try:
+                with transaction.atomic():
+                    transaction.on_commit(lambda: committed.append(True))  # the first hook: runs before the others
+                    return func(*args, **kwargs)
+            except OperationalError as exc:
+                if committed or connection.vendor != "sqlite" or "database is locked" not in str(exc):
+                    raise
+                logger.warning("database locked: %s attempt %s of %s", func.__name__, attempt, LOCK_ATTEMPTS)
+        raise BusyError(_("数据库正忙，本次操作未保存任何数据，请稍后重试。"))
+    return wrapper
+
+
 def _code(district: District | None) -> str | None:
     return district.code if district is not None else None
 
@@ -60,6 +92,7 @@ def _reason(action_zh: str, action_en: str, old: str, new: str, note: str = "") 
     return text if len(text) <= 100 else text[:99] + "…"
 
 
+@retry_if_locked
 @transaction.atomic
 def submission_get_or_create(*, plan: Plan, district: District | None, year: int, quarter: int) -> Submission:
     """The submission of a district (None: the city) for a quarter, created as an empty draft the first time."""
@@ -169,6 +202,7 @@ def _typed(raw: dict | None) -> dict[str, str]:
     return out
 
 
+@retry_if_locked
 @transaction.atomic
 def entry_save(*, submission: Submission, user, expected_revision: int, values: dict[int, dict],
                submit: bool, partial: bool = False) -> SaveResult:
@@ -277,6 +311,7 @@ def entry_save(*, submission: Submission, user, expected_revision: int, values: 
                       errors=reported)
 
 
+@retry_if_locked
 @transaction.atomic
 def quarter_save(*, plan: Plan, district: District | None, year: int, quarter: int, user, expected_revision: int,
                  values: dict[int, dict], submit: bool, partial: bool = False) -> SaveResult:
@@ -288,6 +323,7 @@ def quarter_save(*, plan: Plan, district: District | None, year: int, quarter: i
                       submit=submit, partial=partial)
 
 
+@retry_if_locked
 @transaction.atomic
 def quarter_resolve(*, plan: Plan, district: District | None, year: int, quarter: int, user, base_revision: int,
                     resolve_revision: int, values: dict[int, dict], picks: dict[tuple[int, str], str],
@@ -405,6 +441,7 @@ def _notify(current: Submission) -> None:
                               robust=True)
 
 
+@retry_if_locked
 @transaction.atomic
 def submission_approve(*, submission: Submission, user, expected_revision: int, comment: str = "") -> Submission:
     """Approve a submitted quarter as the official saw it (expected_revision, else StaleDecisionError): lock it,
@@ -445,6 +482,7 @@ def submission_approve(*, submission: Submission, user, expected_revision: int, 
     return current
 
 
+@retry_if_locked
 @transaction.atomic
 def submission_return(*, submission: Submission, user, reason: str, expected_revision: int) -> Submission:
     """Return a submitted quarter, as the official saw it, to the district with a reason (required); it becomes
@@ -458,6 +496,7 @@ def submission_return(*, submission: Submission, user, reason: str, expected_rev
     return current
 
 
+@retry_if_locked
 @transaction.atomic
 def submission_reopen(*, submission: Submission, user, reason: str, expected_revision: int | None = None
                       ) -> Submission:
@@ -472,6 +511,7 @@ def submission_reopen(*, submission: Submission, user, reason: str, expected_rev
                    expected_revision=expected_revision, return_reason=reason)
 
 
+@retry_if_locked
 @transaction.atomic
 def observation_revise(*, observation: Observation, user, values: dict, reason: str) -> ObservationVersion:
     """Admin only: correct a figure that counts (approved or published) without reopening its quarter.

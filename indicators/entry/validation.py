@@ -82,6 +82,10 @@ class WorkflowError(EntryError):
     """The action does not fit the submission's status (approve a draft, return an approved quarter …)."""
 
 
+class BusyError(EntryError):
+    """SQLite's write lock could not be had through every attempt (see services.retry_if_locked): nothing was stored."""
+
+
 class EntryValidationError(EntryError):
     """Values that break a rule. errors[indicator_id][field] → messages; `general` for the whole form."""
 

@@ -169,6 +169,9 @@ def entry_form(request, code, year, quarter):
                 form.add_entry_errors(exc)
             except (validation.LockedError, validation.WorkflowError) as exc:
                 form.add_error(None, exc.message)
+            except validation.BusyError as exc:  # the typed values stay on the form, to be saved again
+                form.add_error(None, exc.message)
+                status = 503
             else:
                 for warning in result.warnings:
                     messages.warning(request, warning)
