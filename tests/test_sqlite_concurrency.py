@@ -25,6 +25,8 @@ VALUES = {"i1_value": "420.5", "i2_value": "6.8", "i3_numerator": "120", "i3_den
           "i4_numerator": "30", "i4_denominator": "60", "i5_value": "310", "i6_value": "7.1", "i7_value": "550",
           "i8_value": "60", "i9_numerator": "20", "i9_denominator": "900", "i12_numerator": "45",
           "i12_denominator": "900", "i13_value": "8", "i14_value": "3", "i15_value": "70"}
+# a browser posts every field of the form, the comments too (an incomplete form is refused, nothing blanked)
+VALUES.update({f"i{n}_comment": "" for n in sorted({int(k[1:].split("_")[0]) for k in VALUES})})
 
 
 @pytest.fixture
@@ -201,8 +203,9 @@ def test_concurrent_approvals_and_saves_give_no_server_error(file_sqlite):
         official.groups.add(group)
         client = Client(raise_request_exception=False)
         client.force_login(official)
-        approving.append((client, f"/entry/{code}/2023-Q1/approve/"))
-    jobs = [lambda c=c, url=url: c.post(url, {"comment": "ok"}) for c, url in approving]
+        revision = Submission.objects.get(district__code=code, year=2023, quarter=1).revision
+        approving.append((client, f"/entry/{code}/2023-Q1/approve/", revision))  # an approval names what it approves
+    jobs = [lambda c=c, url=url, r=r: c.post(url, {"comment": "ok", "revision": r}) for c, url, r in approving]
     jobs += [lambda c=c, url=url: c.post(url, {"revision": 0, "action": "save", **VALUES}) for c, url in saving]
     assert len(jobs) == THREADS
     responses = _run_at_once(jobs)

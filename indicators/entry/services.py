@@ -76,7 +76,8 @@ def retry_if_locked(func):
                 if committed or connection.vendor != "sqlite" or "database is locked" not in str(exc):
                     raise
                 logger.warning("database locked: %s attempt %s of %s", func.__name__, attempt, LOCK_ATTEMPTS)
-        raise BusyError(_("数据库正忙，本次操作未保存任何数据，请稍后重试。"))
+        raise BusyError(_("数据库正忙，本次操作未保存任何数据，请稍后重试。 The database is busy: nothing was saved; try "
+                          "again in a moment."))
     return wrapper
 
 
