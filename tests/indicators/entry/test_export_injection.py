@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from districts.models import District
 from indicators.entry import spreadsheets
-from indicators.models import Indicator, Observation
+from indicators.models import Indicator, Observation, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,11 @@ def client_for(user) -> Client:
     client.force_login(user)
     return client
 
+NUMBERS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15)
+COMMENTS = {f"i{n}_comment": "" for n in NUMBERS}  # a browser posts every field of the form (an incomplete one is refused)
+BLANK = {**{f"i{n}_{f}": "" for n in NUMBERS for f in (("numerator", "denominator") if n in (3, 4, 9, 12) else ("value",))},
+         **COMMENTS}
+
 
 @pytest.fixture
 def evil(plan, staff_shizhong, official, django_capture_on_commit_callbacks):
@@ -40,10 +45,11 @@ def evil(plan, staff_shizhong, official, django_capture_on_commit_callbacks):
         "i3_numerator": "120", "i3_denominator": "400", "i4_numerator": "30", "i4_denominator": "60",
         "i5_value": "310", "i6_value": "7.1", "i7_value": "550", "i8_value": "60", "i9_numerator": "20",
         "i9_denominator": "900", "i12_numerator": "45", "i12_denominator": "900", "i13_value": "8",
-        "i14_value": "3", "i15_value": "70"})
+        "i14_value": "3", "i15_value": "70", **COMMENTS, "i1_comment": EVIL_COMMENT})
     assert response.status_code == 302
     with django_capture_on_commit_callbacks(execute=True):  # the progress recompute the approval queues
-        assert client_for(official).post("/entry/shizhong/2023-Q3/approve/").status_code == 302
+        revision = Submission.objects.get(district__code="shizhong", year=2023, quarter=3).revision
+        assert client_for(official).post("/entry/shizhong/2023-Q3/approve/", {"revision": revision}).status_code == 302
     assert Observation.objects.get(indicator__number=2, district__code="shizhong").value == Decimal("-3.5")
     return {"staff": staff, "official": client_for(official)}
 
@@ -92,7 +98,7 @@ def test_entry_xlsx_export_escapes_formula_text_and_keeps_negative_numbers(evil)
 def test_template_escapes_formula_text_and_reads_its_own_escape_back(plan, staff_shizhong):
     Indicator.objects.filter(plan=plan, number=1).update(name=EVIL_NAME)
     staff = client_for(staff_shizhong)
-    assert staff.post("/entry/shizhong/2023-Q3/", {"revision": 0, "action": "save", "i1_value": "1",
+    assert staff.post("/entry/shizhong/2023-Q3/", {"revision": 0, "action": "save", **BLANK, "i1_value": "1",
                                                    "i1_comment": EVIL_COMMENT}).status_code == 302
     response = staff.get("/entry/shizhong/2023-Q3/template.xlsx")
     cells = _xlsx_cells(response)
@@ -116,11 +122,12 @@ def test_dashboard_csv_downloads_escape_formula_text(evil):
         _assert_no_formula_text(cell for row in rows for cell in row)
     rows = _csv_cells(evil["official"].get("/indicators/1/data.csv"))
     records = [dict(zip(rows[0], row)) for row in rows[1:]]
-    assert {r["indicator_name"] for r in records} == {"'" + EVIL_NAME}
-    assert "'" + EVIL_DISTRICT in {r["district"] for r in records}
+    assert {r["指标"] for r in records} == {"'" + EVIL_NAME}  # the page's language: Chinese headers
+    assert "'" + EVIL_DISTRICT in {r["县（市、区）"] for r in records}
     growth = [dict(zip(rows[0], row)) for row in _csv_cells(evil["official"].get("/indicators/2/data.csv"))[1:]]
-    shizhong = next(r for r in growth if r["scope"] == "shizhong" and r["year"] == "2023" and r["quarter"] == "3")
-    assert float(shizhong["value"]) == -3.5 and not shizhong["value"].startswith("'")
+    shizhong = next(r for r in growth if r["县（市、区）"] == "'" + EVIL_DISTRICT and r["年份"] == "2023"
+                    and r["季度"] == "3")
+    assert float(shizhong["填报值"]) == -3.5 and not shizhong["填报值"].startswith("'")
 
 
 def test_report_xlsx_escapes_formula_text(evil):
