@@ -179,7 +179,7 @@ def _target_rule(indicator: Indicator) -> str:
     if indicator.target_kind == "more_than" and target is not None:
         return _("须高于该值")
     if indicator.target_kind == "about" and target is not None:
-        tolerance = settings.PROGRESS_THRESHOLDS["default_tolerance"] if indicator.tolerance is None \
+        tolerance = settings.PROGRESS_DEFAULT_TOLERANCE if indicator.tolerance is None \
             else float(indicator.tolerance)
         low = target * (1 - tolerance) if indicator.higher_is_better else target * (1 + tolerance)
         return _("“左右”：达到 %(low)s 即视为完成") % {"low": charts.value_text(low, indicator.unit, indicator.decimals)}
