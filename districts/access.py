@@ -65,6 +65,14 @@ def can_decide(user) -> bool:
     return is_official(user)
 
 
+def can_approve(user, district_code: str | None, author_ids: set[int]) -> bool:
+    """Approve a submission: officials; the city's own figures (district_code None) need four eyes, so not an
+    official who entered or submitted them (author_ids)."""
+    if not can_decide(user):
+        return False
+    return district_code is not None or user.pk not in author_ids
+
+
 def require_view(user, district_code: str | None) -> None:
     if not can_view_district(user, district_code):
         raise PermissionDenied(_("您无权查看该县（市、区）的数据。 You may not view this district's figures."))

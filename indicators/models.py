@@ -236,6 +236,9 @@ class Submission(models.Model):
                                    related_name="+", verbose_name=_("approved or returned by"))
     decided_at = models.DateTimeField(_("approved or returned at"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
+    # what was typed into fields that failed their checks, kept with the draft so that the form shows it again:
+    # {indicator id: {"value" | "numerator" | "denominator" | "comment": text}}
+    invalid_input = models.JSONField(_("尚未通过校验的输入"), default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
@@ -278,6 +281,9 @@ class Observation(models.Model):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("updated by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # the submission's revision written by the save that last changed this figure: a save based on an older
+    # revision conflicts on exactly the figures changed since
+    entry_revision = models.PositiveIntegerField(_("最后修改所在版本"), default=0, db_default=0, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -374,6 +380,11 @@ class Progress(models.Model):
     light = models.CharField(_("light"), max_length=8, blank=True)
     projection = models.FloatField(_("projection to target year"), null=True)
     still_needed = models.FloatField(_("yearly growth still needed"), null=True)
+    # the plan's final verdict (the target year's annual figure): achieved, largely_achieved or not_achieved
+    is_final = models.BooleanField(_("规划终期结论"), default=False)
+    shortfall = models.FloatField(_("距目标差额"), null=True,
+                                  help_text=_("按指标单位计（增速、比重为百分点）；已达标为0"))
+    target_share = models.FloatField(_("目标完成比例"), null=True)
     inputs = models.JSONField(_("inputs used"), default=dict)
     computed_at = models.DateTimeField(_("computed at"))
     # a hash of every computed field: a recompute rewrites only the rows whose figures changed

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_celery_beat",
+    "csp",
     "districts",
     "indicators",
     "projects",
@@ -48,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "leshan_plan.middleware.ChineseFirstLocaleMiddleware",
@@ -90,6 +93,15 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A few people saving at once: every transaction takes the write lock at BEGIN (no upgrade deadlock that the
+    # busy handler cannot wait out), waits up to 20 s for it, and readers never block the writer (WAL).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=20000; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -128,12 +140,32 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # the container's health check calls http://127.0.0.1:8000/healthz directly, without the proxy's https
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp) on every response: scripts only from our own static files (no inline
+# script, no event handler attribute: static/js/site.js and charts.js); styles may be inline because plotly.js
+# writes <style> rules and style attributes as it draws; charts' JSON sits in <script type="application/json">,
+# which is data, never run. connect-src 'self': plotly.js fetches the map's topojson from our static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 # django-axes: lock an account+IP after 5 failed logins for 30 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -162,17 +194,32 @@ CELERY_BEAT_SCHEDULE = {
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="plan-tracker@leshan.local")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Password reset mails a link: /accounts/password_reset/ and the pages after it are routed only when this is on,
+# and (DEBUG off) only with a backend that delivers mail; otherwise they are 404 (leshan_plan/urls.py).
+PASSWORD_RESET_ENABLED = env.bool("PASSWORD_RESET_ENABLED", default=False)
+NO_DELIVERY_BACKENDS = {f"django.core.mail.backends.{name}.EmailBackend"
+                        for name in ("console", "locmem", "dummy", "filebased")}
+if PASSWORD_RESET_ENABLED and not DEBUG and EMAIL_BACKEND in NO_DELIVERY_BACKENDS:
+    raise ImproperlyConfigured("PASSWORD_RESET_ENABLED needs an EMAIL_BACKEND that delivers mail (e.g. "
+                               "django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST …).")
 
-# Progress method thresholds (PROGRESS.md §3); configurable per deployment.
-PROGRESS_THRESHOLDS = {
-    "on_track": env.float("PROGRESS_ON_TRACK", default=0.95),
-    "acceleration": env.float("PROGRESS_ACCELERATION", default=0.6),
-    "green_margin": env.float("PROGRESS_GREEN_MARGIN", default=0.10),
-    "yellow_margin": env.float("PROGRESS_YELLOW_MARGIN", default=0.30),
-    "default_tolerance": env.float("PROGRESS_DEFAULT_TOLERANCE", default=0.05),
-}
+# Progress method thresholds (PROGRESS.md §3, §3a); configurable per deployment. Read through
+# indicators.progress.config.thresholds() by the engine, the calculator, the reports and plan_status alike.
+PROGRESS_ON_TRACK = env.float("PROGRESS_ON_TRACK", default=0.95)
+PROGRESS_ACCELERATION = env.float("PROGRESS_ACCELERATION", default=0.6)
+PROGRESS_GREEN_MARGIN = env.float("PROGRESS_GREEN_MARGIN", default=0.10)  # key projects' lights
+PROGRESS_YELLOW_MARGIN = env.float("PROGRESS_YELLOW_MARGIN", default=0.30)  # key projects' lights
+PROGRESS_DEFAULT_TOLERANCE = env.float("PROGRESS_DEFAULT_TOLERANCE", default=0.05)
+PROGRESS_LARGELY_ACHIEVED = env.float("PROGRESS_LARGELY_ACHIEVED", default=0.90)
 # A change of more than this percentage against the previous comparable figure needs a comment.
 ENTRY_CHANGE_WARNING_PCT = env.float("ENTRY_CHANGE_WARNING_PCT", default=30.0)
+# A growth rate (measure "rate", in %) further than this many percentage points from zero needs a comment too.
+ENTRY_RATE_PLAUSIBLE_RANGE = env.float("ENTRY_RATE_PLAUSIBLE_RANGE", default=50.0)
 ENTRY_REMINDER_DAYS = env.int("ENTRY_REMINDER_DAYS", default=7)
 
 # Audit: keep the whole comment or reason with each history row, not the first 100 characters.

@@ -39,27 +39,27 @@ def _decimal_year(day: date) -> float:
 def project_light(*, planned, completed, milestones: list[tuple[date, date | None]], plan: Plan, today: date,
                   thresholds: maths.Thresholds | None = None) -> dict:
     """A key project's light (PROGRESS.md §3): completed vs planned investment against the plan's time share,
-    and milestones done against milestones due; the worse of the two. Computed by indicators.progress.assess."""
+    and milestones done against milestones due; the worse of the two. Computed by ``maths.schedule_light`` on the
+    projects' own bands (green ≥ τ − 0.10, yellow ≥ τ − 0.30), not from an indicator's status."""
     th = thresholds or maths.Thresholds()
     out = {"light": None, "investment_completion": None, "time_share": None, "investment_light": None,
            "milestone_light": None, "milestones_done": 0, "milestones_due": 0, "milestones_overdue": 0}
     lights = []
     if planned is not None and completed is not None and float(planned) > 0:
         t = min(_decimal_year(today), float(plan.end_year))
-        a = maths.assess(value=float(completed), baseline=0.0, target=float(planned), base_year=plan.base_year,
-                         target_year=plan.end_year, t=t, thresholds=th)
-        out.update(investment_completion=a.completion, time_share=a.time_share, investment_light=a.light)
-        lights.append(a.light)
+        completion = float(completed) / float(planned)
+        tau = maths.time_share(plan.base_year, plan.end_year, t)
+        light = maths.schedule_light(completion=completion, time_share=tau, thresholds=th)
+        out.update(investment_completion=completion, time_share=tau, investment_light=light)
+        lights.append(light)
     if milestones:
         total = len(milestones)
         done = sum(1 for _due, done_on in milestones if done_on is not None and done_on <= today)
         due = sum(1 for due_on, _done in milestones if due_on <= today)
         out.update(milestones_done=done, milestones_due=due,
                    milestones_overdue=sum(1 for due_on, done_on in milestones if due_on <= today and done_on is None))
-        # time share here is the share of milestones due by today (base 0, target the number of milestones)
-        a = maths.assess(value=float(done), baseline=0.0, target=float(total), base_year=0, target_year=total,
-                         t=float(due), thresholds=th)
-        out["milestone_light"] = a.light
+        # the time share here is the share of milestones due by today
+        out["milestone_light"] = maths.schedule_light(completion=done / total, time_share=due / total, thresholds=th)
         lights.append(out["milestone_light"])
     order = {"red": 0, "yellow": 1, "green": 2}
     lights = [x for x in lights if x in order]

@@ -86,3 +86,80 @@ def test_password_validators_refuse_weak_passwords():
 def test_healthz_reports_database_and_broker(client):
     response = client.get("/healthz")
     assert response.json() == {"database": "ok", "broker": "in-process"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_not_redirected_to_https_when_every_other_page_is():
+    from django.test import Client, override_settings
+
+    assert r"^healthz$" in settings.SECURE_REDIRECT_EXEMPT  # production settings (DEBUG off)
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        client = Client()  # a new handler: SecurityMiddleware reads the settings when it is built
+        page = client.get("/accounts/login/")
+        assert page.status_code == 301 and page["Location"] == "https://testserver/accounts/login/"
+        health = client.get("/healthz")
+        assert health.status_code in (200, 503) and health["Content-Type"] == "application/json"
+        assert set(health.json()) == {"database", "broker"}
+        assert client.get("/healthz/").status_code == 301  # only the exact path is exempt
+
+
+def test_healthz_answers_over_plain_http_under_the_real_production_settings():
+    code = ("from django.test import Client; c = Client(); "
+            "r = c.get('/healthz'); l = c.get('/accounts/login/'); "
+            "print(r.status_code, r['Content-Type'], l.status_code, l.get('Location'))")
+    result = manage("shell", "-c", code, SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="testserver",
+                    DEBUG="false", DATABASE_URL="sqlite://:memory:")
+    assert result.returncode == 0, result.stderr
+    health, content_type, login, location = result.stdout.split()[-4:]
+    assert health in ("200", "503") and content_type == "application/json"
+    assert login == "301" and location.startswith("https://")
+
+
+RESET_URLS = ["/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/MQ/set-password/",
+              "/accounts/reset/done/"]
+
+
+@pytest.mark.django_db
+def test_password_reset_is_not_routed_by_default(client, official):
+    assert settings.PASSWORD_RESET_ENABLED is False
+    for url in RESET_URLS:
+        assert client.get(url).status_code == 404, url
+    assert client.post("/accounts/password_reset/", {"email": "x@example.org"}).status_code == 404
+    client.force_login(official)
+    assert client.get("/accounts/password_reset/").status_code == 404
+    assert client.get("/accounts/password_change/").status_code == 200  # changing one's password stays
+
+
+@pytest.fixture
+def urls_with_password_reset(settings):
+    """leshan_plan.urls rebuilt with PASSWORD_RESET_ENABLED on; rebuilt as configured afterwards."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import leshan_plan.urls
+
+    settings.PASSWORD_RESET_ENABLED = True
+    importlib.reload(leshan_plan.urls)
+    clear_url_caches()
+    yield
+    settings.PASSWORD_RESET_ENABLED = False
+    importlib.reload(leshan_plan.urls)
+    clear_url_caches()
+
+
+@pytest.mark.django_db
+def test_password_reset_is_routed_when_enabled(client, urls_with_password_reset):
+    assert client.get("/accounts/password_reset/").status_code == 200
+    response = client.post("/accounts/password_reset/", {"email": "nobody@example.org"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
+
+
+def test_password_reset_enabled_needs_a_backend_that_delivers_mail():
+    production = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "plan.example.gov.cn", "DEBUG": "false",
+                  "PASSWORD_RESET_ENABLED": "true", "DATABASE_URL": "sqlite://:memory:"}
+    refused = manage("check", **production)
+    assert refused.returncode != 0 and "PASSWORD_RESET_ENABLED needs an EMAIL_BACKEND" in refused.stderr
+    smtp = manage("check", EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="mail.example.gov.cn",
+                  **production)
+    assert smtp.returncode == 0, smtp.stderr

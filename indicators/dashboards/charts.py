@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,6 +28,7 @@ LIGHT_ICONS = {"green": "●", "yellow": "▲", "red": "■", "none": "○"}
 LIGHT_WORDS = {"green": ("绿灯", "green"), "yellow": ("黄灯", "yellow"), "red": ("红灯", "red"),
                "none": ("无灯", "no light")}
 LIGHT_SCORE = {"none": 0, "red": 1, "yellow": 2, "green": 3}
+COMPLETION_SCALE = (0.0, 150.0)  # percent: where a map's colour scale of completion stops
 INK, MUTED, BRAND, LINE = "#1b1f24", "#4a5460", "#0b4f8a", "#d0d7de"
 FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", system-ui, sans-serif'
 
@@ -60,6 +61,15 @@ def light_badge(light) -> str:
 
 
 
+def demo_word() -> str:
+    return _("演示")
+
+
+def _yes(x) -> bool:
+    """A flag read from a frame: True, numpy's True or 1; never NaN or None."""
+    return x is not None and not (isinstance(x, float) and math.isnan(x)) and bool(x)
+
+
 def value_text(value, unit: str, decimals: int = 2) -> str:
     v = _num(value)
     if v is None:
@@ -75,6 +85,30 @@ def pct_text(fraction, decimals: int = 1) -> str:
 def period_x(year, quarter) -> float:
     """A period as a decimal year at its end, as the progress maths reads stocks: Q3 2023 → 2022.75, Q4 2023 → 2023.0."""
     return int(year) - 1 + int(quarter) / 4
+
+
+QUARTER_MIDDLES = {1: (2, 15), 2: (5, 15), 3: (8, 15), 4: (11, 15)}
+DAY_MS = 86_400_000
+
+
+def period_date(year, quarter) -> str:
+    """The middle of a quarter as a date, where its bar or point stands on a time axis: Q1 2020 → 2020-02-15."""
+    month, day = QUARTER_MIDDLES[int(quarter)]
+    return f"{int(year):04d}-{month:02d}-{day:02d}"
+
+
+def time_date(t) -> str:
+    """A time of the progress maths (a decimal year: a year's annual figure, or a quarter's end, Q4 2023 → 2023.0)
+    as the date it is drawn at: the middle of its quarter (an annual figure with its fourth quarter, 2023 →
+    2023-11-15). Between quarters, in proportion."""
+    t = float(t)
+    quarters = (t + 1) * 4  # quarters since year 0, counting the one that ends at t
+    if abs(quarters - round(quarters)) < 1e-9:
+        q = int(round(quarters))
+        return period_date((q - 1) // 4, (q - 1) % 4 + 1)
+    start = date(int(math.floor(t + 0.875)), 1, 1)
+    days = (date(start.year + 1, 1, 1) - start).days
+    return (start + timedelta(days=round((t + 0.875 - start.year) * days))).isoformat()
 
 
 def to_json(fig: go.Figure) -> str:
@@ -124,7 +158,9 @@ def sparkline(points: pd.DataFrame, *, unit: str = "", decimals: int = 2, light=
                                    yaxis=dict(visible=False, fixedrange=True)))
     if pts is None or not len(pts):
         return fig
-    hover = [f"{esc(label)}<br>{esc(value_text(y, unit, decimals))}" for label, y in zip(pts["label"], pts["y"])]
+    demo = list(pts["demo"]) if "demo" in pts else [False] * len(pts)
+    hover = [f"{esc(label)}<br>{esc(value_text(y, unit, decimals))}" + (f" · {esc(demo_word())}" if _yes(d) else "")
+             for label, y, d in zip(pts["label"], pts["y"], demo)]
     fig.add_trace(go.Scatter(x=list(pts["x"]), y=list(pts["y"]), mode="lines", line=dict(color=colour, width=2),
                              hovertext=hover, hoverinfo="text", name=""))
     last = pts.iloc[-1]
@@ -153,31 +189,35 @@ def _growth_path(start_x, start_y, rate, end_x):
 def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, measure: str, decimals: int = 2,
                     baseline_year=None, baseline_value=None, target_year=None, target_value=None,
                     cagr_required=None, latest: dict | None = None, height: int = 420,
-                    earlier_plans=()) -> go.Figure:
+                    earlier_plans=(), baseline_note: str = "") -> go.Figure:
     """History 2015–2020, the quarterly and annual figures since, the path from baseline to target and the
-    projection to the target year.
+    projection to the target year, on a time axis whose years are labelled in their middle: every figure stands
+    over its own year, a quarter's bar in the middle of its quarter (Q1 2020 at 2020-02-15), an annual figure
+    with its fourth quarter.
 
     earlier_plans: (plan, frame of year, value) of the statistical series this indicator continues from earlier
     plans, each drawn as its own annual line named after its plan (its history runs across the plans).
 
     history: year, value (the plan's printed series). periods: the city Progress rows, columns year, quarter,
     label, value, annual_value, is_provisional, target_value. latest: the newest Progress row as a dict
-    (t, annual_value, projection, cagr_actual, still_needed). Growth figures are fractions, rates in percent.
+    (t, annual_value, projection, cagr_actual, still_needed); no projection is drawn once the target year's figure
+    is in (``is_final``) or after it. baseline_note: what the path starts from where the plan gives no baseline
+    (e.g. 按2020年演示数据 5.10% 计算), added to the path's name. Growth figures are fractions, rates in percent.
     """
     fig = go.Figure(layout=_layout(
         height=height, hovermode="closest", legend=_legend(), margin=dict(l=10, r=10, t=20, b=10),
-        xaxis=_axis(dtick=1, tickformat="d"),
+        xaxis=_axis(type="date", dtick="M12", tickformat="%Y", ticklabelmode="period"),
         yaxis=_axis(title=dict(text=esc(unit)), rangemode="tozero" if measure in ("flow", "stock") else "normal"),
         barmode="overlay"))
     fmt = lambda v: esc(value_text(v, unit, decimals))  # noqa: E731
+    year_label = lambda y: _("%(y)s年") % {"y": int(y)}  # noqa: E731
 
     if history is not None and len(history):
         h = history.dropna(subset=["value"]).sort_values("year")
         fig.add_trace(go.Scatter(
-            x=list(h["year"].astype(float)), y=list(h["value"]), mode="lines+markers", name=esc(_("规划前（2015—2020年）")),
-            line=dict(color=MUTED, width=2), marker=dict(size=6, symbol="circle-open"),
-            hovertext=[_("%(y)s年") % {"y": int(y)} + f"<br>{fmt(v)}" for y, v in zip(h["year"], h["value"])],
-            hoverinfo="text"))
+            x=[time_date(y) for y in h["year"]], y=list(h["value"]), mode="lines+markers",
+            name=esc(_("规划前（2015—2020年）")), line=dict(color=MUTED, width=2), marker=dict(size=6, symbol="circle-open"),
+            hovertext=[year_label(y) + f"<br>{fmt(v)}" for y, v in zip(h["year"], h["value"])], hoverinfo="text"))
 
     for plan, earlier in earlier_plans:
         if not len(earlier):
@@ -194,16 +234,19 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
     p = periods.copy() if periods is not None else pd.DataFrame()
     if len(p):
         p = p.sort_values(["year", "quarter"])
-        p["x"] = [period_x(y, q) for y, q in zip(p["year"], p["quarter"])]
-        labels = [esc(label) for label in p["label"]]
+        p["x"] = [period_date(y, q) for y, q in zip(p["year"], p["quarter"])]
+        # a demo figure says so wherever its value shows (演示)
+        demo = list(p["demo"]) if "demo" in p else [False] * len(p)
+        labels = [esc(label) + (f" · {esc(demo_word())}" if _yes(d) else "") for label, d in zip(p["label"], demo)]
         if measure == "qualitative":
-            fig.add_trace(go.Bar(x=list(p["year"].astype(float)), y=list(p["value"]), name=esc(_("实际完成")),
-                                 marker=dict(color=BRAND), width=0.5,
+            years = [f"{int(y):04d}-07-01" for y in p["year"]]
+            fig.add_trace(go.Bar(x=years, y=list(p["value"]), name=esc(_("实际完成")),
+                                 marker=dict(color=BRAND), width=180 * DAY_MS,
                                  hovertext=[f"{lab}<br>" + esc(_("实际")) + f" {fmt(v)}" for lab, v in zip(labels, p["value"])],
                                  hoverinfo="text"))
             if "target_value" in p:
                 fig.add_trace(go.Scatter(
-                    x=list(p["year"].astype(float)), y=list(p["target_value"]), mode="markers",
+                    x=years, y=list(p["target_value"]), mode="markers",
                     name=esc(_("省下达目标")), marker=dict(symbol="line-ew-open", size=28, line=dict(width=3, color=INK)),
                     hovertext=[f"{lab}<br>" + esc(_("省下达")) + f" {fmt(v)}" for lab, v in zip(labels, p["target_value"])],
                     hoverinfo="text"))
@@ -211,21 +254,20 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
         if measure in ("flow", "rate"):
             bar_name = _("季度累计值（1—3月…1—12月）") if measure == "flow" else _("当年累计增速（同比）")
             fig.add_trace(go.Bar(
-                x=list(p["x"]), y=list(p["value"]), name=esc(bar_name), width=0.2,
+                x=list(p["x"]), y=list(p["value"]), name=esc(bar_name), width=70 * DAY_MS,
                 marker=dict(color="#9fc3e7", line=dict(color=BRAND, width=1)),
                 hovertext=[f"{lab}<br>{fmt(v)}" for lab, v in zip(labels, p["value"])], hoverinfo="text"))
             annual = p[(p["quarter"] == 4) & p["annual_value"].notna()]
             annual_name = _("全年值") if measure == "flow" else _("规划期年均增速")
             fig.add_trace(go.Scatter(
-                x=list(annual["year"].astype(float)), y=list(annual["annual_value"]), mode="lines+markers",
+                x=list(annual["x"]), y=list(annual["annual_value"]), mode="lines+markers",
                 name=esc(annual_name), line=dict(color=BRAND, width=3), marker=dict(size=8),
-                hovertext=[_("%(y)s年") % {"y": int(y)} + f"<br>{fmt(v)}"
-                           for y, v in zip(annual["year"], annual["annual_value"])],
+                hovertext=[year_label(y) + f"<br>{fmt(v)}" for y, v in zip(annual["year"], annual["annual_value"])],
                 hoverinfo="text"))
             last = p.iloc[-1]
             if int(last["quarter"]) != 4 and _num(last["annual_value"]) is not None:
                 fig.add_trace(go.Scatter(
-                    x=[float(last["year"])], y=[last["annual_value"]], mode="markers",
+                    x=[period_date(last["year"], 4)], y=[last["annual_value"]], mode="markers",
                     name=esc(_("全年暂估")), marker=dict(size=10, color="#ffffff", line=dict(color=BRAND, width=2)),
                     hovertext=[f"{esc(last['label'])}<br>" + esc(_("全年暂估")) + f" {fmt(last['annual_value'])}"],
                     hoverinfo="text"))
@@ -237,25 +279,28 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
 
     b, vb, T, vT = _num(baseline_year), _num(baseline_value), _num(target_year), _num(target_value)
     r = _num(cagr_required)
+    note = f"（{baseline_note}）" if baseline_note else ""
     if T is not None and vT is not None:
         if measure == "rate" and b is not None:
-            fig.add_trace(go.Scatter(x=[b, T], y=[vT, vT], mode="lines", name=esc(_("目标（年均增速）")),
-                                     line=dict(color=INK, dash="dot", width=2), hoverinfo="text",
-                                     hovertext=[fmt(vT)] * 2))
+            fig.add_trace(go.Scatter(x=[time_date(b), time_date(T)], y=[vT, vT], mode="lines",
+                                     name=esc(_("目标（年均增速）")), line=dict(color=INK, dash="dot", width=2),
+                                     hoverinfo="text", hovertext=[fmt(vT)] * 2))
         elif b is not None and vb is not None and r is not None:
             xs, ys = _growth_path(b, vb, r, T)
             fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="lines", name=esc(_("基期→目标路径")), line=dict(color=INK, dash="dot", width=2),
-                hovertext=[_("%(y)s年") % {"y": int(x)} + " " + esc(_("路径")) + f"<br>{fmt(y)}" for x, y in zip(xs, ys)],
+                x=[time_date(x) for x in xs], y=ys, mode="lines", name=esc(_("基期→目标路径") + note),
+                line=dict(color=INK, dash="dot", width=2),
+                hovertext=[year_label(x) + " " + esc(_("路径")) + f"<br>{fmt(y)}" for x, y in zip(xs, ys)],
                 hoverinfo="text"))
         fig.add_trace(go.Scatter(
-            x=[T], y=[vT], mode="markers", name=esc(_("目标")), marker=dict(symbol="star", size=16, color=INK),
-            hovertext=[_("%(y)s年") % {"y": int(T)} + " " + esc(_("目标")) + f"<br>{fmt(vT)}"], hoverinfo="text"))
+            x=[time_date(T)], y=[vT], mode="markers", name=esc(_("目标")), marker=dict(symbol="star", size=16, color=INK),
+            hovertext=[year_label(T) + " " + esc(_("目标")) + f"<br>{fmt(vT)}"], hoverinfo="text"))
 
     latest = latest or {}
     lt, lv, proj = _num(latest.get("t")), _num(latest.get("annual_value")), _num(latest.get("projection"))
     ga = _num(latest.get("cagr_actual"))
-    if T is not None and lt is not None and lv is not None and proj is not None and lt < T:
+    final = bool(latest.get("is_final")) if latest.get("is_final") is not None else False
+    if T is not None and lt is not None and lv is not None and proj is not None and lt < T and not final:
         if measure == "rate":
             xs, ys = [lt, T], [lv, proj]
         elif ga is not None:
@@ -263,12 +308,14 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
         else:
             xs, ys = [lt, T], [lv, proj]
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", name=esc(_("按当前增速预测")), line=dict(color="#b42318", dash="dash", width=2),
-            hovertext=[esc(_("预测")) + f" {x:.2f}<br>{fmt(y)}" for x, y in zip(xs, ys)], hoverinfo="text"))
+            x=[time_date(x) for x in xs], y=ys, mode="lines", name=esc(_("按当前增速预测")),
+            line=dict(color="#b42318", dash="dash", width=2),
+            hovertext=[esc(_("预测")) + f" {esc(time_date(x)[:7])}<br>{fmt(y)}" for x, y in zip(xs, ys)],
+            hoverinfo="text"))
         fig.add_trace(go.Scatter(
-            x=[T], y=[proj], mode="markers", showlegend=False, marker=dict(symbol="diamond-open", size=12,
-                                                                             color="#b42318", line=dict(width=2)),
-            hovertext=[_("%(y)s年") % {"y": int(T)} + " " + esc(_("预测")) + f"<br>{fmt(proj)}"], hoverinfo="text"))
+            x=[time_date(T)], y=[proj], mode="markers", showlegend=False, marker=dict(symbol="diamond-open", size=12,
+                                                                                 color="#b42318", line=dict(width=2)),
+            hovertext=[year_label(T) + " " + esc(_("预测")) + f"<br>{fmt(proj)}"], hoverinfo="text"))
     return fig
 
 
@@ -295,10 +342,13 @@ def district_bars(df: pd.DataFrame, *, metric: str = "completion", unit: str = "
         return fig
     names = [("▶ " if code == highlight else "") + esc(name) for code, name in zip(d["code"], d["name"])]
     keys = [light_key(x) for x in d["light"]]
+    words = list(d["status_label"]) if "status_label" in d else [""] * n
     shown = [("—" if math.isnan(y) else (f"{y:.1f}%" if column == "completion" else value_text(y, unit, decimals)))
              for y in d["_y"]]
+    demo = list(d["demo"]) if "demo" in d else [False] * n
     hover = [f"{esc(name)}<br>" + esc(_("完成进度")) + f" {esc(pct_text(c))}<br>{esc(value_text(v, unit, decimals))}"
-             f"<br>{esc(light_badge(k))}" for name, c, v, k in zip(d["name"], d["completion"], d["value"], keys)]
+             + (f" · {esc(demo_word())}" if _yes(m) else "") + f"<br>{esc(light_badge(k))} {esc(w)}"
+             for name, c, v, k, w, m in zip(d["name"], d["completion"], d["value"], keys, words, demo)]
     finite = [y for y in d["_y"] if not math.isnan(y)]
     top = max(finite + [100.0 if column == "completion" else 0.0, (_num(time_share) or 0) * 100])
     low = min(finite + [0.0])
@@ -306,7 +356,8 @@ def district_bars(df: pd.DataFrame, *, metric: str = "completion", unit: str = "
     fig.add_trace(go.Bar(
         x=[0 if math.isnan(y) else y for y in d["_y"]], y=names, orientation="h",
         marker=dict(color=[LIGHT_COLOURS[k] for k in keys]),
-        text=[f"{LIGHT_ICONS[k]} {esc(light_word(k))} {esc(s)}" for k, s in zip(keys, shown)],
+        text=[f"{LIGHT_ICONS[k]} {esc(light_word(k))} {esc(w)} {esc(s)}".replace("  ", " ")
+              for k, w, s in zip(keys, words, shown)],
         textposition="outside", textfont=dict(color=INK), cliponaxis=False, hovertext=hover, hoverinfo="text"))
     ts = _num(time_share)
     if column == "completion" and ts is not None:
@@ -429,8 +480,11 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
                  else value_text(row.get("value"), unit, decimals))
         short = f"{esc(name)}<br>{LIGHT_ICONS[key]} {esc(light_word(key))}" if color_by == "light" \
             else f"{esc(name)}<br>{esc(shown)}"
+        word = row.get("status_label") or ""
         hover = (f"{esc(name)}<br>{esc(value_text(row.get('value'), unit, decimals))}"
-                 "<br>" + esc(_("完成进度")) + f" {esc(pct_text(row.get('completion')))}<br>{esc(light_badge(key))}")
+                 + (f" · {esc(demo_word())}" if _yes(row.get("demo")) else "")
+                 + "<br>" + esc(_("完成进度")) + f" {esc(pct_text(row.get('completion')))}<br>{esc(light_badge(key))}"
+                 + (f" {esc(word)}" if isinstance(word, str) and word else ""))
         return short, hover
 
     if color_by == "light":
@@ -441,14 +495,20 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
         zmin, zmax = -0.5, 3.5
         colorbar = dict(tickvals=[0, 1, 2, 3], ticktext=[esc(light_badge(k)) for k in ("none", "red", "yellow", "green")],
                         title=dict(text=esc(_("灯号"))), len=0.6, thickness=16)
+    elif color_by == "completion":
+        # PROGRESS.md §3a: the scale stops at 0% and 150%, so one outlier never washes out every other district;
+        # the value itself is still shown on the label and in the hover
+        scale = [[0, "#e8f1fa"], [1, "#4a86c5"]]
+        zmin, zmax = COMPLETION_SCALE
+        colorbar = dict(title=dict(text=esc(_("完成进度（%）"))), len=0.6, thickness=16,
+                        tickvals=[0, 50, 100, 150], ticktext=["≤0%", "50%", "100%", "≥150%"])
     else:
         scale = [[0, "#e8f1fa"], [1, "#4a86c5"]]
         values = [m for m in (measure_of(rows.get(c)) for c in rows) if m is not None]
         zmin, zmax = (min(values), max(values)) if values else (0, 1)
         if zmin == zmax:
             zmin, zmax = zmin - 1, zmax + 1
-        colorbar = dict(title=dict(text=esc(_("完成进度（%）") if color_by == "completion" else unit)), len=0.6,
-                        thickness=16)
+        colorbar = dict(title=dict(text=esc(unit)), len=0.6, thickness=16)
 
     codes = sorted(polygon_codes)
     z_all = [measure_of(rows.get(c)) for c in codes]

@@ -3,12 +3,10 @@
 Access (districts.access, the one home): city figures need ``can_view_district(user, None)``; a district's
 figures need ``can_view_district(user, code)``. Pages that mix both show each user only what they may see.
 """
-import csv
 import functools
-import io
 import json
-import math
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -25,17 +23,14 @@ from django.views.decorators.http import require_safe
 from districts import access
 from districts import selectors as district_selectors
 from districts.models import District
-from indicators.dashboards import charts
+from indicators.dashboards import charts, exports
 from indicators.dashboards import selectors as dashboard
+from indicators.figures import formatting
 from indicators.figures import selectors as figures
 from indicators.models import Indicator, Progress
 from projects.selectors import projects_of_district
 
 MEASURES = ("light", "completion", "value")
-CSV_COLUMNS = ["indicator", "indicator_name", "scope", "district", "year", "quarter", "period", "unit", "value",
-               "quarter_value", "annual_value", "is_provisional", "baseline_year", "baseline_value", "target_value",
-               "completion", "time_share", "cagr_actual", "cagr_required", "ratio", "status", "light", "projection",
-               "still_needed", "reason", "computed_at"]
 
 
 def _plan(request):
@@ -63,36 +58,12 @@ def _geo() -> tuple[dict, dict]:
     return counties, points
 
 
-def _csv_response(filename: str, rows: list[dict]) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly with a BOM
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v)
-                         for k, v in row.items()})
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _csv_rows(frame, indicators: dict, names: dict) -> list[dict]:
-    out = []
-    for r in frame.to_dict("records"):
-        ind = indicators[r["indicator_id"]]
-        out.append({**r, "indicator": ind["number"], "indicator_name": ind["name"], "unit": ind["unit"],
-                    "district": names.get(r["scope"], _("全市") if r["scope"] == "city" else r["scope"]),
-                    "period": dashboard.period_label(r["year"], r["quarter"]),
-                    "computed_at": r["computed_at"].isoformat() if r.get("computed_at") else ""})
-    return out
-
-
 # ------------------------------------------------------------------------------------------------ overview
 
 
 @require_safe
 def overview(request):
-    """The ten-second page: headline counts, 16 cards by pillar, the warning list (预警)."""
+    """The ten-second page: headline counts, the warning list (预警), 16 cards in 专栏6's order."""
     plan = _plan(request)
     recompute_key, request.demo_data_present = figures.current_plan_state(plan.id)
     if not access.can_view_district(request.user, None):
@@ -109,13 +80,12 @@ def overview(request):
     body = cache.get(key)
     if body is None:
         data = dashboard.overview(plan)
-        for group in data["pillars"]:
-            for card in group["cards"]:
-                card["spark_json"] = _chart(card.pop("spark"))
-                card["chart_id"] = f"spark-{card['number']}"
-        _mark_published([card for group in data["pillars"] for card in group["cards"]], Progress.Basis.LATEST)
+        for card in data["cards"]:
+            card["spark_json"] = _chart(card.pop("spark"))
+            card["chart_id"] = f"spark-{card['number']}"
+        _mark_published(data["cards"], Progress.Basis.LATEST)
         body = render_to_string("indicators/dashboards/_overview_body.html", {
-            "plan": plan, "pillars": data["pillars"], "counts": data["counts"], "warnings": data["warnings"],
+            "plan": plan, "cards": data["cards"], "counts": data["counts"], "warnings": data["warnings"],
             "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
             "last_recompute": data["last_recompute"], "total": len(data["table"])}, request=request)
         cache.set(key, body, timeout=24 * 3600)
@@ -153,12 +123,13 @@ def indicator_detail(request, number):
     versions = figures.figure_versions([indicator.id]) if city_visible else {}
     latest = data["latest"]
     unit, decimals = indicator.unit, indicator.decimals
+    baseline_note = (latest or {}).get("baseline_shown", "") if (latest or {}).get("baseline_substitute") else ""
     chart = charts.indicator_chart(
         data["history"] if city_visible else data["history"].iloc[0:0], data["city"], unit=unit,
         measure=indicator.measure, decimals=decimals, baseline_year=indicator.baseline_year or plan.base_year,
         baseline_value=(latest or {}).get("baseline_value", indicator.baseline_value),
         target_year=indicator.target_year, target_value=(latest or {}).get("target_value", indicator.target_value),
-        cagr_required=(latest or {}).get("cagr_required"), latest=latest,
+        cagr_required=(latest or {}).get("cagr_required"), latest=latest, baseline_note=baseline_note,
         earlier_plans=figures.continued_history(indicator) if city_visible else [])
     bars = data["districts"]
     metric = "completion" if bars["completion"].notna().any() else "value"
@@ -168,50 +139,66 @@ def indicator_detail(request, number):
     for r in data["city"].to_dict("records")[::-1]:
         version = versions.get((r.get("inputs") or {}).get("version_id"))
         city_rows.append({
-            "source": version, "revised": bool(version and len(version["history"]) > 1),
+            "source": version, "revised": bool(version and len(version["history"]) > 1), "demo": r["demo"],
             "period": r["label"], "value": charts.value_text(r["value"], unit, decimals),
             "quarter_value": charts.value_text(r["quarter_value"], unit, decimals),
             "annual_value": charts.value_text(r["annual_value"], unit, decimals), "provisional": r["is_provisional"],
-            "completion": charts.pct_text(r["completion"]), "time_share": charts.pct_text(r["time_share"]),
-            "light": r["light"], "status": r["status"]})
+            "completion": r["completion_text"], "time_share": charts.pct_text(r["time_share"]),
+            "status": r["status"], "is_final": r["is_final"], "final_text": r["final_text"]})
     district_rows = [{**r, "value_text": charts.value_text(r["value"], unit, decimals),
-                      "annual_text": charts.value_text(r["annual_value"], unit, decimals),
-                      "completion_text": charts.pct_text(r["completion"])}
+                      "annual_text": charts.value_text(r["annual_value"], unit, decimals)}
                      for r in bars.sort_values("completion", ascending=False, na_position="last").to_dict("records")]
     summary = None
     if latest:
         summary = {
             "period": latest["label"], "value": charts.value_text(latest["annual_value"], unit, decimals),
             "reported": charts.value_text(latest["value"], unit, decimals), "provisional": latest["is_provisional"],
-            "completion": charts.pct_text(latest["completion"]), "time_share": charts.pct_text(latest["time_share"]),
-            "projection": charts.value_text(latest["projection"], unit, decimals),
-            "still_needed": charts.pct_text(latest["still_needed"]), "light": latest["light"],
-            "status": latest["status"], "reason": latest["reason"],
+            "demo": latest["demo"], "completion": latest["completion_text"],
+            "time_share": charts.pct_text(latest["time_share"]), "status": latest["status"], "light": latest["light"],
+            "is_final": latest["is_final"], "final_text": latest["final_text"],
+            "show_projection": latest["show_projection"], "projection": latest["projection_text"],
+            "still_needed": latest["still_needed_text"], "reason": latest["reason"],
+            "reason_text": latest["reason_text"] if latest["show_reason"] else "",
             "cagr_actual": charts.pct_text(latest["cagr_actual"]),
             "cagr_required": charts.pct_text(latest["cagr_required"]),
-            "target": charts.value_text(latest["target_value"], unit, decimals),
-            "warnings": dashboard.warning_reasons({**latest, "measure": indicator.measure,
-                                                   "target_kind": indicator.target_kind,
-                                                   "tolerance": indicator.tolerance,
-                                                   "higher_is_better": indicator.higher_is_better,
-                                                   "target_year": indicator.target_year})}
+            "baseline": latest["baseline_shown"], "baseline_substitute": latest["baseline_substitute"],
+            "baseline_demo": latest["baseline_demo"], "warnings": latest["warnings"]}
     return render(request, "indicators/dashboards/indicator_detail.html", {
         "plan": plan, "indicator": indicator, "summary": summary, "chart_json": _chart(chart),
         "bars_json": _chart(bar_chart) if bar_chart is not None else None, "city_rows": city_rows,
         "district_rows": district_rows, "city_visible": city_visible,
         "district_period": dashboard.period_label(*data["district_period"]) if data["district_period"] else "",
         "history": data["history"].to_dict("records") if city_visible else [],
-        "basis": basis, "revisions": _revisions(versions, unit, decimals), "sources": _sources(city_rows)})
+        "basis": basis, "revisions": _revisions(versions, unit, decimals), "sources": _sources(city_rows),
+        "printed_baseline": (formatting.as_printed(indicator.baseline_value, unit, indicator.baseline_text)
+                             if indicator.baseline_value is not None else ""), "target_rule": _target_rule(indicator)})
+
+
+def _target_rule(indicator: Indicator) -> str:
+    """How the tracker reads the plan's expected value as a target (PROGRESS.md §2), in the method's words."""
+    target = None if indicator.target_value is None else float(indicator.target_value)
+    if indicator.target_kind == "at_least" and target is not None:
+        return _("达到即视为完成")
+    if indicator.target_kind == "more_than" and target is not None:
+        return _("须高于该值")
+    if indicator.target_kind == "about" and target is not None:
+        tolerance = settings.PROGRESS_DEFAULT_TOLERANCE if indicator.tolerance is None \
+            else float(indicator.tolerance)
+        low = target * (1 - tolerance) if indicator.higher_is_better else target * (1 + tolerance)
+        return _("“左右”：达到 %(low)s 即视为完成") % {"low": charts.value_text(low, indicator.unit, indicator.decimals)}
+    return ""
 
 
 def _sources(city_rows: list[dict]) -> list[dict]:
-    """The published documents behind the city figures on the page, each with the periods it gave."""
+    """The published documents behind the city figures on the page, each with the periods it gave: the publisher and
+    the document (乐山市统计局《…》), and an address only where it is an official site's."""
     sources: dict[str, dict] = {}
     for row in city_rows:
         version = row["source"]
         if version and version["kind"] != "district" and version["source_title"]:
-            entry = sources.setdefault(version["source_title"], {"title": version["source_title"],
-                                                                 "url": version["source_url"], "periods": []})
+            entry = sources.setdefault(version["source_title"], {
+                "title": formatting.source_citation(version["source_title"]),
+                "url": formatting.official_url(version["source_url"]), "periods": []})
             entry["periods"].append(row["period"])
     return list(sources.values())
 
@@ -225,9 +212,14 @@ def _revisions(versions: dict, unit: str, decimals: int) -> list[dict]:
             continue
         seen.add(version["observation_id"])
         out.append({"period": dashboard.period_label(version["year"], version["quarter"]), "steps": [
-            {**h, "value_text": charts.value_text(None if h["value"] is None else float(h["value"]), unit, decimals)}
+            {**h, "value_text": charts.value_text(None if h["value"] is None else float(h["value"]), unit, decimals),
+             "citation": formatting.source_citation(h["source_title"])}
             for h in history]})
     return out
+
+
+def _published_ids(versions: dict) -> set[int]:
+    return {i for i, v in versions.items() if v["kind"] != "district"}
 
 
 @require_safe
@@ -235,12 +227,15 @@ def indicator_csv(request, number):
     plan = _plan(request)
     indicator = _indicator(plan, number)
     city_visible, codes = _indicator_scopes(request, plan)
-    rows = dashboard.progress_frame(plan, indicator_id=indicator.id)
+    rows = dashboard.progress_frame(plan, indicator_id=indicator.id, with_inputs=True)
     allowed = codes | ({"city"} if city_visible else set())
     rows = rows[rows["scope"].isin(allowed)]
     names = dict(District.objects.filter(plan=plan).values_list("code", "name"))
-    indicators = {indicator.id: {"number": indicator.number, "name": indicator.name, "unit": indicator.unit}}
-    return _csv_response(f"indicator-{indicator.number}.csv", _csv_rows(rows, indicators, names))
+    info = dashboard.indicator_records(dashboard.indicator_frame(plan))
+    published = _published_ids(figures.figure_versions([indicator.id])) if city_visible else set()
+    lines = exports.progress_rows(rows, {indicator.id: info[indicator.id]}, names, rows=rows,
+                                  demo_ids=dashboard.demo_versions(plan, [indicator.id]), published=published)
+    return exports.csv_response(f"indicator-{indicator.number}.csv", lines)
 
 
 # ------------------------------------------------------------------------------------------------ district figures
@@ -251,9 +246,11 @@ def district_csv(request, code):
     plan = _plan(request)
     district = get_object_or_404(District, plan=plan, code=code)
     access.require_view(request.user, district.code)
-    rows = dashboard.progress_frame(plan, scope=district.code)
-    indicators = {r["indicator_id"]: r for r in dashboard.indicator_frame(plan).to_dict("records")}
-    return _csv_response(f"district-{district.code}.csv", _csv_rows(rows, indicators, {district.code: district.name}))
+    rows = dashboard.progress_frame(plan, scope=district.code, with_inputs=True)
+    info = dashboard.indicator_records(dashboard.indicator_frame(plan))
+    lines = exports.progress_rows(rows, info, {district.code: district.name}, rows=rows,
+                                  demo_ids=dashboard.demo_versions(plan))
+    return exports.csv_response(f"district-{district.code}.csv", lines)
 
 
 # ------------------------------------------------------------------------------------------------ map
@@ -282,8 +279,8 @@ def map_view(request):
     fig = charts.choropleth(df, counties, color_by=measure, unit=chosen["unit"], decimals=chosen["decimals"],
                             points=visible_points)
     period = df.attrs.get("period")
-    rows = [{**r, "value_text": charts.value_text(r["value"], chosen["unit"], chosen["decimals"]),
-             "completion_text": charts.pct_text(r["completion"])} for r in df.to_dict("records")]
+    rows = [{**r, "value_text": charts.value_text(r["value"], chosen["unit"], chosen["decimals"])}
+            for r in df.to_dict("records")]
     return render(request, "indicators/dashboards/map.html", {
         "plan": plan, "choices": choices, "chosen": chosen, "measure": measure,
         "measures": [("light", _("灯号 light")), ("completion", _("完成进度 completion")), ("value", _("数值 value"))],
@@ -362,55 +359,11 @@ def report_final(request):
 
 @require_safe
 def report_xlsx(request, year):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     plan = _plan(request)
     context = _review_context(request, plan, year, "annual")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{year}年评估"
-    ws.append([f"{plan.name} · {year}年度评估 · " + _("截至") + f" {context['as_of_label']}"])
-    ws.append([])
-    header = [_("序号"), _("指标"), _("单位"), _("基期值"), _("目标"), _("期别"), _("实际值"), _("完成进度"),
-              _("时间进度"), _("灯号"), _("状态"), _("预计目标年"), _("尚需年均增速"), _("预警"), _("说明")]
-    ws.append(header)
-    fills = {"green": "1A7F37", "yellow": "8A6100", "red": "B42318"}
-    for r in context["rows"]:
-        ws.append([r["number"], r["name"], r["unit"], r["baseline_value_text"], r["target_text"], r["period_label"],
-                   r["value_text"], r["completion_text"], r["time_share_text"], r["light_badge"], r["status_label"],
-                   r["projection_text"], r["still_needed_text"], "；".join(r["warnings"]), r["reason_text"]])
-        light = r.get("light")
-        if light in fills:
-            cell = ws.cell(row=ws.max_row, column=10)
-            cell.fill = PatternFill("solid", fgColor=fills[light])
-            cell.font = Font(color="FFFFFF", bold=True)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-    widths = [6, 34, 8, 16, 18, 16, 16, 10, 10, 10, 12, 16, 12, 36, 30]
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    for row in ws.iter_rows(min_row=4):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-    heat = wb.create_sheet(_("区县灯号"))
-    score = context["scorecard"]
-    numbers = sorted(score["indicator_number"].unique()) if len(score) else []
-    heat.append([_("排名"), _("县（市、区）")] + [str(n) for n in numbers])
-    for code, group in score.groupby("district_code", sort=False):
-        lights = dict(zip(group["indicator_number"], group["light"]))
-        first = group.iloc[0]
-        heat.append([int(first["rank"]), first["district_name"]]
-                    + [charts.light_badge(lights.get(n)) if n in lights else "" for n in numbers])
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="review-{year}.xlsx"'
-    wb.save(response)
+    exports.review_workbook(context, plan, year).save(response)
     return response
 
 

@@ -148,3 +148,49 @@ def send_due_reminders(plan: Plan, *, on: date | None = None) -> int:
     sent = send_mass_mail(messages, fail_silently=False) if messages else 0
     logger.info("entry reminders: %d due, %d e-mails sent", len(due), sent)
     return sent
+
+
+# ------------------------------------------------------------------------------------ decisions
+
+def decision_recipients(submission: Submission) -> list[str]:
+    """Who hears of an approval or a return: the district's active county staff with an address (one query); for
+    the city's figures, the official who submitted them."""
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    if submission.district_id is None:
+        users = users.filter(pk=submission.submitted_by_id)
+    else:
+        users = users.filter(groups__name=COUNTY_STAFF, district_membership__district_id=submission.district_id)
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def _decision_message(submission: Submission, status: str) -> tuple[str, str]:
+    from indicators.figures.formatting import quarter_label
+
+    place = submission.district.name if submission.district_id else _("全市")
+    label = quarter_label(submission.year, submission.quarter)
+    code = submission.district.code if submission.district_id else "city"
+    path = f"/entry/{code}/{submission.year}-Q{submission.quarter}/"
+    who = (submission.decided_by.get_full_name() or submission.decided_by.get_username()) \
+        if submission.decided_by_id else ""
+    values = {"place": place, "quarter": label, "who": who, "path": path, "reason": submission.return_reason}
+    if status == Submission.Status.RETURNED:
+        return (_("【数据退回】%(place)s %(quarter)s数据已被退回") % values,
+                _("%(place)s %(quarter)s的规划指标数据已被 %(who)s 退回，请修改后重新提交。\n\n退回原因：%(reason)s\n\n"
+                  "请登录系统查看：%(path)s") % values)
+    return (_("【审核通过】%(place)s %(quarter)s数据已审核通过") % values,
+            _("%(place)s %(quarter)s的规划指标数据已由 %(who)s 审核通过，已计入规划进度。\n\n请登录系统查看：%(path)s")
+            % values)
+
+
+def send_decision_mail(*, submission_id: int, status: str) -> int:
+    """E-mail an approval or a return (status: what was decided) to decision_recipients; returns the e-mails sent."""
+    submission = Submission.objects.select_related("district", "decided_by").filter(pk=submission_id).first()
+    if submission is None:
+        return 0
+    recipients = decision_recipients(submission)
+    if not recipients:
+        return 0
+    subject, body = _decision_message(submission, status)
+    sent = send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)], fail_silently=False)
+    logger.info("entry decision mail: submission=%s status=%s sent=%d", submission_id, status, sent)
+    return sent

@@ -1,19 +1,20 @@
 """Entry reads: form rows, completeness, the staff's quarters, exports and a figure's history."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import District, Plan
-from indicators.entry import reminders
 from indicators.entry.services import user_name
 from indicators.entry.validation import (
     CITY,
     STATUS_LABELS,
+    Check,
     Figure,
     Status,
     convention,
@@ -22,7 +23,9 @@ from indicators.entry.validation import (
     format_value,
     last_year_key,
     period_allowed,
+    plausibility,
     prev_key,
+    reminders,
 )
 from indicators.models import (
     Indicator,
@@ -46,29 +49,99 @@ class FormRow:
     last_year: Figure | None
     last_year_key: tuple[int, int]
     approved: Figure | None
+    comment: str = ""  # the stored comment when it was typed for the entry in progress (the form offers no other)
+    replaced: Decimal | None = None  # the approved value the entry replaces (approved quarter: the one it replaced)
+    change_previous: Decimal | None = None  # the entry against the previous quarter, in % (a rate: in points)
+    change_last_year: Decimal | None = None  # … against the same quarter last year
+    checks: list[Check] = field(default_factory=list)  # the plausibility checks the entry fails
+    typed: dict[str, str] = field(default_factory=dict)  # text typed into invalid fields, kept with the draft
+
+    def warned(self, against: str, key=None) -> bool:
+        return any(c.against == against and (key is None or c.key == key) for c in self.checks)
+
+    @property
+    def warn_previous(self) -> bool:
+        return self.warned("comparable", self.previous_key)
+
+    @property
+    def warn_last_year(self) -> bool:
+        return self.warned("comparable", self.last_year_key)
+
+    @property
+    def warn_replaced(self) -> bool:
+        return self.warned("replaced")
+
+    @property
+    def warn_value(self) -> bool:
+        return bool(self.checks)
 
 
 def submission_find(plan: Plan, district: District | None, year: int, quarter: int) -> Submission | None:
+    """The submission of a quarter with its users and ``last_approved_at`` (when it last became approved; one
+    query)."""
+    approvals = (Submission.history.model.objects.filter(id=OuterRef("pk"), status=Status.APPROVED)
+                 .order_by("-history_date").values("history_date")[:1])
     qs = Submission.objects.filter(plan=plan, year=year, quarter=quarter).select_related(
-        "district", "submitted_by", "decided_by")
+        "district", "submitted_by", "decided_by").annotate(last_approved_at=Subquery(approvals))
     qs = qs.filter(district__isnull=True) if district is None else qs.filter(district=district)
     return qs.first()
 
 
-def form_rows(plan: Plan, district: District | None, year: int, quarter: int) -> list[FormRow]:
-    """Every indicator of the form with its stored value and comparison figures (a fixed number of queries)."""
+def _change(indicator: Indicator, value: Decimal | None, base: Figure | None) -> Decimal | None:
+    """The change in % of the base; for a growth rate, the difference in percentage points (a rate's change in %
+    of itself means little)."""
+    if value is None or base is None or base.value is None:
+        return None
+    if indicator.measure == Measure.RATE:
+        return value - base.value
+    if base.value == 0:
+        return None
+    return (value - base.value) / abs(base.value) * 100
+
+
+def entry_comment(stored: Observation | None, submission: Submission | None) -> str:
+    """The stored comment when it was typed for the entry in progress: saved with this submission after it was
+    last approved. An earlier comment (demo data, a published figure, a quarter approved before a reopen) never
+    explains a new figure, so the form does not offer it again."""
+    if stored is None or submission is None or stored.submission_id != submission.pk:
+        return ""
+    approved_at = getattr(submission, "last_approved_at", None)
+    if approved_at is not None and stored.updated_at <= approved_at:
+        return ""
+    return stored.comment
+
+
+def form_rows(plan: Plan, district: District | None, year: int, quarter: int, *,
+              submission: Submission | None = None) -> list[FormRow]:
+    """Every indicator of the form with its stored value and comparison figures (a fixed number of queries):
+    the value it replaces, its change against the previous quarter and last year, the checks it fails."""
     indicators = form_indicators(plan, district, quarter)
     figures = figures_around(plan, district, year, indicators)
     stored = {o.indicator_id: o for o in Observation.objects.filter(
         indicator_id__in=[i.id for i in indicators], district=district, year=year, quarter=quarter)}
+    approved_quarter = submission is not None and submission.status == Status.APPROVED
+    typed = submission.invalid_input if submission is not None else {}
     rows = []
     for indicator in indicators:
         pk_prev = prev_key(year, quarter, indicator.quarterly)
         pk_last = last_year_key(year, quarter)
         own = figures.get((indicator.id, year, quarter))
-        rows.append(FormRow(indicator, convention(indicator, quarter), stored.get(indicator.id),
-                            figures.get((indicator.id, *pk_prev)), pk_prev, figures.get((indicator.id, *pk_last)),
-                            pk_last, own if own is not None and own.approved else None))
+        obs = stored.get(indicator.id)
+        previous, last_year = figures.get((indicator.id, *pk_prev)), figures.get((indicator.id, *pk_last))
+        real = own is not None and own.approved and own.kind != ObservationVersion.Kind.DEMO
+        if approved_quarter:
+            replaced = own.before if real else None
+        else:
+            replaced = own.value if real else None
+        value = obs.value if obs is not None else None
+        checks = [] if approved_quarter else plausibility(indicator, value, year=year, quarter=quarter,
+                                                          figures=figures)
+        rows.append(FormRow(indicator, convention(indicator, quarter), obs, previous, pk_prev, last_year, pk_last,
+                            own if own is not None and own.approved else None,
+                            comment=entry_comment(obs, submission), replaced=replaced,
+                            change_previous=_change(indicator, value, previous),
+                            change_last_year=_change(indicator, value, last_year),
+                            checks=checks, typed=typed.get(str(indicator.id), {})))
     return rows
 
 
@@ -227,3 +300,46 @@ def value_history(plan: Plan, district: District | None, year: int, quarter: int
             previous = rec
     events.sort(key=lambda e: e.when)
     return events
+
+
+# ------------------------------------------------------------------------------------- work to do
+
+NOTICE_DAYS = 30  # an approval stays on the district's entry home this long; a return until resubmitted
+
+
+def awaiting_review(plan: Plan):
+    """The submissions waiting for an official's decision, oldest first (one query)."""
+    return (Submission.objects.filter(plan=plan, status=Status.SUBMITTED)
+            .select_related("district", "submitted_by").order_by("submitted_at", "id"))
+
+
+def awaiting_review_count() -> int:
+    """How many submissions of the current plan wait for a decision (one query, for every page's menu)."""
+    current = Plan.objects.filter(status=Plan.Status.IN_FORCE).values("pk")[:1]
+    return Submission.objects.filter(plan_id=Subquery(current), status=Status.SUBMITTED).count()
+
+
+def decision_notices(plan: Plan, district: District | None, *, on: date | None = None) -> list[Submission]:
+    """The quarters of a district (None: the city) returned and not yet resubmitted, and those approved in the
+    last NOTICE_DAYS days, newest decision first (one query)."""
+    on = on or reminders.today()
+    qs = Submission.objects.filter(plan=plan).filter(
+        Q(status=Status.RETURNED) | Q(status=Status.APPROVED, decided_at__date__gte=on - timedelta(days=NOTICE_DAYS)))
+    qs = qs.filter(district__isnull=True) if district is None else qs.filter(district=district)
+    return list(qs.select_related("decided_by").order_by("-decided_at", "-id"))
+
+
+def due_quarter(plan: Plan, district: District | None, *, on: date | None = None) -> GridCell | None:
+    """The quarter being reported now (the latest that has ended) with its deadline and status; None outside
+    the plan (two queries)."""
+    on = on or reminders.today()
+    year, quarter = prev_key(on.year, (on.month - 1) // 3 + 1)
+    if not (plan.base_year <= year <= plan.end_year):
+        return None
+    deadline = reminders.deadlines(plan, [year])[(year, quarter)]
+    sub = Submission.objects.filter(plan=plan, year=year, quarter=quarter)
+    sub = sub.filter(district__isnull=True) if district is None else sub.filter(district=district)
+    found = sub.values("status", "submitted_at").first() or {"status": "not_started", "submitted_at": None}
+    return GridCell(year, quarter, found["status"], reminders.timeliness(
+        status=found["status"], submitted_at=found["submitted_at"], deadline=deadline, on=on), deadline,
+        (deadline - on).days, found["submitted_at"])

@@ -8,22 +8,29 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from indicators.figures.parsing import ParseError, parse_number
+from indicators.figures.formatting import FORMULA_START, csv_safe, safe_row  # noqa: F401
+from indicators.figures.parsing import MAX_DECIMALS, ParseError, parse_number
 from indicators.models import Indicator, Measure
 
 SHEET = "填报 entry"
 MAX_BYTES = 1024 * 1024
-MAX_UNZIPPED_BYTES = 20 * 1024 * 1024
+# Bounds of a workbook, from the template's shape (13 columns; a title, a header and one row per indicator):
+# generous, but small enough that no upload can make the server build millions of cells.
+MAX_UNZIPPED_BYTES = 5 * 1024 * 1024
+MAX_COLUMNS = 50
+MAX_SHEET_ROWS = 500
 MAX_ROWS = 200
 HEADER_SEARCH_ROWS = 10
 # key, header as written; a header cell matches its full text, its Chinese or its English part.
@@ -54,7 +61,9 @@ def _header_key(text) -> str | None:
 # ------------------------------------------------------------------------------------------ writing
 
 def _text(cell, value) -> None:
-    """Write user text as text: openpyxl would turn "=…" into a formula (and Excel would run it)."""
+    """Write user text as text: openpyxl would turn "=…" into a formula (and Excel would run it once the cell is
+    edited), so it is also escaped as in a CSV (csv_safe)."""
+    value = csv_safe(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -90,7 +99,7 @@ def write_template(*, district_code: str, district_name: str, year: int, quarter
             "value": "" if share or stored is None else plain(stored.value),
             "numerator": plain(stored.numerator) if share and stored else "",
             "denominator": plain(stored.denominator) if share and stored else "",
-            "comment": stored.comment if stored else "",
+            "comment": row.comment,  # an earlier comment is not offered again (form_rows)
             "previous": plain(row.previous.value) if row.previous and row.previous.value is not None else "",
             "last_year": plain(row.last_year.value) if row.last_year and row.last_year.value is not None else "",
         }
@@ -113,11 +122,9 @@ def write_template(*, district_code: str, district_name: str, year: int, quarter
     return out.getvalue()
 
 
-def _csv_safe(value):
-    """Text starting with = + - @ is read as a formula by spreadsheet programs: prefix it with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def _unescape(text: str) -> str:
+    """The inverse of csv_safe for text read back from an upload (a comment written into the template)."""
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
 
 
 def write_figures_csv(rows: list[dict], columns) -> bytes:
@@ -125,7 +132,7 @@ def write_figures_csv(rows: list[dict], columns) -> bytes:
     writer = csv.writer(out)
     writer.writerow([header for _key, header in columns])
     for row in rows:
-        writer.writerow(["" if row.get(key) is None else _csv_safe(row.get(key)) if not isinstance(
+        writer.writerow(["" if row.get(key) is None else csv_safe(row.get(key)) if not isinstance(
             row.get(key), Decimal) else plain_decimal(row.get(key)) for key, _header in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
 
@@ -193,15 +200,46 @@ def _row_prefix(line: int) -> str:
     return _("第%(n)s行 row %(n)s：") % {"n": line}
 
 
+EXCEL_DIGITS = 15  # significant digits Excel keeps of a number; the rest of a double is binary noise
+
+
+def _excel_number(value):
+    """A numeric xlsx cell as the number Excel shows, rounded to the entry precision; other values unchanged.
+
+    Excel stores numbers as doubles, so a sum or a pasted result reads back as 296.66999999999996: the double is
+    rounded to Excel's 15 significant digits (296.670000000000) and then to 6 decimals (296.67), instead of
+    being refused as "at most 6 decimals".
+    """
+    if not isinstance(value, float) or not math.isfinite(value) or abs(value) >= 1e15:
+        return value  # NaN, infinity and huge numbers: parse_number refuses them as they are
+    number = Decimal(repr(value))
+    if not number:
+        return Decimal(0)
+    noise_from = number.adjusted() - (EXCEL_DIGITS - 1)
+    if number.as_tuple().exponent < noise_from:
+        number = number.quantize(Decimal(1).scaleb(noise_from), rounding=ROUND_HALF_EVEN)
+    if number.as_tuple().exponent < -MAX_DECIMALS:
+        number = number.quantize(Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_HALF_UP)
+    return number
+
+
 def _cell_text(value) -> str:
     if value is None:
         return ""
+    value = _excel_number(value)
     if isinstance(value, Decimal):
         return plain_decimal(value)
     return str(value)
 
 
 def _read_xlsx(content: bytes, result: UploadResult) -> list[tuple[int, list]] | None:
+    """The entry sheet's rows, or None with the reason in result.file_errors.
+
+    Everything that bounds the work is checked before a cell is read: the archive's unpacked size, then (the
+    workbook opened read-only, which parses no cell) every sheet's declared range against the template's shape.
+    The entry sheet is then streamed with the same bounds enforced row by row, since a file may declare no
+    range or a wrong one.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         unzipped = sum(info.file_size for info in archive.infolist())
@@ -214,39 +252,87 @@ def _read_xlsx(content: bytes, result: UploadResult) -> list[tuple[int, list]] |
                                     "than %(mb)s MB).") % {"mb": MAX_UNZIPPED_BYTES // (1024 * 1024)})
         return None
     try:
-        wb = load_workbook(io.BytesIO(content), data_only=False)
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for damaged files; the person needs one clear message
         result.file_errors.append(_("无法读取该 xlsx 文件（文件可能已损坏）。 The xlsx file cannot be read (it may be "
                                     "damaged)."))
         return None
+    try:
+        return _read_entry_sheet(wb, archive, result)
+    except (KeyError, ValueError, TypeError, OSError, SyntaxError, zipfile.BadZipFile):  # a damaged sheet part
+        result.file_errors.append(_("无法读取该 xlsx 文件（文件可能已损坏）。 The xlsx file cannot be read (it may be "
+                                    "damaged)."))
+        return None
+    finally:
+        wb.close()
+
+
+def _too_big_sheet(title: str, dimension: str) -> str:
+    return _("工作表「%(sheet)s」的使用范围为 %(range)s，超出模板的大小（最多 %(rows)s 行、%(cols)s 列）；请删除多余的单元格，"
+             "或使用下载的模板。 Sheet “%(sheet)s” uses the range %(range)s, larger than the template allows (at most "
+             "%(rows)s rows and %(cols)s columns): delete the extra cells or use the downloaded template.") % {
+        "sheet": title, "range": dimension, "rows": MAX_SHEET_ROWS, "cols": MAX_COLUMNS}
+
+
+def _read_entry_sheet(wb, archive: zipfile.ZipFile, result: UploadResult) -> list[tuple[int, list]] | None:
     if SHEET not in wb.sheetnames:
         result.file_errors.append(_("找不到工作表「%(sheet)s」（文件中的工作表：%(found)s）；请使用下载的模板。 No sheet named "
                                     "“%(sheet)s” (sheets found: %(found)s); use the downloaded template.") % {
             "sheet": SHEET, "found": "、".join(wb.sheetnames)})
         return None
+    for sheet in wb.worksheets:  # declared ranges only: read-only mode has parsed no cell yet
+        rows, columns = sheet.max_row, sheet.max_column
+        if (rows or 0) > MAX_SHEET_ROWS or (columns or 0) > MAX_COLUMNS:
+            declared = sheet.calculate_dimension() if rows and columns else f"{rows or '?'} × {columns or '?'}"
+            result.file_errors.append(_too_big_sheet(sheet.title, declared))
+            return None
     ws = wb[SHEET]
-    if ws.merged_cells.ranges:
-        ranges = ", ".join(str(r) for r in list(ws.merged_cells.ranges)[:5])
-        result.file_errors.append(_("工作表中有合并单元格（%(ranges)s），请取消合并。 The sheet has merged cells (%(ranges)s): "
-                                    "unmerge them.") % {"ranges": ranges})
-        return None
-    if ws.max_row > HEADER_SEARCH_ROWS + MAX_ROWS:
+    if (ws.max_row or 0) > HEADER_SEARCH_ROWS + MAX_ROWS:
         result.file_errors.append(_too_many_rows())
         return None
+    merged = _merged_ranges(archive, ws)
+    if merged:
+        result.file_errors.append(_("工作表中有合并单元格（%(ranges)s），请取消合并。 The sheet has merged cells (%(ranges)s): "
+                                    "unmerge them.") % {"ranges": ", ".join(merged[:5])})
+        return None
+    ws.reset_dimensions()  # stream every row the file holds, not only the declared range
     lines = []
     formulas = []
-    for row in ws.iter_rows():
+    for number, row in enumerate(ws.iter_rows(), start=1):
+        if number > MAX_SHEET_ROWS or len(row) > MAX_COLUMNS:
+            result.file_errors.append(_too_big_sheet(ws.title, f"A1:{get_column_letter(max(len(row), 1))}{number}"))
+            return None
+        if number > HEADER_SEARCH_ROWS + MAX_ROWS:
+            if any(cell.value is not None for cell in row):
+                result.file_errors.append(_too_many_rows())
+                return None
+            continue  # empty rows kept by a spreadsheet program below the table
         cells = []
         for cell in row:
             if cell.data_type == "f":
-                formulas.append(f"{cell.coordinate}")
+                formulas.append(cell.coordinate)
             cells.append(cell.value)
-        lines.append((row[0].row if row else len(lines) + 1, cells))
+        lines.append((number, cells))
     if formulas:
         result.file_errors.append(_("单元格 %(cells)s 含有公式，请复制后“粘贴为数值”。 Cells %(cells)s hold formulas: paste "
                                     "them as values.") % {"cells": ", ".join(formulas[:8])})
         return None
     return lines
+
+
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']([^\"']{1,30})[\"']")
+
+
+def _merged_ranges(archive: zipfile.ZipFile, ws) -> list[str]:
+    """The merged ranges of a read-only sheet, read from its XML part (read-only mode does not parse them).
+
+    The part's unpacked size is already bounded (MAX_UNZIPPED_BYTES)."""
+    path = getattr(ws, "_worksheet_path", None)  # openpyxl 3.1: the sheet's part in the archive
+    names = [path] if path else [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    ranges = []
+    for name in names:
+        ranges += [m.decode("ascii", "replace") for m in _MERGE_CELL.findall(archive.read(name.lstrip("/")))]
+    return ranges
 
 
 def _too_many_rows() -> str:
@@ -375,7 +461,7 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
             continue
         seen[indicator.number] = line
         share = indicator.measure == Measure.SHARE
-        values = {"comment": _cell_text(get("comment")).strip()}
+        values = {"comment": _unescape(_cell_text(get("comment")).strip())}
         if len(values["comment"]) > 1000:
             row.errors.append(prefix + _("备注不能超过1000字。 The comment is longer than 1,000 characters."))
         wanted = ("numerator", "denominator") if share else ("value",)
@@ -389,7 +475,7 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
                 row.errors.append(prefix + message)
                 break
         for key in wanted:
-            raw = get(key)
+            raw = _excel_number(get(key))
             label = f"{indicator.number}. {indicator.name}" + ({"numerator": "（分子）", "denominator": "（分母）"}.get(key, ""))
             label_en = f"{indicator.number}. {indicator.name_en or indicator.name}" + (
                 {"numerator": " (numerator)", "denominator": " (denominator)"}.get(key, ""))

@@ -1,4 +1,4 @@
-"""Data entry, approval, completeness, upload and export URLs (issue 4)."""
+"""Data entry, approval, the officials' inbox, completeness, upload and export URLs (issues 4 and 14)."""
 from django.urls import include, path
 
 from indicators.entry import views
@@ -16,6 +16,7 @@ quarter_patterns = [
 app_name = "entry"
 urlpatterns = [
     path("entry/", views.entry_home, name="home"),
+    path("entry/inbox/", views.inbox, name="inbox"),
     path("entry/<slug:code>/<int:year>-Q<int:quarter>/", include(quarter_patterns)),
     path("completeness/", views.completeness, name="completeness"),
     path("exports/figures.xlsx", views.export_figures_xlsx, name="export_xlsx"),

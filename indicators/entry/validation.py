@@ -46,12 +46,33 @@ class EntryError(Exception):
         self.message = message
 
 
-class ConflictError(EntryError):
-    """Someone saved the form after it was opened: the later save is refused, nothing is overwritten."""
+@dataclass(frozen=True)
+class FieldConflict:
+    """A field someone else changed after the form was opened, where the form holds another value."""
 
-    def __init__(self, message: str, *, current_revision: int):
+    indicator_id: int
+    part: str  # "value", "numerator", "denominator" or "comment"
+    stored: Decimal | str | None
+    stored_text: str
+    who: str
+    when: object
+
+
+class ConflictError(EntryError):
+    """Someone saved the form after it was opened: the later save is refused, nothing is overwritten.
+
+    conflicts: the fields changed since the form's revision whose stored value differs from the form's;
+    unpicked: those of them for which the user has not yet chosen the stored value or their own."""
+
+    def __init__(self, message: str, *, current_revision: int, conflicts=(), unpicked=()):
         super().__init__(message)
         self.current_revision = current_revision
+        self.conflicts = list(conflicts)
+        self.unpicked = list(unpicked)
+
+
+class StaleDecisionError(ConflictError):
+    """An approval or return based on a page older than the submission: refused, the current values are shown."""
 
 
 class LockedError(EntryError):
@@ -60,6 +81,10 @@ class LockedError(EntryError):
 
 class WorkflowError(EntryError):
     """The action does not fit the submission's status (approve a draft, return an approved quarter …)."""
+
+
+class BusyError(EntryError):
+    """SQLite's write lock could not be had through every attempt (see services.retry_if_locked): nothing was stored."""
 
 
 class EntryValidationError(EntryError):
@@ -78,6 +103,8 @@ class SaveResult:
     changed: int = 0
     duplicate: bool = False
     warnings: list[str] = field(default_factory=list)
+    # a partial save: the fields left unsaved (their typed text kept with the draft) and why, as EntryValidationError
+    errors: dict[int, dict[str, list[str]]] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------------------------ periods
@@ -154,6 +181,8 @@ class Figure:
     denominator: Decimal | None
     approved: bool
     status: str | None
+    kind: str | None = None  # the version's kind when approved ("demo" only when no real version exists)
+    before: Decimal | None = None  # the value of the real version the newest one replaced, if any
 
 
 def figures_around(plan: Plan, district: District | None, year: int, indicators: list[Indicator]
@@ -163,20 +192,24 @@ def figures_around(plan: Plan, district: District | None, year: int, indicators:
     rows = list(Observation.objects.filter(indicator_id__in=ids, district=district, year__in=[year - 1, year])
                 .values("id", "indicator_id", "year", "quarter", "value", "numerator", "denominator",
                         "submission__status"))
-    newest = newest_versions([r["id"] for r in rows])
+    newest, before = _newest_and_before([r["id"] for r in rows])
     figures = {}
     for row in rows:
         version = newest.get(row["id"])
         source = version or row
+        earlier = before.get(row["id"])
         figures[(row["indicator_id"], row["year"], row["quarter"])] = Figure(
             row["year"], row["quarter"], source["value"], source["numerator"], source["denominator"],
-            approved=version is not None, status=row["submission__status"])
+            approved=version is not None, status=row["submission__status"],
+            kind=version["kind"] if version else None, before=earlier["value"] if earlier else None)
     return figures
 
 
-def newest_versions(observation_ids) -> dict[int, dict]:
-    """observation_id → its newest version (a real one before a demo one), in one query."""
+def _newest_and_before(observation_ids) -> tuple[dict[int, dict], dict[int, dict]]:
+    """observation_id → its newest version (a real one before a demo one), and → the real version before that
+    newest one, in one query."""
     newest: dict[int, dict] = {}
+    before: dict[int, dict] = {}
     rows = (ObservationVersion.objects.filter(observation_id__in=list(observation_ids))
             .values("observation_id", "kind", "value", "numerator", "denominator", "recorded_at", "id")
             .order_by("observation_id", "recorded_at", "id"))
@@ -184,8 +217,15 @@ def newest_versions(observation_ids) -> dict[int, dict]:
         held = newest.get(row["observation_id"])
         demo = row["kind"] == ObservationVersion.Kind.DEMO
         if held is None or not demo or held["kind"] == ObservationVersion.Kind.DEMO:
+            if held is not None and held["kind"] != ObservationVersion.Kind.DEMO:
+                before[row["observation_id"]] = held
             newest[row["observation_id"]] = row
-    return newest
+    return newest, before
+
+
+def newest_versions(observation_ids) -> dict[int, dict]:
+    """observation_id → its newest version (a real one before a demo one), in one query."""
+    return _newest_and_before(observation_ids)[0]
 
 
 def comparable_key(indicator: Indicator, year: int, quarter: int) -> tuple[int, int] | None:
@@ -246,9 +286,9 @@ def validate_values(*, indicators: list[Indicator], values: dict, year: int, qua
                     ) -> tuple[dict[int, Clean], dict[int, dict[str, list[str]]], list[str]]:
     """Parse and check the typed values against the rules of issue 4. Returns (clean, errors, warnings).
 
-    Hard errors block any save; a missing number blocks a submit; a change of more than
-    ENTRY_CHANGE_WARNING_PCT % against the comparable figure needs a comment to be submitted (on a draft save
-    it is only a warning).
+    Hard errors block any save; a missing number blocks a submit; a figure that fails a plausibility check
+    (``plausibility``) needs a comment to be submitted (on a draft save it is only a warning). The comment counts
+    only because it was typed for this entry: the form never offers an earlier comment again (form_rows).
     """
     by_id = {i.id: i for i in indicators}
     clean: dict[int, Clean] = {}
@@ -324,24 +364,71 @@ def validate_values(*, indicators: list[Indicator], values: dict, year: int, qua
                     "cannot fall within a year (previous quarter: %(prev)s).") % {
                     "f": zh, "e": en, "prev": format_value(before.value, indicator)})
                 continue
-        key = comparable_key(indicator, year, quarter)
-        base = figures.get((ind_id, *key)) if key else None
-        if base is None or base.value is None or base.value == 0 or item.value is None:
+        checks = plausibility(indicator, item.value, year=year, quarter=quarter, figures=figures)
+        if not checks or item.comment:  # a comment typed for this entry explains the figure
             continue
-        change = abs(item.value - base.value) / abs(base.value) * 100
-        if change <= Decimal(str(settings.ENTRY_CHANGE_WARNING_PCT)):
-            continue
-        from indicators.figures.formatting import quarter_label
+        for check in checks:
+            if submit:
+                add(ind_id, "comment", check.message)
+            else:
+                warnings.append(check.message)
+    return clean, errors, warnings
 
-        message = _(
+
+@dataclass(frozen=True)
+class Check:
+    """A figure that may be right but needs a word: ``against`` is what it was compared with ("comparable": the
+    previous comparable figure, "replaced": the approved value it replaces, "range": a rate's plausible range)."""
+
+    against: str
+    key: tuple[int, int] | None
+    message: str
+
+
+def _pct_change(value: Decimal, base: Decimal | None) -> Decimal | None:
+    if base is None or base == 0 or value is None:
+        return None
+    return abs(value - base) / abs(base) * 100
+
+
+def plausibility(indicator: Indicator, value: Decimal | None, *, year: int, quarter: int,
+                 figures: dict[tuple[int, int, int], Figure]) -> list[Check]:
+    """The checks a plausible figure passes, and the ones this value fails (each with its message).
+
+    A change of more than ENTRY_CHANGE_WARNING_PCT % against the previous comparable figure, or against the
+    approved value this entry replaces (a correction after a reopen; a demo value is not replaced, it is filled
+    in); a growth rate further than ENTRY_RATE_PLAUSIBLE_RANGE percentage points from zero.
+    """
+    from indicators.figures.formatting import quarter_label
+
+    if value is None:
+        return []
+    zh, en = _label(indicator)
+    limit = Decimal(str(settings.ENTRY_CHANGE_WARNING_PCT))
+    checks = []
+    if indicator.measure == Measure.RATE:
+        plausible = Decimal(str(settings.ENTRY_RATE_PLAUSIBLE_RANGE))
+        if abs(value) > plausible:
+            checks.append(Check("range", None, _(
+                "「%(f)s」增速 %(value)s 超出 ±%(range)s 个百分点的合理范围，请核实（如无误请在备注中说明）。") % {
+                "f": zh, "value": format_value(value, indicator),
+                "range": f"{settings.ENTRY_RATE_PLAUSIBLE_RANGE:g}"}))
+    key = comparable_key(indicator, year, quarter)
+    base = figures.get((indicator.id, *key)) if key else None
+    change = _pct_change(value, base.value if base else None)
+    if change is not None and change > limit:
+        checks.append(Check("comparable", key, _(
             "「%(f)s」与%(when)s（%(base)s）相比变化 %(pct)s%%，超过 %(limit)s%%，请在备注中说明原因。 %(e)s changed by "
             "%(pct)s%% against %(when)s (%(base)s), more than %(limit)s%%: explain it in the comment.") % {
             "f": zh, "e": en, "when": quarter_label(*key), "base": format_value(base.value, indicator),
-            "pct": f"{change:.1f}", "limit": f"{settings.ENTRY_CHANGE_WARNING_PCT:g}"}
-        if item.comment:
-            continue
-        if submit:
-            add(ind_id, "comment", message)
-        else:
-            warnings.append(message)
-    return clean, errors, warnings
+            "pct": f"{change:.1f}", "limit": f"{settings.ENTRY_CHANGE_WARNING_PCT:g}"}))
+    own = figures.get((indicator.id, year, quarter))
+    if (indicator.measure != Measure.RATE and own is not None and own.approved
+            and own.kind != ObservationVersion.Kind.DEMO):
+        change = _pct_change(value, own.value)
+        if change is not None and change > limit:
+            checks.append(Check("replaced", (year, quarter), _(
+                "「%(f)s」与将被替换的已审核数值（%(base)s）相比变化 %(pct)s%%，超过 %(limit)s%%，请在备注中说明原因。") % {
+                "f": zh, "base": format_value(own.value, indicator), "pct": f"{change:.1f}",
+                "limit": f"{settings.ENTRY_CHANGE_WARNING_PCT:g}"}))
+    return checks

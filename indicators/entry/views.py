@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,7 +19,13 @@ from districts.models import District
 from indicators.entry import reminders, spreadsheets, validation
 from indicators.entry import selectors as entry_reads
 from indicators.entry import services as entry
-from indicators.entry.forms import ApproveForm, QuarterForm, ReasonForm, UploadForm
+from indicators.entry.forms import (
+    ApproveForm,
+    QuarterForm,
+    ReasonForm,
+    ReturnForm,
+    UploadForm,
+)
 from indicators.figures.formatting import quarter_label
 from indicators.figures.selectors import plan_in_force
 from indicators.models import Indicator
@@ -56,7 +63,8 @@ def _deadline(plan, year, quarter) -> dict:
 
 @require_GET
 def entry_home(request):
-    """The user's own entry home: their district's (officials: the city's) quarters, deadlines and reminders."""
+    """The user's own entry home: their district's (officials: the city's) quarters, deadlines and reminders, the
+    quarter due now and the decisions on their figures."""
     plan = _plan()
     user = request.user
     if access.is_official(user):
@@ -72,9 +80,23 @@ def entry_home(request):
     year = _year_param(request, plan, due.year if due else max(years[0], min(today.year, plan.end_year)))
     notices = reminders.due_reminders(plan, on=today, district_codes=None if district is None else [code])
     return render(request, "indicators/entry/home.html", {
-        "plan": plan, "district": district, "code": code, "year": year, "years": years, "due": due,
+        "plan": plan, "district": district, "code": code, "year": year, "years": years,
         "quarters": entry_reads.home_quarters(plan, district, year, on=today), "notices": notices,
+        "decisions": entry_reads.decision_notices(plan, district, on=today),
+        "due": entry_reads.due_quarter(plan, district, on=today),
         "is_official": access.is_official(user), "reminder_days": settings.ENTRY_REMINDER_DAYS})
+
+
+@require_GET
+def inbox(request):
+    """Officials: the submissions waiting for a decision, oldest first."""
+    plan = _plan()
+    access.require_official(request.user)
+    today = reminders.today()
+    items = [{"submission": sub, "code": sub.district.code if sub.district_id else validation.CITY,
+              "waiting_days": (today - timezone.localdate(sub.submitted_at)).days if sub.submitted_at else None}
+             for sub in entry_reads.awaiting_review(plan)]
+    return render(request, "indicators/entry/inbox.html", {"plan": plan, "items": items})
 
 
 def _year_param(request, plan, default: int) -> int:
@@ -85,63 +107,109 @@ def _year_param(request, plan, default: int) -> int:
     return year if year in schedule.entry_years(plan) else default
 
 
+def _stored_form(plan, district, year, quarter, submission, rows) -> tuple[QuarterForm, str]:
+    """The form as stored, with the typed text (and the messages) of fields a draft could not take as numbers."""
+    form = QuarterForm.for_stored(rows=rows, revision=submission.revision if submission else 0)
+    if not form.is_bound:
+        return form, ""
+    form.is_valid()
+    typed = {row.indicator.id: form.raw_values()[row.indicator.id] for row in rows if row.typed}
+    errors, _warnings = entry.check_values(plan=plan, district=district, year=year, quarter=quarter, values=typed)
+    form.add_entry_errors(validation.EntryValidationError(errors))
+    return form, _("有 %(n)s 项输入未通过校验，尚未保存为数值；您输入的内容已保留在下方，请修改后保存。") % {"n": len(typed)}
+
+
+def _again(request, rows, **data) -> QuarterForm:
+    """The posted form shown again on other terms (a newer revision, the conflict's revision)."""
+    posted = request.POST.copy()
+    for key, value in data.items():
+        if value is None:
+            posted.pop(key, None)
+        else:
+            posted[key] = str(value)
+    form = QuarterForm(posted, rows=rows)
+    form.is_valid()
+    return form
+
+
 @require_http_methods(["GET", "POST"])
 def entry_form(request, code, year, quarter):
     plan, district, scope = _scope(code, year, quarter)
     access.require_view(request.user, scope)
     submission = entry_reads.submission_find(plan, district, year, quarter)
-    rows = entry_reads.form_rows(plan, district, year, quarter)
+    rows = entry_reads.form_rows(plan, district, year, quarter, submission=submission)
     status = 200
     conflict = None
+    partial_message = ""
     if request.method == "POST":
         access.require_edit(request.user, scope)
         form = QuarterForm(request.POST, rows=rows)
         submit = request.POST.get("action") == "submit"
-        if not form.is_valid() and "revision" not in form.errors:
-            # show every rule broken by the fields that could be read, not only the unreadable ones
-            errors, _warnings = entry.check_values(plan=plan, district=district, year=year, quarter=quarter,
-                                                   values=form.values(skip_errors=True), submit=submit)
-            form.add_entry_errors(validation.EntryValidationError(errors))
-        elif form.is_valid():
+        form.is_valid()
+        if form.missing or "revision" in form.errors or "resolve_revision" in form.errors:
+            status = 400  # an incomplete or out-of-date form is not read at all: nothing blanked, nothing stored
+        else:
+            revision, resolve = form.cleaned_data["revision"], form.cleaned_data.get("resolve_revision")
             try:
-                result = entry.quarter_save(plan=plan, district=district, year=year, quarter=quarter,
-                                            user=request.user, expected_revision=form.cleaned_data["revision"],
-                                            values=form.values(), submit=submit)
-            except validation.EntryValidationError as exc:
-                form.add_entry_errors(exc)
+                if resolve is None:
+                    result = entry.quarter_save(plan=plan, district=district, year=year, quarter=quarter,
+                                                user=request.user, expected_revision=revision,
+                                                values=form.raw_values(), submit=submit, partial=True)
+                else:
+                    result = entry.quarter_resolve(plan=plan, district=district, year=year, quarter=quarter,
+                                                   user=request.user, base_revision=revision,
+                                                   resolve_revision=resolve, values=form.raw_values(),
+                                                   picks=form.picks(), submit=submit)
             except validation.ConflictError as exc:
                 conflict = exc.message
                 status = 409
-                data = request.POST.copy()
-                data["revision"] = str(exc.current_revision)
-                rows = entry_reads.form_rows(plan, district, year, quarter)
-                form = QuarterForm(data, rows=rows)
-                form.is_valid()
+                submission = entry_reads.submission_find(plan, district, year, quarter)
+                rows = entry_reads.form_rows(plan, district, year, quarter, submission=submission)
+                form = _again(request, rows, resolve_revision=exc.current_revision)
+                form.show_conflicts(exc.conflicts, exc.unpicked)
+            except validation.EntryValidationError as exc:
+                form.add_entry_errors(exc)
             except (validation.LockedError, validation.WorkflowError) as exc:
                 form.add_error(None, exc.message)
+            except validation.BusyError as exc:  # the typed values stay on the form, to be saved again
+                form.add_error(None, exc.message)
+                status = 503
             else:
-                if result.duplicate:
-                    messages.info(request, _("这些数据已保存，重复提交已忽略。 These figures were already saved; the "
-                                             "repeated request was ignored."))
-                elif submit:
-                    messages.success(request, _("已提交，等待市级部门审核。 Submitted for a city official's review."))
-                else:
-                    messages.success(request, _("草稿已保存。 Draft saved."))
                 for warning in result.warnings:
                     messages.warning(request, warning)
-                return redirect(_form_url(code, year, quarter))
+                if result.errors:  # the valid fields are saved; the others are shown with what was typed
+                    submission = entry_reads.submission_find(plan, district, year, quarter)
+                    rows = entry_reads.form_rows(plan, district, year, quarter, submission=submission)
+                    form = _again(request, rows, revision=submission.revision, resolve_revision=None)
+                    form.add_entry_errors(validation.EntryValidationError(result.errors))
+                    partial_message = _(
+                        "未提交：部分字段有错误。其余有效数据已保存为草稿，有错误字段的输入已保留，请修改后再提交。") if submit else _(
+                        "有效数据已保存为草稿；部分字段有错误，其输入已保留但尚未保存为数值，请修改后再保存。")
+                else:
+                    if result.duplicate:
+                        messages.info(request, _("这些数据已保存，重复提交已忽略。 These figures were already saved; "
+                                                 "the repeated request was ignored."))
+                    elif submit:
+                        messages.success(request, _("已提交，等待市级部门审核。 Submitted for a city official's review."))
+                    else:
+                        messages.success(request, _("草稿已保存。 Draft saved."))
+                    return redirect(_form_url(code, year, quarter))
         submission = entry_reads.submission_find(plan, district, year, quarter)
     else:
-        form = QuarterForm(initial={"revision": submission.revision if submission else 0}, rows=rows)
+        form, partial_message = _stored_form(plan, district, year, quarter, submission, rows)
 
     current_status = submission.status if submission else None
     can_edit = access.can_edit_district(request.user, scope) and current_status in (None, Status.DRAFT,
                                                                                     Status.RETURNED)
+    can_decide = access.can_decide(request.user) and current_status == Status.SUBMITTED
+    approve_blocked = can_decide and district is None and not access.can_approve(
+        request.user, None, entry.submission_authors(submission))
     return render(request, "indicators/entry/form.html", {
         "plan": plan, "district": district, "code": code, "year": year, "quarter": quarter,
         "label": quarter_label(year, quarter), "submission": submission, "form": form, "conflict": conflict,
+        "partial_message": partial_message,
         "status": current_status or "not_started", "status_label": entry_reads.status_label(current_status),
-        "can_edit": can_edit, "can_decide": access.can_decide(request.user) and current_status == Status.SUBMITTED,
+        "can_edit": can_edit, "can_decide": can_decide, "approve_blocked": approve_blocked,
         "can_reopen": access.is_admin(request.user) and current_status == Status.APPROVED,
         "locked_message": entry._locked_message(submission) if current_status == Status.APPROVED else "",
         "submitted_message": entry._submitted_message() if current_status == Status.SUBMITTED else "",
@@ -159,18 +227,22 @@ def _decision(request, code, year, quarter, action):
     submission = entry_reads.submission_find(plan, district, year, quarter)
     if submission is None:
         raise Http404(_("该季度尚无填报数据。 Nothing has been entered for this quarter."))
+    form = {"approve": ApproveForm, "return": ReturnForm, "reopen": ReasonForm}[action](request.POST)
+    form.is_valid()
+    if "revision" in form.errors:  # a decision names the revision it was taken on
+        messages.error(request, form.errors["revision"][0])
+        return redirect(_form_url(code, year, quarter))
+    revision = form.cleaned_data.get("revision")
     try:
         if action == "approve":
-            form = ApproveForm(request.POST)
-            form.is_valid()
-            entry.submission_approve(submission=submission, user=request.user,
+            entry.submission_approve(submission=submission, user=request.user, expected_revision=revision,
                                      comment=form.cleaned_data.get("comment", ""))
             messages.success(request, _("已审核通过，数据已锁定并计入进度。 Approved: the figures are locked and count for "
                                         "progress."))
         else:
             reason = request.POST.get("reason", "")
             service = entry.submission_return if action == "return" else entry.submission_reopen
-            service(submission=submission, user=request.user, reason=reason)
+            service(submission=submission, user=request.user, reason=reason, expected_revision=revision)
             messages.success(request, _("已退回。 Returned.") if action == "return" else _("已重新开放。 Reopened."))
     except validation.EntryValidationError as exc:
         messages.error(request, " ".join(exc.general) or exc.message)
@@ -211,7 +283,9 @@ def entry_template(request, code, year, quarter):
     access.require_view(request.user, scope)
     content = spreadsheets.write_template(
         district_code=code, district_name=district.name if district else _("全市"), year=year, quarter=quarter,
-        rows=entry_reads.form_rows(plan, district, year, quarter), quarter_label=quarter_label)
+        rows=entry_reads.form_rows(plan, district, year, quarter,
+                                   submission=entry_reads.submission_find(plan, district, year, quarter)),
+        quarter_label=quarter_label)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="entry-{code}-{year}-Q{quarter}.xlsx"'
     return response

@@ -1,4 +1,5 @@
 """How officials write numbers and periods: units always, quarters as 2023年第三季度."""
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import get_language
@@ -40,3 +41,77 @@ def percent(fraction, decimals: int = 1) -> str:
     if fraction is None:
         return "—"
     return f"{rounded(Decimal(repr(float(fraction))) * 100, decimals):.{decimals}f}%"
+
+
+def as_printed(value, unit: str, text: str = "") -> str:
+    """A number of the plan as the plan prints it: its own digits, no separators, the unit, and 约 where the
+    plan's words say 约 (30, "…比重约30%" → 约30%)."""
+    if value is None:
+        return ""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    digits = format(d.normalize(), "f")
+    about = re.search(rf"约\s*{re.escape(digits)}(?![\d.])", text or "") is not None
+    return f"{'约' if about else ''}{digits}{unit}"
+
+
+# Publishers of the documents the tracker loads figures from, by the document's title
+PUBLISHERS = ((re.compile(r"^\d{4}年乐山市国民经济和社会发展统计公报$"), "乐山市统计局"),)
+OFFICIAL_DOMAIN = "gov.cn"
+
+
+def source_citation(title: str) -> str:
+    """Publisher and document, as a citation: 乐山市统计局《2024年乐山市国民经济和社会发展统计公报》.
+    A title that already names its document (《…》) or whose publisher is not known is left as it is."""
+    title = (title or "").strip()
+    if not title or "《" in title:
+        return title
+    for pattern, publisher in PUBLISHERS:
+        if pattern.match(title):
+            return f"{publisher}《{title}》"
+    return title
+
+
+def official_url(url: str) -> str:
+    """The address if it is an official government site (http(s), a host under gov.cn), else "": pages never
+    link a third-party repost of a document."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit((url or "").strip())
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").lower()
+    if parts.scheme in ("http", "https") and (host == OFFICIAL_DOMAIN or host.endswith("." + OFFICIAL_DOMAIN)):
+        return parts.geturl()
+    return ""
+
+
+def local_time(value) -> str:
+    """A stored time as Leshan reads it (the site's time zone, Asia/Shanghai): 2026-12-02 14:05."""
+    from django.utils import timezone
+
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+# ---------------------------------------------------------------------------------------------- exports
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a number as the pages write it, with its unit: -3.2%, -1,234.50 亿元 (a spreadsheet never runs it)
+_NUMBER_TEXT = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?(?:%| ?[^\W\d_]{1,8})?")
+
+
+def csv_safe(value):
+    """Text starting with = + - @ (or a tab or CR) is read as a formula by spreadsheet programs: prefix it with an
+    apostrophe. Numbers are never touched (a negative number stays a number), nor a number written as text."""
+    if isinstance(value, str) and value[:1] in FORMULA_START and not _NUMBER_TEXT.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_row(values) -> list:
+    """csv_safe of every cell of a row (for csv writers and openpyxl's ws.append)."""
+    return [csv_safe(v) for v in values]

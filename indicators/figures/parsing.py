@@ -3,8 +3,9 @@
 Pure: no database, no request. Understood: full-width digits, signs and points (１２３．５, －5), thousands
 separators in valid groups (1,234.5 and 1，234.5), a trailing unit the field expects (亿元, %, ％, 户/家) and
 surrounding spaces. Refused, with a message naming the field (Chinese first, then English): empty when
-required, NaN, Infinity, exponents (1e5), letters, other scripts' digits, more than 6 decimals and magnitudes
-above 10^12.
+required, NaN, Infinity, exponents (1e5), letters, other scripts' digits, more than 6 decimals, magnitudes
+above 10^12 and more than 15 significant digits (what every database keeps exactly: SQLite stores a decimal
+as a double, so 1234567890.123456 would come back as 1234567890.12346).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 MAX_DECIMALS = 6
 MAX_ABS = Decimal(10) ** 12
+MAX_SIGNIFICANT = 15  # digits a double (SQLite's storage for decimals) holds exactly
 
 # Explicit map: unicodedata's NFKC would also turn ² or ① into digits, and Decimal() itself accepts the
 # digits of every script (Decimal("٣") == 3), so only these characters are ever read as part of a number.
@@ -48,6 +50,7 @@ def _fail(key: str, label: str, label_en: str, **extra) -> ParseError:
         "grouping": _("「%(field)s」千分位分隔符位置不正确（应为 1,234.5）。 %(field_en)s: thousands separators must group three digits (1,234.5)."),
         "decimals": _("「%(field)s」最多保留 %(max)s 位小数。 %(field_en)s: at most %(max)s decimals."),
         "too_large": _("「%(field)s」数值过大（绝对值不能超过 10^12）。 %(field_en)s: the number is too large (more than 10^12)."),
+        "precision": _("「%(field)s」有效数字过多（最多 %(max)s 位，超出部分无法准确保存）。 %(field_en)s: too many significant digits (at most %(max)s; more cannot be stored exactly)."),
         "wrong_unit": _("「%(field)s」单位应为「%(unit)s」，而不是「%(typed)s」。 %(field_en)s: the unit is %(unit)s, not %(typed)s."),
         "no_unit": _("「%(field)s」不带单位，请只填数字（不是「%(typed)s」）。 %(field_en)s: no unit here, only the number (not %(typed)s)."),
         "invalid": _("「%(field)s」无法识别为数字：%(typed)s。 %(field_en)s: not a number: %(typed)s."),
@@ -123,8 +126,17 @@ def parse_number(text, *, unit: str = "", label: str = "", label_en: str = "",
         raise _fail("invalid", label, label_en, typed=_shown(cleaned)) from None
     if abs(value) > MAX_ABS:
         raise _fail("too_large", label, label_en)
+    if significant_digits(value) > MAX_SIGNIFICANT:
+        raise _fail("precision", label, label_en, max=MAX_SIGNIFICANT)
     value = value.normalize() if value else Decimal(0)
     # normalize() writes 1200 as 1.2E+3; quantize back to a plain exponent ≥ 0 for whole numbers
     if value.as_tuple().exponent > 0:
         value = value.quantize(Decimal(1))
     return value
+
+
+def significant_digits(value: Decimal) -> int:
+    """Digits from the first non-zero one to the last non-zero one: 1200 → 2, 0.0012 → 2, 1234.5 → 5."""
+    if not value.is_finite():
+        return 0
+    return len("".join(map(str, value.as_tuple().digits)).strip("0"))

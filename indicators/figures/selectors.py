@@ -1,4 +1,5 @@
 """Reads of plans and figures: QuerySets and DataFrames, each built with a fixed number of queries."""
+import hashlib
 import io
 from datetime import datetime
 
@@ -22,7 +23,7 @@ from indicators.models import (
 )
 
 INDICATOR_COLUMNS = ["indicator_id", "number", "measure", "direction", "target_kind", "target_value", "tolerance",
-                     "baseline_year", "baseline_value", "base_year", "target_year", "by_district"]
+                     "baseline_year", "baseline_value", "base_year", "target_year", "by_district", "unit"]
 OBSERVATION_COLUMNS = ["indicator_id", "district_id", "year", "quarter", "value", "numerator", "denominator"]
 
 
@@ -64,19 +65,27 @@ def demo_data_present() -> bool:
 
 
 def current_plan_state(plan_id: int) -> tuple[str, bool]:
-    """A key that changes with every recompute run of the plan and whether demo data is present: what the overview
-    needs on every request before it can serve its cached body. One plain SQL statement: at this rate the ORM's
-    building of the query costs more than running it."""
-    run, observation = (m._meta.db_table for m in (RecomputeRun, Observation))
+    """A key that changes with every recompute run of the plan and with every change of an indicator's name (the
+    overview shows the names, a rename happens without a recompute), and whether demo data is present: what the
+    overview needs on every request before it can serve its cached body. One plain SQL statement: at this rate the
+    ORM's building of the query costs more than running it."""
+    run, observation, indicator = (m._meta.db_table for m in (RecomputeRun, Observation, Indicator))
+    if connection.vendor == "postgresql":
+        names = (f"(SELECT string_agg(i.id || ':' || i.name || ':' || i.name_en, chr(30) ORDER BY i.id) "
+                 f"FROM {indicator} i WHERE i.plan_id = %s)")
+    else:
+        names = (f"(SELECT group_concat(n, char(30)) FROM (SELECT i.id || ':' || i.name || ':' || i.name_en AS n "
+                 f"FROM {indicator} i WHERE i.plan_id = %s ORDER BY i.id))")
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT max(r.id) FROM {run} r WHERE r.plan_id = %s), "
             f"(SELECT max(r.finished_at) FROM {run} r WHERE r.plan_id = %s), "
-            f"EXISTS (SELECT 1 FROM {observation} o WHERE o.is_demo)", [plan_id, plan_id])
-        run_id, finished_at, demo = cursor.fetchone()
+            f"EXISTS (SELECT 1 FROM {observation} o WHERE o.is_demo), {names}", [plan_id, plan_id, plan_id])
+        run_id, finished_at, demo, names = cursor.fetchone()
     if isinstance(finished_at, str):  # SQLite returns the text
         finished_at = datetime.fromisoformat(finished_at)
-    return _recompute_key(run_id, finished_at), bool(demo)
+    digest = hashlib.blake2b((names or "").encode(), digest_size=8).hexdigest()
+    return f"{_recompute_key(run_id, finished_at)}-{digest}", bool(demo)
 
 
 def continued_history(indicator: Indicator) -> list[tuple[Plan, pd.DataFrame]]:
@@ -105,9 +114,10 @@ def indicator_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:
     if indicator_ids is not None:
         qs = qs.filter(pk__in=indicator_ids)
     rows = list(qs.values("id", "number", "measure", "higher_is_better", "target_kind", "target_value", "tolerance",
-                          "baseline_year", "baseline_value", "target_year", "by_district"))
+                          "baseline_year", "baseline_value", "target_year", "by_district", "unit"))
     df = pd.DataFrame(rows, columns=["id", "number", "measure", "higher_is_better", "target_kind", "target_value",
-                                     "tolerance", "baseline_year", "baseline_value", "target_year", "by_district"])
+                                     "tolerance", "baseline_year", "baseline_value", "target_year", "by_district",
+                                     "unit"])
     df = df.rename(columns={"id": "indicator_id"})
     df["direction"] = df.pop("higher_is_better").map({True: 1, False: -1}).astype("Int64").fillna(1).astype(int)
     df["base_year"] = plan.base_year

@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,16 +16,14 @@ from indicators.figures import selectors as figures
 from indicators.models import Progress, RecomputeRun
 from indicators.progress import maths
 from indicators.progress import selectors as progress_reads
+from indicators.progress.config import thresholds
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_FIELDS = ["value", "quarter_value", "annual_value", "is_provisional", "baseline_year", "baseline_value",
                    "target_value", "target_source", "t", "completion", "time_share", "cagr_actual", "cagr_required",
-                   "ratio", "achieved", "status", "reason", "light", "projection", "still_needed", "inputs"]
-
-
-def thresholds() -> maths.Thresholds:
-    return maths.Thresholds(**settings.PROGRESS_THRESHOLDS)
+                   "ratio", "achieved", "status", "reason", "light", "projection", "still_needed", "is_final",
+                   "shortfall", "target_share", "inputs"]
 
 
 REBASING_KINDS = ("verified", "census")
@@ -61,7 +58,8 @@ WRITE_COLUMNS = ["indicator_id", "district_id", "scope", "basis", "year", "quart
 _KEYS = ["indicator_id", "scope", "basis", "year", "quarter"]
 _TEXT_FIELDS = ("target_source", "reason", "light", "status")
 _FLOAT_FIELDS = ("value", "quarter_value", "annual_value", "baseline_value", "target_value", "t", "completion",
-                 "time_share", "cagr_actual", "cagr_required", "ratio", "projection", "still_needed")
+                 "time_share", "cagr_actual", "cagr_required", "ratio", "projection", "still_needed", "shortfall",
+                 "target_share")
 _TEMP = "progress_recomputed"
 _ANALYZE_AFTER = 10_000  # rows written
 
@@ -97,10 +95,11 @@ def _without_unrevised_first(new: pd.DataFrame, district: np.ndarray) -> pd.Data
 
 
 def _column(frame: pd.DataFrame, name: str) -> list:
-    """A column as Python values for the database: NaN → None, whole numbers as int, text never None."""
+    """A column as Python values for the database: NaN → None, whole numbers as int, text never None (nor "nan":
+    pandas holds a missing text of a str column as NaN)."""
     values = frame[name].to_numpy()
     if name in _TEXT_FIELDS:
-        return ["" if v is None else v for v in values.tolist()]
+        return ["" if v is None or v != v else v for v in values.tolist()]
     if name in ("district_id", "baseline_year"):
         return [None if v != v else int(v) for v in values.astype("float64").tolist()]
     if name in _FLOAT_FIELDS:

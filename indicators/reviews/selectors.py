@@ -1,7 +1,8 @@
 """Reads for the review reports (issue 8): a fixed number of queries whatever the number of rows.
 
-``review_data`` gathers everything one review needs (7 queries, 6 for a district): the indicators, the districts, the stored
-progress rows up to the period (newest figures, and "as first published" for the scope), the figures of the
+``review_data`` gathers everything one review needs (8 queries, 7 for a district): the indicators, the districts, the stored
+progress rows up to the period (newest figures, and "as first published" for the scope), the versions behind the
+figures the review prints (to mark demo data 演示 and name a published figure's source), the figures of the
 period that have more than one non-demo version, the indicators' printed history, and whether demo data is
 loaded. Nothing here computes a progress figure.
 """
@@ -20,6 +21,7 @@ from indicators.models import (
     Progress,
     SeriesPoint,
 )
+from indicators.reviews.wording import PUBLISHED_KINDS
 
 INDICATOR_FIELDS = ["number", "name", "name_en", "unit", "measure", "higher_is_better", "target_kind", "target_year",
                     "target_value", "target_text", "decimals", "tolerance", "by_district", "baseline_year",
@@ -28,6 +30,15 @@ ROW_FIELDS = ["indicator_id", "scope", "year", "quarter", "value", "quarter_valu
               "baseline_year", "baseline_value", "target_value", "t", "completion", "time_share", "cagr_actual",
               "cagr_required", "ratio", "achieved", "status", "reason", "light", "projection", "still_needed",
               "inputs", "computed_at"]
+
+
+# the end of the plan: fields the engine adds to progress rows (read where the model has them)
+OPTIONAL_ROW_FIELDS = ("is_final", "shortfall", "target_share")
+
+
+def row_fields() -> list[str]:
+    have = {f.name for f in Progress._meta.get_fields()}
+    return ROW_FIELDS + [f for f in OPTIONAL_ROW_FIELDS if f in have]
 
 
 @dataclass
@@ -114,8 +125,55 @@ def history(plan: Plan) -> dict[int, pd.DataFrame]:
     return {ind: pd.DataFrame(rows, columns=["year", "value"]) for ind, rows in out.items()}
 
 
+def _version_ids(row: dict) -> list[int]:
+    """The versions a row's figure was computed from: its own figure's, or the districts' it adds up."""
+    inputs = row.get("inputs") or {}
+    if inputs.get("version_id") is not None:
+        return [int(inputs["version_id"])]
+    return [int(v) for v in inputs.get("version_ids") or () if v is not None]
+
+
+def _mark(versions: list[dict]) -> dict | None:
+    """demo (any demo figure in it), published (every figure published: their documents), district (entered)."""
+    if not versions:
+        return None
+    kinds = {v["kind"] for v in versions}
+    if ObservationVersion.Kind.DEMO in kinds:
+        return {"kind": "demo"}
+    if kinds <= set(PUBLISHED_KINDS):
+        return {"kind": "published", "titles": list(dict.fromkeys(v["source_title"] for v in versions
+                                                                  if v["source_title"]))}
+    return {"kind": "district"}
+
+
+def mark_figures(rows: list[dict], *, scope: str, year: int, quarter: int) -> None:
+    """Give the rows a review prints (each indicator's newest row of the scope at or before the period) the mark
+    of their figure (figure_mark) and, where the plan gives no baseline, of the base-year figure that stood in
+    (baseline_mark). One query."""
+    own = [r for r in rows if r["scope"] == scope]
+    key = (int(year), int(quarter))
+    newest: dict = {}
+    for r in own:
+        period = (int(r["year"]), int(r["quarter"]))
+        prev = newest.get(r["indicator_id"])
+        if period <= key and (prev is None or period > (int(prev["year"]), int(prev["quarter"]))):
+            newest[r["indicator_id"]] = r
+    by_period = {(r["indicator_id"], int(r["year"]), int(r["quarter"])): r for r in own}
+    wanted = []
+    for r in newest.values():
+        wanted.append((r, "figure_mark", r))
+        b = r.get("baseline_year")
+        base = by_period.get((r["indicator_id"], int(b), 4)) if b is not None else None
+        if base is not None and (r.get("inputs") or {}).get("baseline_source") == "observed":
+            wanted.append((r, "baseline_mark", base))
+    ids = {i for _r, _k, source in wanted for i in _version_ids(source)}
+    versions = {v["id"]: v for v in ObservationVersion.objects.filter(id__in=ids).values("id", "kind", "source_title")}
+    for r, name, source in wanted:
+        r[name] = _mark([versions[i] for i in _version_ids(source) if i in versions])
+
+
 def review_data(plan: Plan, *, scope: str, year: int, quarter: int) -> ReviewData:
-    """Everything one review reads: 7 queries for the city, 6 for a district, whatever the number of rows."""
+    """Everything one review reads: 8 queries for the city, 7 for a district, whatever the number of rows."""
     rows = _up_to(Progress.objects.filter(indicator__plan=plan, basis=Progress.Basis.LATEST), year, quarter)
     if scope != "city":
         rows = rows.filter(scope=scope)
@@ -123,12 +181,15 @@ def review_data(plan: Plan, *, scope: str, year: int, quarter: int) -> ReviewDat
     first = _up_to(Progress.objects.filter(indicator__plan=plan, scope=scope,
                                            basis__in=[Progress.Basis.FIRST, Progress.Basis.LATEST]), year, quarter)
     first_rows: dict = {}
-    for row in first.order_by("indicator_id", "year", "quarter", "basis").values(*ROW_FIELDS, "basis"):
+    fields = row_fields()
+    for row in first.order_by("indicator_id", "year", "quarter", "basis").values(*fields, "basis"):
         first_rows.setdefault((row["indicator_id"], row["year"], row["quarter"]), row)  # "first" < "latest"
+    latest = list(rows.order_by("indicator_id", "scope", "year", "quarter").values(*fields))
+    mark_figures(latest, scope=scope, year=year, quarter=quarter)
     return ReviewData(
         indicators=indicators(plan),
         districts=districts(plan),
-        rows=list(rows.order_by("indicator_id", "scope", "year", "quarter").values(*ROW_FIELDS)),
+        rows=latest,
         first_rows=[{k: v for k, v in row.items() if k != "basis"} for row in first_rows.values()],
         revision_groups=revision_groups(plan, scope=scope, year=year, quarter=quarter),
         history=history(plan) if scope == "city" else {},

@@ -32,7 +32,11 @@ from indicators.reviews.wording import (
     period_text,
     rate_subject,
     reason_text,
+    shown_target,
+    source_citation,
     status_label,
+    target_share,
+    verdict,
 )
 
 # ------------------------------------------------------------------------------------------------ one indicator
@@ -58,6 +62,13 @@ class Paragraph:
     target_text: str
     completion_text: str
     time_share_text: str
+    final: bool = False  # the plan's final verdict (已完成 / 基本完成 / 未完成), or a final review's row without one
+    baseline_text: str = "—"  # the plan's baseline, or 未给出 / not given
+    value_mark: str = ""  # 演示 / demo, 公布 / published: the assessed figure's own mark
+    source_note: str = ""  # 数据来源：乐山市统计局《…》。 (publisher and document, never an address)
+    target_share_text: str = "—"  # final rows: the share of the target reached
+    shortfall_text: str = "—"  # final rows: how far short of the target, in the indicator's unit
+    citations: tuple[str, ...] = ()  # a published figure's documents, publisher first
 
     @property
     def text(self) -> str:
@@ -81,8 +92,8 @@ def row_dict(row) -> dict | None:
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in dict(row).items()}
 
 
-def _progress_clause(f: Fmt, c, tau) -> list[str]:
-    """完成目标进度51.2%，低于时间进度8.8个百分点."""
+def _progress_clause(f: Fmt, c, tau, note: str = "") -> list[str]:
+    """完成目标进度51.2%，低于时间进度8.8个百分点 (note: what a substitute baseline was, right after completion)."""
     if c is None or tau is None:
         return []
     cd, td = pct_of_fraction(c), pct_of_fraction(tau)
@@ -93,14 +104,14 @@ def _progress_clause(f: Fmt, c, tau) -> list[str]:
             rel = f"快于时间进度{f.points(cd, td)}个百分点"
         else:
             rel = "与时间进度持平"
-        return [f"完成目标进度{f.pct(c)}", rel]
+        return [f"完成目标进度{f.pct(c)}{note}", rel]
     if cd < td:
         rel = f"{f.points(td, cd)} percentage points behind the time elapsed ({f.pct(tau)})"
     elif cd > td:
         rel = f"{f.points(cd, td)} percentage points ahead of the time elapsed ({f.pct(tau)})"
     else:
         rel = f"in line with the time elapsed ({f.pct(tau)})"
-    return [f"completion stood at {f.pct(c)}, {rel}"]
+    return [f"completion stood at {f.pct(c)}{note}, {rel}"]
 
 
 def _achieved_clause(f: Fmt, T: int, target_text: str, *, ahead: bool, provisional: bool) -> str:
@@ -124,13 +135,55 @@ def _meets(value, target, ind: Mapping, thresholds: maths.Thresholds) -> bool:
     return maths.is_achieved(value, target, 1 if higher_is_better(ind) else -1, ind.get("target_kind") or "at_least", tol)
 
 
+def figure_mark(row: Mapping | None, lang: str) -> str:
+    """The assessed figure's own mark: 演示 / demo for demo data, 公布 / published for a published figure."""
+    kind = ((row or {}).get("figure_mark") or {}).get("kind")
+    if kind == "demo":
+        return "演示" if lang == "zh" else "demo"
+    if kind == "published":
+        return "公布" if lang == "zh" else "published"
+    return ""
+
+
+def _inline_mark(f: Fmt, row: Mapping) -> str:
+    """（演示） right after a demo figure in a sentence, so that a copied sentence keeps it."""
+    if ((row.get("figure_mark") or {}).get("kind")) != "demo":
+        return ""
+    return "（演示）" if f.zh else " (demo)"
+
+
+def baseline_given(row: Mapping, ind: Mapping, scope: Scope) -> bool:
+    """Is the row's baseline the plan's own? inputs.baseline_source says so ("indicator") or not ("observed": the
+    scope's own base-year figure stood in); rows without it are judged by the indicator's printed baseline."""
+    source = (row.get("inputs") or {}).get("baseline_source")
+    if source in ("indicator", "observed"):
+        return source == "indicator"
+    if scope.is_city and "baseline_value" in ind:
+        return _num(ind.get("baseline_value")) is not None
+    return True
+
+
+_BASELINE_KINDS = {"demo": ("演示", "demo figure"), "published": ("公布", "published figure"),
+                   "district": ("填报", "entered figure")}
+
+
+def baseline_note(f: Fmt, row: Mapping, ind: Mapping, scope: Scope) -> str:
+    """（以2020年演示数据为基期）: what a figure computed from a baseline the plan does not give used instead."""
+    b, baseline = _num(row.get("baseline_year")), _num(row.get("baseline_value"))
+    if b is None or baseline is None or baseline_given(row, ind, scope):
+        return ""
+    kind = ((row.get("baseline_mark") or {}).get("kind"))
+    zh, en = _BASELINE_KINDS.get(kind, ("", "figure"))
+    return f"（以{int(b)}年{zh}数据为基期）" if f.zh else f" (baseline: the {int(b)} {en})"
+
+
 def _level_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths.Thresholds) -> str:
     measure = ind["measure"]
     year, quarter = int(row["year"]), int(row["quarter"])
     T = int(_num(ind.get("target_year")) or 0)
     b = _num(row.get("baseline_year"))
     value, annual = _num(row.get("value")), _num(row.get("annual_value"))
-    target, baseline = _num(row.get("target_value")), _num(row.get("baseline_value"))
+    target, baseline = _num(shown_target(row.get("target_value"), ind)), _num(row.get("baseline_value"))
     c, tau = _num(row.get("completion")), _num(row.get("time_share"))
     projection, still = _num(row.get("projection")), _num(row.get("still_needed"))
     status = row.get("status") or "cannot_assess"
@@ -140,30 +193,38 @@ def _level_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths.
     cumulative = measure == "flow"
     period = period_text(year, quarter, f.lang, cumulative=cumulative)
     assessed = annual if annual is not None else value
+    mark = _inline_mark(f, row)
     # the stored t: flows are annualised (t = year), stocks, shares and index values read at the period's end
     t_year = _num(row.get("t"))
     t_year = maths.period_time(year, quarter, measure) if t_year is None else t_year
+    # a baseline the plan does not give: the first figure computed from it says what stood in
+    pending = [baseline_note(f, row, ind, scope)]
+
+    def noted() -> str:
+        note, pending[0] = pending[0], ""
+        return note
 
     # what was reached
     if f.zh:
         if measure == "flow":
-            reached = (f"累计完成{f.amount(value, ind)}" + (f"，预计全年{f.amount(annual, ind)}" if annual is not None
-                                                         else "")) if provisional else f"完成{f.amount(assessed, ind)}"
+            reached = (f"累计完成{f.amount(value, ind)}{mark}" + (f"，预计全年{f.amount(annual, ind)}"
+                                                                if annual is not None else "")
+                       ) if provisional else f"完成{f.amount(assessed, ind)}{mark}"
         elif measure == "stock":
-            reached = f"达到{f.amount(assessed, ind)}"
+            reached = f"达到{f.amount(assessed, ind)}{mark}"
         else:
-            reached = f"为{f.amount(assessed, ind)}"
+            reached = f"为{f.amount(assessed, ind)}{mark}"
         parts = [f"{period}，{where}{name}{reached}"]
     else:
         if measure == "flow" and provisional:
-            reached = f"reached {f.amount(value, ind)}" + (
+            reached = f"reached {f.amount(value, ind)}{mark}" + (
                 f", an estimated {f.amount(annual, ind)} for the full year" if annual is not None else "")
         elif is_count_unit(ind):
-            reached = f"numbered {f.amount(assessed, ind)}"
+            reached = f"numbered {f.amount(assessed, ind)}{mark}"
         elif measure in ("flow", "stock"):
-            reached = f"reached {f.amount(assessed, ind)}"
+            reached = f"reached {f.amount(assessed, ind)}{mark}"
         else:
-            reached = f"was {f.amount(assessed, ind)}"
+            reached = f"was {f.amount(assessed, ind)}{mark}"
         parts = [f"{period}, {name} in {where} {reached}"]
 
     if status == "cannot_assess" or assessed is None:
@@ -176,18 +237,18 @@ def _level_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths.
     if percent and baseline is not None and b is not None:
         vd, bd = pct_value_decimal(assessed), pct_value_decimal(baseline)
         if f.zh:
-            parts.append(f"比{int(b)}年{'提高' if vd > bd else '下降'}{f.points(vd, bd)}个百分点" if vd != bd
-                         else f"与{int(b)}年持平")
+            parts.append((f"比{int(b)}年{'提高' if vd > bd else '下降'}{f.points(vd, bd)}个百分点" if vd != bd
+                          else f"与{int(b)}年持平") + noted())
         else:
-            parts.append(f"{'up' if vd > bd else 'down'} {f.points(vd, bd)} percentage points on {int(b)}"
-                         if vd != bd else f"unchanged on {int(b)}")
+            parts.append((f"{'up' if vd > bd else 'down'} {f.points(vd, bd)} percentage points on {int(b)}"
+                          if vd != bd else f"unchanged on {int(b)}") + noted())
     if not percent and status == "deterioration" and baseline is not None and b is not None:
         diff = abs(as_decimal(assessed) - as_decimal(baseline))
         more = assessed > baseline
         if f.zh:
-            parts.append(f"比{int(b)}年{'增加' if more else '减少'}{f.amount(diff, ind)}")
+            parts.append(f"比{int(b)}年{'增加' if more else '减少'}{f.amount(diff, ind)}{noted()}")
         else:
-            parts.append(f"{f.amount(diff, ind)} {'more' if more else 'less'} than in {int(b)}")
+            parts.append(f"{f.amount(diff, ind)} {'more' if more else 'less'} than in {int(b)}{noted()}")
 
     if status == "achieved":
         parts.append(_achieved_clause(f, T, f.target(target, ind) if target is not None else "",
@@ -200,7 +261,8 @@ def _level_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths.
             parts.append(f"距{T}年目标（{f.target(target, ind)}）尚差{f.points(td, vd)}个百分点")
         else:
             parts.append(f"{f.points(td, vd)} percentage points short of the {T} target ({f.target(target, ind)})")
-    parts += _progress_clause(f, c, tau)
+    if c is not None and tau is not None:
+        parts += _progress_clause(f, c, tau, noted())
 
     if t_year >= T:
         parts.append(_missed_clause(f, T, provisional=provisional))
@@ -209,10 +271,11 @@ def _level_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths.
         basis = ("按当前趋势" if percent else "按当前增速") if f.zh else (
             "on the current trend" if percent else "at the current growth rate")
         if f.zh:
-            outlook = f"{basis}预计{T}年{'降至' if falling and higher_is_better(ind) else '达到'}{f.amount(projection, ind)}"
+            outlook = (f"{basis}预计{T}年{'降至' if falling and higher_is_better(ind) else '达到'}"
+                       f"{f.amount(projection, ind)}{noted()}")
         else:
             verb = "fall to" if falling and higher_is_better(ind) else "reach"
-            outlook = f"{basis} it is projected to {verb} {f.amount(projection, ind)} in {T}"
+            outlook = f"{basis} it is projected to {verb} {f.amount(projection, ind)} in {T}{noted()}"
         if _meets(projection, target, ind, th):
             outlook += "，可完成目标" if f.zh else ", enough to meet the target"
         elif percent:
@@ -223,6 +286,114 @@ def _level_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths.
             outlook += (f"，需年均增长{f.pct(still)}方可完成目标" if f.zh
                         else f", and average annual growth of {f.pct(still)} is needed to meet the target")
         parts.append(outlook)
+    return _join(f, parts)
+
+
+_FINAL_ENDINGS = {"achieved": ("完成规划目标", "target achieved"),
+                  "largely_achieved": ("基本完成规划目标", "target largely achieved"),
+                  "not_achieved": ("未完成规划目标", "target not achieved")}
+
+
+def final_figures(f: Fmt, ind: Mapping, row: Mapping, status: str) -> tuple[str, str]:
+    """(share of the target reached, shortfall in the indicator's unit) of a final row, as displayed: "96.3%",
+    "48.44亿元" / "2.4个百分点". The shortfall is the displayed target less the displayed value, so that the
+    sentence adds up; none once the target is achieved."""
+    measure = ind["measure"]
+    annual, value = _num(row.get("annual_value")), _num(row.get("value"))
+    assessed = annual if annual is not None else value
+    target = _num(shown_target(row.get("target_value"), ind))
+    share = target_share(row, ind)
+    share_text = "—" if share is None else f.pct(share)
+    if assessed is None or target is None or status in ("achieved", "cannot_assess"):
+        return share_text, "—"
+    d = 1 if higher_is_better(ind) else -1
+    if is_percent(ind) or measure == "rate":
+        gap = (pct_value_decimal(target) - pct_value_decimal(assessed)) * d
+        if gap <= 0:
+            return share_text, "—"
+        return share_text, f"{f.n(gap, 1)}个百分点" if f.zh else f"{f.n(gap, 1)} percentage points"
+    decimals = decimals_of(ind)
+    gap = (rounded(target, decimals) - rounded(assessed, decimals)) * d
+    if gap <= 0:
+        return share_text, "—"
+    return share_text, f.amount(gap, ind)
+
+
+def _final_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope, status: str) -> str:
+    """The final review's sentence (PROGRESS.md §3a): the target year's figure, the target, the share of it reached,
+    the shortfall in the indicator's unit and the verdict; never a projection or a growth still needed.
+
+    2025年，全市服务业增加值完成1251.56亿元，为目标（1300.00亿元）的96.3%，差48.44亿元，基本完成规划目标。
+    """
+    measure = ind["measure"]
+    year = int(row["year"])
+    annual, value = _num(row.get("annual_value")), _num(row.get("value"))
+    assessed = annual if annual is not None else value
+    target = _num(shown_target(row.get("target_value"), ind))
+    name, where = indicator_name(ind, f.lang), scope.name(f.lang)
+    mark = _inline_mark(f, row)
+    b = _num(row.get("baseline_year"))
+
+    if measure == "rate":
+        subject, is_growth = rate_subject(ind, f.lang)
+        span = None
+        if b is not None and year > int(b):
+            first = int(b) + 1
+            span = (f"{first}—{year}年" if first < year else f"{year}年") if f.zh else (
+                f"{first}–{year}" if first < year else f"{year}")
+        if assessed is None:
+            head = f"{year}年，{where}{subject}" if f.zh else f"In {year}, {subject} in {where}"
+        elif is_growth and span:
+            up = assessed >= 0
+            if f.zh:
+                head = f"{span}，{where}{subject}年均{'增长' if up else '下降'}{f.pct_value(abs(assessed))}{mark}"
+            else:
+                head = (f"Over {span}, {subject} in {where} {'grew' if up else 'fell'} by an average of "
+                        f"{f.pct_value(abs(assessed))} a year{mark}")
+        else:
+            head = (f"{year}年，{where}{subject}为{f.pct_value(assessed)}{mark}" if f.zh
+                    else f"In {year}, {subject} in {where} was {f.pct_value(assessed)}{mark}")
+    elif assessed is None:
+        head = f"{year}年，{where}{name}" if f.zh else f"In {year}, {name} in {where}"
+    elif f.zh:
+        verb = {"flow": "完成", "qualitative": "完成", "stock": "达到"}.get(measure, "为")
+        head = f"{year}年{'末' if measure == 'stock' else ''}，{where}{name}{verb}{f.amount(assessed, ind)}{mark}"
+    else:
+        verb = "numbered" if is_count_unit(ind) else "reached" if measure in ("flow", "stock", "qualitative") else "was"
+        head = f"{'At the end of' if measure == 'stock' else 'In'} {year}, {name} in {where} {verb} " \
+               f"{f.amount(assessed, ind)}{mark}"
+    parts = [head]
+    if status == "cannot_assess" or assessed is None or target is None:
+        return _join(f, parts)
+
+    share_text, shortfall = final_figures(f, ind, row, status)
+    if measure == "qualitative":
+        assigned = f.amount(target, ind)
+        if f.zh:
+            parts.append(f"为省下达目标任务（{assigned}）的{share_text}")
+            if shortfall != "—":
+                parts.append(f"差{shortfall}")
+            parts.append({"achieved": "完成省下达目标任务", "largely_achieved": "基本完成省下达目标任务"}.get(
+                status, "未完成省下达目标任务"))
+        else:
+            parts.append(f"{share_text} of the amount assigned by the province ({assigned})")
+            if shortfall != "—":
+                parts.append(f"{shortfall} short")
+            parts.append({"achieved": "amount achieved", "largely_achieved": "amount largely achieved"}.get(
+                status, "amount not achieved"))
+        return _join(f, parts)
+
+    tgt = f.target(target, ind)
+    if f.zh:
+        parts.append(f"为目标（{tgt}）的{share_text}")
+        if shortfall != "—":
+            parts.append(f"差{shortfall}")
+    else:
+        parts.append(f"{share_text} of the target ({tgt})")
+        if shortfall != "—":
+            parts.append(f"{shortfall} short")
+    zh, en = _FINAL_ENDINGS.get(status, _FINAL_ENDINGS["not_achieved"])
+    parts.append(zh if f.zh else en)
     return _join(f, parts)
 
 
@@ -273,7 +444,7 @@ def _rate_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths.T
                 head += f", putting growth over {span} at an estimated {f.pct_value(annual)} a year"
         else:
             head = f"{period}, {subject} in {where} {grew(annual, average=True)}" + (f" over {span}" if span else "")
-    parts = [head]
+    parts = [head + _inline_mark(f, row)]
     if status == "cannot_assess" or annual is None:
         return _join(f, parts)
 
@@ -314,10 +485,11 @@ def _qualitative_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope) -> s
     name, where = indicator_name(ind, f.lang), scope.name(f.lang)
     period = period_text(year, quarter, f.lang, cumulative=True)
     within = quarter < 4
+    mark = _inline_mark(f, row)
     if f.zh:
-        parts = [f"{period}，{where}{name}{'累计' if within else ''}完成{f.amount(value, ind)}"]
+        parts = [f"{period}，{where}{name}{'累计' if within else ''}完成{f.amount(value, ind)}{mark}"]
     else:
-        parts = [f"{period}, {name} in {where} reached {f.amount(value, ind)}"]
+        parts = [f"{period}, {name} in {where} reached {f.amount(value, ind)}{mark}"]
     if status == "cannot_assess" or value is None or target is None:
         return _join(f, parts)
     assigned = f.amount(target, ind)
@@ -348,7 +520,8 @@ def _join(f: Fmt, parts: list[str]) -> str:
 
 
 _EN_CLAUSE_STARTS = ("completion stood", "at the current", "on the current", "growth of", "missing the",
-                     "on this estimate")
+                     "on this estimate", "target achieved", "target largely", "target not", "amount achieved",
+                     "amount largely", "amount not")
 
 
 def _no_data_sentence(f: Fmt, ind: Mapping, scope: Scope, year: int, quarter: int) -> str:
@@ -359,61 +532,138 @@ def _no_data_sentence(f: Fmt, ind: Mapping, scope: Scope, year: int, quarter: in
     return f"{period}, there is no figure yet for {indicator_name(ind, 'en')} in {scope.name_en}."
 
 
-def conclusion_text(status: str, reason: str, light, lang: str) -> str:
-    """评估结论：需加快（黄灯）。 · 评估结论：无法评估（缺少基期值）。"""
-    label = status_label(status, lang)
+def conclusion_text(status: str, reason: str, light, lang: str, *, final: bool = False) -> str:
+    """评估结论：需加快（黄灯）。 · 评估结论：无法评估（缺少基期值）。 · at the end of the plan 评估结论：基本完成（黄灯）。"""
+    label = status_label(status, lang, final=final)
     if status == "cannot_assess":
         why = reason_text(reason or "no_data", lang)
         if lang == "zh":
             return f"评估结论：{label}（{why}）。"
         return f" Assessment: {label.lower()} ({lcfirst(why)})."
+    # completion is undefined when the baseline already met the target: say why it is shown as "—"
+    extra = ""
+    if reason == "baseline_meets_target":
+        extra = "；基期已达到目标，完成目标进度不适用" if lang == "zh" else (
+            "; the baseline already met the target, so completion does not apply")
     if lang == "zh":
-        return f"评估结论：{label}（{light_word(light, 'zh')}）。" if light else f"评估结论：{label}。"
-    return f" Assessment: {label.lower()} ({light_word(light, 'en')})." if light else f" Assessment: {label.lower()}."
+        return f"评估结论：{label}（{light_word(light, 'zh')}{extra}）。" if light else (
+            f"评估结论：{label}（{extra[1:]}）。" if extra else f"评估结论：{label}。")
+    if light:
+        return f" Assessment: {label.lower()} ({light_word(light, 'en')}{extra})."
+    return f" Assessment: {label.lower()} ({extra[2:]})." if extra else f" Assessment: {label.lower()}."
+
+
+def _baseline_meets_target(row: Mapping, ind: Mapping, th: maths.Thresholds) -> bool:
+    """A row stored before the engine gave the reason: the baseline itself reaches the target."""
+    if ind["measure"] in ("rate", "qualitative"):
+        return False
+    baseline, target = _num(row.get("baseline_value")), _num(shown_target(row.get("target_value"), ind))
+    return baseline is not None and target is not None and _meets(baseline, target, ind, th)
+
+
+def baseline_text(f: Fmt, ind: Mapping, row: Mapping | None, scope: Scope) -> str:
+    """The plan's baseline with its year (890.02亿元（2020年）); 未给出 / not given where the plan gives none, whatever
+    figure stood in for it; — for the province-assigned amounts, which have no baseline."""
+    if ind["measure"] == "qualitative":
+        return "—"
+    not_given = "未给出" if f.zh else "not given"
+    if row is not None and row.get("year") is not None:
+        b, baseline = _num(row.get("baseline_year")), _num(row.get("baseline_value"))
+        if baseline is None or not baseline_given(row, ind, scope):
+            return not_given
+    else:
+        b, baseline = _num(ind.get("baseline_year")), _num(ind.get("baseline_value"))
+        if baseline is None or not scope.is_city:
+            return not_given
+    text = f.amount(baseline, ind)
+    if b is None:
+        return text
+    return f"{text}（{int(b)}年）" if f.zh else f"{text} ({int(b)})"
+
+
+def citations(row: Mapping | None, lang: str) -> tuple[str, ...]:
+    mark = (row or {}).get("figure_mark") or {}
+    if mark.get("kind") != "published":
+        return ()
+    return tuple(dict.fromkeys(source_citation(t, lang) for t in mark.get("titles") or () if t))
+
+
+def source_note(row: Mapping | None, lang: str, scope: Scope) -> str:
+    """数据来源：乐山市统计局《2024年乐山市国民经济和社会发展统计公报》。 The publisher and the document of a published
+    figure (never an address), 演示数据 for demo data, the districts' entries for the rest."""
+    mark = (row or {}).get("figure_mark") or {}
+    kind = mark.get("kind")
+    if kind == "demo":
+        return ("数据来源：演示数据（程序生成，非官方统计）。" if lang == "zh"
+                else "Source: demo data (generated, not official statistics).")
+    if kind == "published":
+        cited = citations(row, lang)
+        if not cited:
+            return ""
+        return ("数据来源：" + "；".join(cited) + "。") if lang == "zh" else ("Source: " + "; ".join(cited) + ".")
+    if kind == "district":
+        if lang == "zh":
+            return "数据来源：各县（市、区）填报并经审核的数据。" if scope.is_city else "数据来源：本县（市、区）填报并经审核的数据。"
+        return "Source: figures entered by the districts and approved." if scope.is_city else (
+            "Source: figures entered by the district and approved.")
+    return ""
 
 
 def indicator_paragraph(ind: Mapping, row: Mapping | None, scope: Scope, *, lang: str = "zh",
                         year: int | None = None, quarter: int | None = None,
-                        thresholds: maths.Thresholds = maths.Thresholds()) -> Paragraph:
+                        thresholds: maths.Thresholds = maths.Thresholds(), final_review: bool = False) -> Paragraph:
     """One indicator's paragraph from its stored progress row (None: no row up to the period).
 
-    ind: number, name, name_en, unit, measure, higher_is_better, target_kind, target_year, decimals, tolerance.
+    ind: number, name, name_en, unit, measure, higher_is_better, target_kind, target_year, decimals, tolerance
+    (and baseline_value, baseline_year: the plan's own).
     row: a Progress row as a dict (year, quarter, value, annual_value, baseline_year, baseline_value,
-    target_value, completion, time_share, projection, still_needed, status, reason, light …).
+    target_value, completion, time_share, projection, still_needed, status, reason, light, inputs, and where the
+    engine gives them is_final, shortfall, target_share; figure_mark and baseline_mark from the review's reads).
     year, quarter: the review period, used only to word a missing row.
+    final_review: the review of the target year (总结评估): a row that is not the target year's annual figure gives
+    no verdict, and nothing in it is projected or said to need acceleration.
+    A final row (the target year's annual figure) reads 已完成 / 基本完成 / 未完成 in any review.
     """
     f = Fmt(lang)
     row = row_dict(row)
     has_row = row is not None and row.get("year") is not None
-    status = (row.get("status") if has_row else None) or "cannot_assess"
-    reason = (row.get("reason") if has_row else "") or ""
-    if status == "cannot_assess" and not reason:
-        reason = "no_data"
-    # the stored light, as the dashboards show it (after a sign change there is a light but no status)
-    light = _row_get(row, "light") or None
+    status, reason, light, final = verdict(row if has_row else None, ind, final_review=final_review)
     measure = ind["measure"]
+    c = _num(_row_get(row, "completion"))
+    if has_row and status != "cannot_assess" and not final:
+        if reason == "baseline_meets_target" or (not reason and _baseline_meets_target(row, ind, thresholds)):
+            reason, c = "baseline_meets_target", None  # never a negative or a several-hundred-percent completion
+    if has_row:
+        shown = {**row, "status": status, "reason": reason, "light": light, "completion": c}
+        if final and status == "cannot_assess" and bool(_row_get(row, "is_provisional")):
+            shown["annual_value"] = None  # a final review words no estimate of a year that is not in yet
     if not has_row:
         sentence = _no_data_sentence(f, ind, scope, year or 0, quarter or 4)
+    elif final and status != "cannot_assess":
+        sentence = _final_sentence(f, ind, shown, scope, status)
     elif measure == "rate":
-        sentence = _rate_sentence(f, ind, row, scope, thresholds)
+        sentence = _rate_sentence(f, ind, shown, scope, thresholds)
     elif measure == "qualitative":
-        sentence = _qualitative_sentence(f, ind, row, scope)
+        sentence = _qualitative_sentence(f, ind, shown, scope)
     else:
-        sentence = _level_sentence(f, ind, row, scope, thresholds)
+        sentence = _level_sentence(f, ind, shown, scope, thresholds)
 
-    c, tau = _num(_row_get(row, "completion")), _num(_row_get(row, "time_share"))
+    tau = _num(_row_get(row, "time_share"))
     gap = None
-    if status not in ("achieved", "cannot_assess") and c is not None and tau is not None:
+    if not final and status not in ("achieved", "cannot_assess") and c is not None and tau is not None:
         gap = pct_of_fraction(tau) - pct_of_fraction(c)
     annual = _num(_row_get(row, "annual_value"))
     value = annual if annual is not None else _num(_row_get(row, "value"))
-    target = _num(_row_get(row, "target_value"))
+    target = _num(shown_target(_row_get(row, "target_value"), ind))
     provisional = bool(_row_get(row, "is_provisional")) and measure in ("flow", "rate")
     value_text = "—" if value is None else (
         f.amount(value, ind) if measure != "rate" else f.pct_value(value))
     if provisional and value is not None:
         value_text += "（预计全年）" if f.zh else " (full-year estimate)"
-    label = status_label(status, lang)
+    share_text, shortfall_text = ("—", "—")
+    if final and has_row and status != "cannot_assess":
+        share_text, shortfall_text = final_figures(f, ind, shown, status)
+    label = status_label(status, lang, final=final)
     name = ind["name"] if lang == "zh" else (ind.get("name_en") or ind["name"])
     badge = light_badge(light, lang)
     title = (f"{ind['number']}. {name}（{label}，{badge}）" if lang == "zh"
@@ -421,12 +671,16 @@ def indicator_paragraph(ind: Mapping, row: Mapping | None, scope: Scope, *, lang
     return Paragraph(
         indicator_id=ind.get("indicator_id"), number=int(ind["number"]), name=name, status=status,
         status_label=label, light=light, light_badge=badge, title=title, sentence=sentence,
-        conclusion=conclusion_text(status, reason, light, lang),
+        conclusion=conclusion_text(status, reason, light, lang, final=final),
         year=int(row["year"]) if has_row else None, quarter=int(row["quarter"]) if has_row else None,
         lagging=status in LAGGING_STATUSES, gap_points=gap, value_text=value_text,
         target_text=("—" if target is None else f.target(target, ind)) if measure != "qualitative" else (
             "—" if target is None else f.amount(target, ind)),
-        completion_text="—" if c is None else f.pct(c), time_share_text="—" if tau is None else f.pct(tau))
+        completion_text="—" if c is None else f.pct(c), time_share_text="—" if tau is None else f.pct(tau),
+        final=final, baseline_text=baseline_text(f, ind, row if has_row else None, scope),
+        value_mark=figure_mark(row, lang) if has_row else "", source_note=source_note(row, lang, scope) if has_row
+        else "", target_share_text=share_text, shortfall_text=shortfall_text,
+        citations=citations(row, lang) if has_row else ())
 
 
 # ------------------------------------------------------------------------------------------------ revisions
@@ -454,7 +708,7 @@ def _version_value(f: Fmt, version: Mapping, ind: Mapping) -> str | None:
 def _version_source(version: Mapping, lang: str) -> str:
     kind = VERSION_KINDS.get(version.get("kind"), (version.get("kind"), version.get("kind")))
     kind = kind[0] if lang == "zh" else kind[1]
-    source = (version.get("source_title") or "").strip()
+    source = source_citation(version.get("source_title") or "", lang)
     sep = "，" if lang == "zh" else ", "
     return f"{kind}{sep}{source}" if source else kind
 

@@ -90,8 +90,10 @@ def review_page(request):
         "plan": plan, "params": p, "review": review, "title": _title(plan, p), "scopes": scopes,
         "years": list(range(plan.start_year, plan.end_year + 1)), "quarters": [1, 2, 3, 4],
         "langs": [("zh", "中文"), ("en", "English")], "demo": data.demo,
-        "docx_url": f"{reverse('review:docx')}?{urlencode({**p, 'plan': plan.code})}",
-        "plain_text": review.plain_text(),
+        "docx_url": f"{reverse('review:docx')}?{urlencode({**p, 'plan': plan.code})}", "plain_text": review.plain_text(),
+        "columns": report.table_columns(review), "table": report.table_rows(review),
+        "table_note": report.table_note(review), "ranking_columns": report.ranking_columns(review),
+        "ranking": report.ranking_rows(review),
     }
     return render(request, "indicators/reviews/review.html", context)
 

@@ -1,13 +1,12 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from indicators.dashboards import verdicts
 from indicators.figures import formatting
-from indicators.progress.maths import STATUS_LABELS_ZH
 
 register = template.Library()
 
-STATUS_LABELS_EN = {"achieved": "achieved", "on_track": "on track", "acceleration_needed": "acceleration needed",
-                    "limited": "limited progress", "deterioration": "deterioration", "cannot_assess": "cannot assess"}
+STATUS_LABELS_EN = verdicts.STATUS_LABELS_EN
 LIGHT_LABELS = {"green": ("绿灯", "green"), "yellow": ("黄灯", "yellow"), "red": ("红灯", "red")}
 
 
@@ -27,14 +26,28 @@ def percent(value, decimals=1):
 
 
 @register.filter
-def status_label(status):
-    from django.utils.translation import get_language
+def status_label(status, final=False):
+    """The status in words (已完成 for an achieved final figure: ``{{ r.status|status_label:r.is_final }}``)."""
+    return verdicts.status_label(status, bool(final))
 
-    if not status:
-        return ""
-    if (get_language() or "").startswith("en"):
-        return STATUS_LABELS_EN.get(status, status)
-    return STATUS_LABELS_ZH.get(status, status)
+
+@register.filter
+def citation(title):
+    """乐山市统计局《2024年乐山市国民经济和社会发展统计公报》"""
+    return formatting.source_citation(title)
+
+
+@register.filter
+def official_url(url):
+    return formatting.official_url(url)
+
+
+@register.filter
+def printed_baseline(indicator):
+    """The plan's baseline as printed (约30%), or its words where the plan gives none (未给出…)."""
+    if indicator.baseline_value is None:
+        return indicator.baseline_text
+    return formatting.as_printed(indicator.baseline_value, indicator.unit, indicator.baseline_text)
 
 
 @register.inclusion_tag("indicators/dashboards/_light.html")
@@ -44,3 +57,23 @@ def light(value):
     zh, en = LIGHT_LABELS.get(value or "", (_("无灯"), "no light"))
     label = en if (get_language() or "").startswith("en") else zh
     return {"light": value or "none", "label": label}
+
+
+@register.filter
+def change_pct(value, indicator=None):
+    """A signed change: 12.34 → "+12.3%", −5 → "−5.0%"; of a growth rate (an indicator measured as "rate"), in
+    percentage points: "+1.20 个百分点". Empty when there is nothing to compare."""
+    if value is None:
+        return ""
+    if getattr(indicator, "measure", None) == "rate":
+        text = _("%(n)s 个百分点") % {"n": f"{formatting.rounded(value, 2):.2f}"}
+    else:
+        text = f"{formatting.rounded(value, 1):.1f}%"
+    return text.replace("-", "−", 1) if text.startswith("-") else f"+{text}"
+
+
+@register.inclusion_tag("indicators/dashboards/_verdict.html")
+def verdict(status, final=False):
+    """The light of a status beside its words: the one way a page shows a verdict, so the two never differ."""
+    return {**light(verdicts.light_of(status)), "status": status or "cannot_assess",
+            "status_label": verdicts.status_label(status, bool(final))}

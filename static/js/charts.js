@@ -19,10 +19,7 @@
   }
 
   function drawAll() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-figure]"), draw);
-    Array.prototype.forEach.call(document.querySelectorAll("form[data-autosubmit] select"), function (select) {
-      select.addEventListener("change", function () { select.form.submit(); });
-    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-figure]"), draw);  // forms: static/js/site.js
   }
 
   function resizeAll() {

@@ -2,6 +2,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+# an app's label covers its history tables too (simple-history's Historical* models live in the app): who changed
+# a figure, when, old → new and why, an administrator's revisions included, are in every backup
 EXPORTED = ["auth.group", "auth.user", "districts", "indicators", "projects"]
 
 

@@ -23,9 +23,15 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-STATUSES = ("achieved", "on_track", "acceleration_needed", "limited", "deterioration", "cannot_assess")
+# green, yellow, red, no light: the order of the pages' counts
+STATUSES = ("achieved", "on_track", "largely_achieved", "acceleration_needed", "limited", "not_achieved",
+            "deterioration", "cannot_assess")
+# the plan's final verdict (PROGRESS.md §3a): once the target year's annual figure is in
+FINAL_STATUSES = ("achieved", "largely_achieved", "not_achieved")
 STATUS_LABELS_ZH = {
     "achieved": "已达标",
+    "largely_achieved": "基本完成",
+    "not_achieved": "未完成",
     "on_track": "进度正常",
     "acceleration_needed": "需加快",
     "limited": "进展有限",
@@ -34,13 +40,31 @@ STATUS_LABELS_ZH = {
 }
 STATUS_LABELS_EN = {
     "achieved": "Target achieved",
+    "largely_achieved": "Largely achieved",
+    "not_achieved": "Not achieved",
     "on_track": "On track",
     "acceleration_needed": "Acceleration needed",
     "limited": "Limited progress",
     "deterioration": "Deterioration",
     "cannot_assess": "Cannot assess",
 }
+# the words of a final verdict (``is_final``): the target reached at the plan's end is 已完成, not 已达标
+FINAL_STATUS_LABELS_ZH = {"achieved": "已完成", "largely_achieved": "基本完成", "not_achieved": "未完成"}
+FINAL_STATUS_LABELS_EN = {"achieved": "Achieved", "largely_achieved": "Largely achieved", "not_achieved": "Not achieved"}
 LIGHTS = ("green", "yellow", "red")
+# the light is the colour of the status (PROGRESS.md §3): every page derives it from the status
+STATUS_LIGHTS = {
+    "achieved": "green",
+    "on_track": "green",
+    "largely_achieved": "yellow",
+    "acceleration_needed": "yellow",
+    "not_achieved": "red",
+    "limited": "red",
+    "deterioration": "red",
+    "cannot_assess": None,
+}
+# units of whole things: a district target apportioned from the city's is rounded up to a whole number (§3a)
+COUNT_UNITS = ("户", "个", "家", "人", "座", "项")
 
 MEASURES = ("flow", "stock", "share", "rate", "index", "qualitative")
 TARGET_KINDS = ("at_least", "about", "more_than", "qualitative")
@@ -57,13 +81,18 @@ REASON_TEXTS = {
     "sign_change": ("基期值与当期值（或目标值）正负相反，无法计算增速", "Baseline and value (or target) have opposite signs: growth cannot be computed"),
     "zero_baseline": ("基期值为零，无法计算增速", "The baseline is zero: growth cannot be computed"),
     "target_equals_baseline": ("目标值等于基期值，所需增速为零", "The target equals the baseline: required growth is zero"),
-    "zero_target": ("目标增速为零，无法计算比值", "The target rate is zero: the ratio cannot be computed"),
+    "zero_target": ("目标值（或目标增速）为零，无法计算比值", "The target (or target rate) is zero: the ratio cannot be computed"),
     "no_provisional_estimate": ("缺少上年全年值或上年同期累计值，无法估算全年值", "Last year's annual value or same-period cumulative is missing: no provisional annual estimate"),
     "no_numerator_denominator": ("区县未填报分子分母，无法汇总比重", "Districts gave no numerator and denominator: the city share cannot be aggregated"),
     "incomplete_districts": ("部分区县数据未审核，汇总值不完整", "Not every district has an approved figure: the city aggregate is incomplete"),
     "incomplete_growth_chain": ("缺少此前某年的全年增速，无法连乘计算年均增速", "An earlier year's annual growth is missing: the average growth cannot be chained"),
     "below_assigned": ("未完成省下达目标任务", "Below the amount assigned by the province"),
     "no_assigned_amount": ("未录入省下达目标任务", "No assigned amount is recorded for this year"),
+    "after_target_year": ("该期晚于目标年，属下一规划期，不作本规划评估", "The period is after the target year: it belongs to the next plan"),
+    # informational: the row has a status, the reason says why completion or the ratio is not shown
+    "baseline_meets_target": ("基期已达到目标", "The baseline already meets the target"),
+    "baseline_near_target": ("基期与目标相差不足容差，完成进度无意义", "The baseline is within the tolerance of the target: completion is not meaningful"),
+    "judged_on_completion": ("所需增速为零或目标值为零，无法计算比值，按完成进度与时间进度之比评估", "Required growth or the target is zero: judged on completion against time share (C/τ)"),
 }
 REASON_TEXTS_ZH = {code: zh for code, (zh, _en) in REASON_TEXTS.items()}
 REASON_TEXTS_EN = {code: en for code, (_zh, en) in REASON_TEXTS.items()}
@@ -78,11 +107,14 @@ class Thresholds:
     green_margin: float = 0.10
     yellow_margin: float = 0.30
     default_tolerance: float = 0.05  # fraction of the target for 左右
+    largely_achieved: float = 0.90  # share of the target reached from which a miss at the plan's end is 基本完成
 
 
 @dataclass(frozen=True)
 class Assessment:
-    """One figure judged against its target; every float is None when it cannot be computed."""
+    """One figure judged against its target; every float is None when it cannot be computed. ``is_final``: the plan's
+    final verdict (achieved / largely_achieved / not_achieved); ``shortfall`` in the indicator's unit (0 when
+    achieved); ``target_share`` the share of the target reached."""
 
     value: float | None
     baseline: float | None
@@ -104,10 +136,15 @@ class Assessment:
     projection: float | None
     still_needed: float | None
     behind_schedule: bool | None
+    is_final: bool = False
+    shortfall: float | None = None
+    target_share: float | None = None
 
-    def as_dict(self) -> dict:
-        """JSON-serialisable: floats rounded to 6 decimals, NaN/inf as None, numpy scalars as Python."""
-        return {f.name: _json_scalar(getattr(self, f.name)) for f in fields(self)}
+    def as_dict(self, rounded: bool = True) -> dict:
+        """JSON-serialisable: NaN/inf as None, numpy scalars as Python; floats rounded to 6 decimals unless
+        ``rounded`` is False."""
+        convert = _json_scalar if rounded else jsonable
+        return {f.name: convert(getattr(self, f.name)) for f in fields(self)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,9 +342,40 @@ def is_achieved(v: float, target: float, d: int, kind: str, tol: float) -> bool:
     return bool(_achieved_arr(one(v), one(target), one(d), np.array([kind], dtype=object), one(tol))[0])
 
 
-def _status_from_ratio_arr(r: np.ndarray, th: Thresholds) -> np.ndarray:
+# statuses are computed as small integer codes (positions in STATUSES) and named once at the end: string arrays
+# are what a column-wise engine pays for
+_CODE = {status: code for code, status in enumerate(STATUSES)}
+_STATUS_NAMES = np.array(STATUSES, dtype=object)
+_STATUS_LIGHTS = np.array([STATUS_LIGHTS[s] for s in STATUSES], dtype=object)
+
+
+def _band_codes(r: np.ndarray, th: Thresholds) -> np.ndarray:
+    """The status bands of R (or of C/τ in its place): on track, acceleration needed, limited, deterioration."""
     return np.select([_ge_arr(r, th.on_track), _ge_arr(r, th.acceleration), _ge_arr(r, 0.0)],
-                     ["on_track", "acceleration_needed", "limited"], "deterioration").astype(object)
+                     [_CODE["on_track"], _CODE["acceleration_needed"], _CODE["limited"]], _CODE["deterioration"])
+
+
+def _final_codes(share: np.ndarray, th: Thresholds) -> np.ndarray:
+    """A target missed at the plan's end: 基本完成 from ``th.largely_achieved`` of the target reached, else 未完成."""
+    return np.where(_ge_arr(share, th.largely_achieved), _CODE["largely_achieved"], _CODE["not_achieved"])
+
+
+def status_lights(status) -> np.ndarray:
+    """``STATUS_LIGHTS`` over an array of statuses: "green" / "yellow" / "red", or None (no verdict)."""
+    status = np.asarray(status, dtype=object)
+    light = np.full(status.shape, None, dtype=object)
+    for name, colour in STATUS_LIGHTS.items():
+        if colour:
+            light[status == name] = colour
+    return light
+
+
+def _share_of_target(v, vT, d) -> np.ndarray:
+    """Share of the target reached: v/v_T when higher is better (v_T > 0), v_T/v when lower is better (v > 0,
+    v_T ≥ 0); for a rate v/v_T is R. NaN where no share is meaningful (a negative or zero target)."""
+    higher = np.where(vT > 0, v / vT, np.nan)
+    lower = np.where((v > 0) & (vT >= 0), vT / v, np.nan)
+    return np.where(d < 0, lower, higher)
 
 
 def _elapsed_arr(b, tt) -> tuple[np.ndarray, np.ndarray]:
@@ -334,15 +402,17 @@ def _level_arr(v, vb, vT, b, T, tt, d, elapsed, e_reason):
     ok = reason == ""
     cagr_actual = np.where(ok & has(v), (v / vb) ** (1 / elapsed) - 1, np.nan)
     projection = np.where(ok & has(v) & has(T), v * (1 + cagr_actual) ** (T - tt), np.nan)
-    cagr_required = np.where(has(vb) & (vb != 0) & has(vT) & (vT * vb >= 0) & has(b) & has(T) & (T > b),
+    # no constant growth reaches a zero target: it has no required growth (and no growth still needed)
+    cagr_required = np.where(has(vb) & (vb != 0) & has(vT) & (vT * vb > 0) & has(b) & has(T) & (T > b),
                              (vT / vb) ** (1 / (T - b)) - 1, np.nan)
     reason[ok & np.isnan(v)] = "no_data"
     reason[ok & has(v) & np.isnan(vT)] = "no_target"
-    reason[ok & has(v) & has(vT) & np.isnan(cagr_required)] = "no_years"
+    reason[ok & has(v) & has(vT) & (vT == 0)] = "zero_target"
+    reason[ok & has(v) & has(vT) & (vT != 0) & np.isnan(cagr_required)] = "no_years"
     reason[ok & has(v) & has(vT) & (cagr_required == 0)] = "target_equals_baseline"
     rated = ok & has(v) & has(vT) & has(cagr_required) & (cagr_required != 0)
     ratio = np.where(rated, np.where(vb < 0, -1.0, 1.0) * d * cagr_actual / np.abs(cagr_required), np.nan)
-    still_needed = np.where(has(v) & has(vT) & (v != 0) & has(tt) & has(T) & (T > tt) & (vT / v >= 0),
+    still_needed = np.where(has(v) & has(vT) & (v != 0) & (vT != 0) & has(tt) & has(T) & (T > tt) & (vT / v > 0),
                             (vT / v) ** (1 / (T - tt)) - 1, np.nan)
     return (completion, cagr_actual, cagr_required, ratio, projection, still_needed), reason
 
@@ -369,54 +439,92 @@ def _rate_arr(v, vT, b, T, tt, d, elapsed, e_reason):
 
 
 def assess_arrays(*, value, baseline, target, base_year, target_year, t, direction, target_kind, tolerance, rate,
-                  thresholds: Thresholds = Thresholds()) -> dict[str, np.ndarray]:
+                  provisional=False, thresholds: Thresholds = Thresholds()) -> dict[str, np.ndarray]:
     """``assess`` over arrays of equal length (NaN where a number is missing): the engine judges every row of a
     plan at once. ``direction`` ±1, ``target_kind`` at_least / about / more_than, ``rate`` True for a rate
-    (else a level), ``tolerance`` NaN for the default. Returns completion, time_share, cagr_actual,
-    cagr_required, ratio, projection, still_needed (floats with NaN), ``achieved``
-    bool, ``status`` / ``reason`` str, ``light`` str or None, ``behind_schedule`` True / False / None."""
+    (else a level), ``tolerance`` NaN for the default, ``provisional`` True for an in-year estimate (never a final
+    verdict). Returns completion, time_share, cagr_actual, cagr_required, ratio, projection, still_needed,
+    shortfall, target_share (floats with NaN), ``achieved`` / ``is_final`` bool, ``status`` / ``reason`` str,
+    ``light`` str or None (the colour of the status), ``behind_schedule`` True / False / None."""
     f = lambda x: np.asarray(x, dtype="float64")  # noqa: E731
     v, vb, vT, b, T, tt, d, tol = (f(x) for x in (value, baseline, target, base_year, target_year, t, direction,
                                                    tolerance))
     kind, rate = np.asarray(target_kind, dtype=object), np.asarray(rate, dtype=bool)
+    provisional = np.broadcast_to(np.asarray(provisional, dtype=bool), v.shape)
     unknown = set(kind.tolist()) - {"at_least", "about", "more_than"}
     if unknown:
         raise ValueError(f"target kind {sorted(unknown)!r}: use assess_qualitative for qualitative targets")
     th = thresholds
+    has = lambda x: ~np.isnan(x)  # noqa: E731
     tol = np.where(np.isnan(tol), th.default_tolerance, tol)
     with np.errstate(all="ignore"):
-        tau = np.where(~np.isnan(b) & ~np.isnan(T) & ~np.isnan(tt) & (T != b), (tt - b) / (T - b), np.nan)
+        tau = np.where(has(b) & has(T) & has(tt) & (T != b), (tt - b) / (T - b), np.nan)
         elapsed, e_reason = _elapsed_arr(b, tt)
         level, level_reason = _level_arr(v, vb, vT, b, T, tt, d, elapsed, e_reason)
         rated, rate_reason = _rate_arr(v, vT, b, T, tt, d, elapsed, e_reason)
         completion, cagr_actual, cagr_required, ratio, projection, still_needed = (
             np.where(rate, r, lv) for r, lv in zip(rated, level))
         figures_reason = np.where(rate, rate_reason, level_reason)
-        unassessable = np.where(rate, np.isin(rate_reason, ["no_years", "before_base_year", "fewer_than_two_points"]),
-                                level_reason == "before_base_year")
+        unassessable = np.where(rate, (rate_reason == "no_years") | (rate_reason == "before_base_year")
+                                | (rate_reason == "fewer_than_two_points"), level_reason == "before_base_year")
+        after = has(T) & has(tt) & (tt > T) & ~_close_arr(tt, T)  # the next plan's period
+        in_plan = ~unassessable & ~after
+        final = in_plan & has(T) & _close_arr(tt, T) & ~provisional  # the target year's annual figure
         reached = _achieved_arr(v, vT, d, kind, tol)
-        no_value, no_target, no_ratio = np.isnan(v), np.isnan(vT), np.isnan(ratio)
-        cases = [no_value, unassessable, no_target, reached, no_ratio]
-        status = np.select(cases, ["cannot_assess"] * 3 + ["achieved", "cannot_assess"], "").astype(object)
-        reason = np.select(cases, ["no_data", figures_reason, "no_target", "",
-                                   np.where(figures_reason == "", "no_data", figures_reason)], "").astype(object)
-        by_ratio = status == ""
-        status[by_ratio] = _status_from_ratio_arr(ratio[by_ratio], th)
-        achieved = status == "achieved"
-        judged = ~np.isnan(completion) & ~np.isnan(tau)
-        light = np.select([achieved, ~judged, _ge_arr(completion, tau - th.green_margin),
-                           _ge_arr(completion, tau - th.yellow_margin)], ["green", "", "green", "yellow"], "red")
-        behind = np.where(judged, ~_ge_arr(completion, tau), False)
+        # a level whose baseline already meets the target has no completion; nor one within the tolerance short of
+        # it, where C's tiny denominator would give several hundred percent (PROGRESS.md §3a)
+        base_meets = ~rate & _achieved_arr(vb, vT, d, kind, tol)
+        base_near = ~rate & ~base_meets & has(vb) & has(vT) & _ge_arr(tol * np.abs(vT), np.abs(vT - vb))
+        completion = np.where(base_meets | base_near, np.nan, completion)
+        ratio = np.where(base_meets, np.nan, ratio)
+        # required growth of zero or a zero target: no R, the status is judged on C/τ with the same bands
+        by_completion = (((figures_reason == "zero_target") | (figures_reason == "target_equals_baseline"))
+                         & has(completion) & has(tau) & (tau > 0))
+        share = np.where(in_plan & has(v) & has(vT), _share_of_target(v, vT, d), np.nan)
+        shortfall = np.where(in_plan & has(v) & has(vT), np.where(reached, 0.0, np.maximum(d * (vT - v), 0.0)),
+                             np.nan)
+
+        no_value, no_target = np.isnan(v), np.isnan(vT)
+        fell_short = base_meets & has(elapsed) & (elapsed > 0)  # not at the base year itself
+        # the first rule that applies (PROGRESS.md §3, §3a); 9: none, cannot assess with the figures' reason
+        cases = [no_value, unassessable, after, no_target, reached, final, fell_short, has(ratio), by_completion]
+        rule = np.select(cases, list(range(len(cases))), len(cases))
+        code = np.full(len(v), _CODE["cannot_assess"])
+        code[rule == 4] = _CODE["achieved"]
+        at = rule == 5
+        code[at] = _final_codes(share[at], th)
+        code[rule == 6] = _CODE["deterioration"]
+        at = rule == 7
+        code[at] = _band_codes(ratio[at], th)
+        at = rule == 8
+        code[at] = _band_codes(completion[at] / tau[at], th)
+        reason = figures_reason.astype(object, copy=True)
+        reason[(rule == 0) | ((rule == 9) & (figures_reason == ""))] = "no_data"
+        reason[rule == 2] = "after_target_year"
+        reason[rule == 3] = "no_target"
+        judged = (rule >= 4) & (rule <= 7)
+        reason[judged] = ""
+        reason[judged & base_meets] = "baseline_meets_target"
+        reason[judged & base_near] = "baseline_near_target"
+        reason[rule == 8] = "judged_on_completion"
+        status = _STATUS_NAMES[code]
+        achieved = code == _CODE["achieved"]
+        is_final = final & ~no_value & ~no_target
+        projection = np.where(in_plan & ~final, projection, np.nan)
+        still_needed = np.where(in_plan & ~final, still_needed, np.nan)
+        scheduled = in_plan & has(completion) & has(tau)  # completion against time share, beside the light
+        behind = np.where(scheduled, ~_ge_arr(completion, tau), False)
     return {"completion": completion, "time_share": tau, "cagr_actual": cagr_actual, "cagr_required": cagr_required,
-            "ratio": ratio, "achieved": achieved, "status": status, "reason": reason,
-            "light": np.where(light == "", None, light).astype(object), "projection": projection,
-            "still_needed": still_needed,
-            "behind_schedule": np.where(judged, behind, None).astype(object)}
+            "ratio": ratio, "achieved": achieved, "status": status, "reason": reason, "light": _STATUS_LIGHTS[code],
+            "projection": projection, "still_needed": still_needed,
+            "behind_schedule": np.where(scheduled, behind, None).astype(object), "is_final": is_final,
+            "shortfall": shortfall, "target_share": share}
 
 
 def assess(*, value, baseline, target, base_year, target_year, t, higher_is_better=True,
-           target_kind="at_least", tolerance=None, measure="level", thresholds=Thresholds()) -> Assessment:
-    """Judge one figure against its target (PROGRESS.md §2–§3).
+           target_kind="at_least", tolerance=None, measure="level", provisional=False,
+           thresholds=Thresholds()) -> Assessment:
+    """Judge one figure against its target (PROGRESS.md §2–§3a).
 
     measure="level" (flows, stocks, shares, index values): C = (v_t − v_b)/(v_T − v_b),
     CAGR_a = (v_t/v_b)^(1/(t−b)) − 1, CAGR_r = (v_T/v_b)^(1/(T−b)) − 1, R = sign·d·CAGR_a/|CAGR_r|,
@@ -432,10 +540,13 @@ def assess(*, value, baseline, target, base_year, target_year, t, higher_is_bett
     years for the average over b..T to reach the target. A rate at t ≤ b is no average over the plan
     period, so it cannot be assessed (not even as achieved).
 
-    Status order: no value → cannot_assess "no_data"; no target → "no_target"; achieved; R not
-    computable → cannot_assess with the reason; else by R thresholds. Completion and the light are
-    shown whenever computable, also when the status is cannot_assess (e.g. a sign change).
-    One element of ``assess_arrays``: the engine and this function cannot disagree.
+    Status order: no value → cannot_assess "no_data"; before the base year (a rate also at t = b) or after the
+    target year ("after_target_year") → cannot_assess; no target → "no_target"; achieved; the target year's annual
+    figure (t = T, not ``provisional``) → largely_achieved when the share of the target reached is at least
+    ``thresholds.largely_achieved``, else not_achieved; a baseline that already met the target → deterioration;
+    else by R, or by C/τ where the required growth or the target is zero; else cannot_assess with the reason.
+    The light is the colour of the status (``STATUS_LIGHTS``); completion against time share is reported beside it
+    (``behind_schedule``). One element of ``assess_arrays``: the engine and this function cannot disagree.
     """
     if measure not in ("level", "rate"):
         raise ValueError(f"measure must be 'level' or 'rate', got {measure!r}")
@@ -447,7 +558,8 @@ def assess(*, value, baseline, target, base_year, target_year, t, higher_is_bett
     out = assess_arrays(value=one(v), baseline=one(vb), target=one(vT), base_year=one(b), target_year=one(T),
                         t=one(tt), direction=one(1 if higher_is_better else -1),
                         target_kind=np.array([target_kind], dtype=object), tolerance=one(_num(tolerance)),
-                        rate=np.array([measure == "rate"]), thresholds=thresholds)
+                        rate=np.array([measure == "rate"]), provisional=np.array([bool(provisional)]),
+                        thresholds=thresholds)
     x = {k: a[0] for k, a in out.items()}
     reason = x["reason"]
     zh, en = REASON_TEXTS.get(reason, (reason, reason))
@@ -458,38 +570,72 @@ def assess(*, value, baseline, target, base_year, target_year, t, higher_is_bett
         status=x["status"], reason=reason, reason_text_zh=zh, reason_text_en=en, light=x["light"],
         projection=_num(x["projection"]), still_needed=_num(x["still_needed"]),
         behind_schedule=None if x["behind_schedule"] is None else bool(x["behind_schedule"]),
+        is_final=bool(x["is_final"]), shortfall=_num(x["shortfall"]), target_share=_num(x["target_share"]),
     )
 
 
-def assess_qualitative_arrays(*, actual, assigned) -> dict[str, np.ndarray]:
-    """``assess_qualitative`` over arrays (NaN where missing): achieved, status, reason, light, completion."""
+def assess_qualitative_arrays(*, actual, assigned, year=np.nan, base_year=np.nan, target_year=np.nan,
+                              provisional=False, thresholds: Thresholds = Thresholds()) -> dict[str, np.ndarray]:
+    """``assess_qualitative`` over arrays (NaN where missing): achieved, status, reason, light, completion,
+    is_final, shortfall, target_share."""
     v, a = np.asarray(actual, dtype="float64"), np.asarray(assigned, dtype="float64")
+    y, b, T = (np.broadcast_to(np.asarray(x, dtype="float64"), v.shape) for x in (year, base_year, target_year))
+    provisional = np.broadcast_to(np.asarray(provisional, dtype=bool), v.shape)
+    has = lambda x: ~np.isnan(x)  # noqa: E731
+    before, after = has(y) & has(b) & (y < b), has(y) & has(T) & (y > T)
+    final = ~provisional & has(y) & has(T) & (y == T)
     no_assigned, no_value = np.isnan(a), np.isnan(v)
     reached = ~no_assigned & ~no_value & _ge_arr(v, a)
-    cases = [no_assigned, no_value, reached]
     with np.errstate(all="ignore"):
         completion = np.where(~no_value & ~no_assigned & (a != 0), v / a, np.nan)
-    light = np.select(cases, ["", "", "green"], "red")
-    return {"achieved": reached,
-            "status": np.select(cases, ["cannot_assess", "cannot_assess", "achieved"], "acceleration_needed")
-            .astype(object),
-            "reason": np.select(cases, ["no_assigned_amount", "no_data", ""], "below_assigned").astype(object),
-            "light": np.where(light == "", None, light).astype(object), "completion": completion}
+        counted = ~before & ~after & ~no_value & ~no_assigned
+        share = np.where(counted & (a > 0), v / a, np.nan)
+        shortfall = np.where(counted, np.where(reached, 0.0, np.maximum(a - v, 0.0)), np.nan)
+    cases = [before, after, no_assigned, no_value, reached, final]
+    code = np.select(cases, [_CODE["cannot_assess"]] * 4 + [_CODE["achieved"], _final_codes(share, thresholds)],
+                     _CODE["acceleration_needed"])
+    status = _STATUS_NAMES[code]
+    return {"achieved": status == "achieved", "status": status,
+            "reason": np.select(cases, ["before_base_year", "after_target_year", "no_assigned_amount", "no_data", "",
+                                        "below_assigned"], "below_assigned").astype(object),
+            "light": _STATUS_LIGHTS[code], "completion": completion, "is_final": final & counted,
+            "shortfall": shortfall, "target_share": share}
 
 
-def assess_qualitative(*, actual, assigned, year) -> Assessment:
+def assess_qualitative(*, actual, assigned, year, base_year=None, target_year=None, provisional=False,
+                       thresholds: Thresholds = Thresholds()) -> Assessment:
     """A year of a qualitative target (完成省下达目标任务): achieved when actual ≥ the assigned amount.
 
-    Below → acceleration_needed ("below_assigned"), red; achieved → green. No assigned amount →
-    cannot_assess ("no_assigned_amount"). completion = actual / assigned (share of the task done).
+    Below → acceleration_needed ("below_assigned", yellow); achieved → green. The target year's annual figure
+    (``year`` = ``target_year``, not provisional) is the plan's final verdict: achieved, largely_achieved (at least
+    ``thresholds.largely_achieved`` of the assigned amount) or not_achieved. No assigned amount → cannot_assess
+    ("no_assigned_amount"); a year before ``base_year`` or after ``target_year`` → cannot_assess.
+    completion = actual / assigned (share of the task done).
     """
     v, a, y = _num(actual), _num(assigned), _num(year)
     one = lambda x: np.array([np.nan if x is None else x], dtype="float64")  # noqa: E731
-    x = {k: arr[0] for k, arr in assess_qualitative_arrays(actual=one(v), assigned=one(a)).items()}
+    x = {k: arr[0] for k, arr in assess_qualitative_arrays(
+        actual=one(v), assigned=one(a), year=one(y), base_year=one(_num(base_year)),
+        target_year=one(_num(target_year)), provisional=np.array([bool(provisional)]), thresholds=thresholds).items()}
     zh, en = REASON_TEXTS[x["reason"]]
     return Assessment(
-        value=v, baseline=None, target=a, base_year=None, target_year=None, t=y,
+        value=v, baseline=None, target=a, base_year=_num(base_year), target_year=_num(target_year), t=y,
         completion=_num(x["completion"]), time_share=None, cagr_actual=None, cagr_required=None, ratio=None,
         achieved=bool(x["achieved"]), status=x["status"], reason=x["reason"], reason_text_zh=zh, reason_text_en=en,
-        light=x["light"], projection=None, still_needed=None, behind_schedule=None,
+        light=x["light"], projection=None, still_needed=None, behind_schedule=None, is_final=bool(x["is_final"]),
+        shortfall=_num(x["shortfall"]), target_share=_num(x["target_share"]),
     )
+
+
+def schedule_light(*, completion, time_share, thresholds: Thresholds = Thresholds()) -> str | None:
+    """The light of work done against time — key projects' investment, milestones done against due (PROGRESS.md
+    §3) — on bands of its own: green when the work is all done (C ≥ 1) or C ≥ τ − green margin, yellow when
+    C ≥ τ − yellow margin, red below; None without C or τ. An indicator's light is the colour of its status instead
+    (``STATUS_LIGHTS``): the two rules are kept apart so that one never moves the other."""
+    c, tau = _num(completion), _num(time_share)
+    if c is None or tau is None:
+        return None
+    ge = lambda a, b: a >= b or math.isclose(a, b, rel_tol=_EPS, abs_tol=_EPS)  # noqa: E731
+    if ge(c, 1.0) or ge(c, tau - thresholds.green_margin):
+        return "green"
+    return "yellow" if ge(c, tau - thresholds.yellow_margin) else "red"

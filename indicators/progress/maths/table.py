@@ -17,6 +17,7 @@ from indicators.progress.maths.aggregate import (
     json_numbers,
 )
 from indicators.progress.maths.assess import (
+    COUNT_UNITS,
     MEASURES,
     Thresholds,
     assess_arrays,
@@ -25,6 +26,8 @@ from indicators.progress.maths.assess import (
 )
 from indicators.progress.maths.assess import finite as _num
 
+_EPS = 1e-9
+
 # ---------------------------------------------------------------------------------------------
 # the engine over DataFrames
 
@@ -32,11 +35,12 @@ OUTPUT_COLUMNS = [
     "indicator_id", "district_id", "scope", "year", "quarter", "value", "quarter_value", "annual_value",
     "is_provisional", "baseline_year", "baseline_value", "target_value", "target_source", "t",
     "completion", "time_share", "cagr_actual", "cagr_required", "ratio", "achieved", "status", "reason",
-    "light", "projection", "still_needed", "inputs",
+    "light", "projection", "still_needed", "is_final", "shortfall", "target_share", "inputs",
 ]
 _FLOAT_COLUMNS = [
     "value", "quarter_value", "annual_value", "baseline_year", "baseline_value", "target_value", "t",
-    "completion", "time_share", "cagr_actual", "cagr_required", "ratio", "projection", "still_needed",
+    "completion", "time_share", "cagr_actual", "cagr_required", "ratio", "projection", "still_needed", "shortfall",
+    "target_share",
 ]
 
 
@@ -180,6 +184,8 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
     city_target, given_baseline = f(attr("target_value")), f(attr("baseline_value"))
     direction = np.where(f(attr("direction")) == -1, -1.0, 1.0)
     kind, tolerance = attr("target_kind").astype(object), f(attr("tolerance"))
+    units = by_id["unit"] if "unit" in by_id else pd.Series("", index=by_id.index)
+    counted = P["indicator_id"].map(units.fillna("").astype(str).str.strip().isin(COUNT_UNITS)).to_numpy(dtype=bool)
     ind_ids, scope = P["indicator_id"].to_numpy(), P["scope"].to_numpy()
     year, quarter = P["year"].to_numpy().astype("int64"), P["quarter"].to_numpy().astype("int64")
     value, reason = P["value"].to_numpy(dtype="float64"), P["reason"].to_numpy().astype(object)
@@ -198,6 +204,7 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
                                np.where(~np.isnan(baseline), "observed", None)).astype(object)
 
     # targets: the city's; a district's own (指标分解), else the city's rate or share, else implied in proportion
+    # (a count of whole things rounded up to a whole number, and judged as that number)
     own_target = np.full(n, np.nan)
     if dt:
         keys = pd.MultiIndex.from_tuples(list(dt), names=["i", "s"])
@@ -212,7 +219,10 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
     with np.errstate(all="ignore"):
         implied = (open_ & np.isin(measure, ["flow", "stock"]) & ~np.isnan(baseline) & ~np.isnan(city_baseline)
                    & (city_baseline != 0) & ~np.isnan(city_target))
-        target[implied] = (baseline * city_target / city_baseline)[implied]
+        proportional = baseline * city_target / city_baseline
+        target[implied] = proportional[implied]
+        whole = implied & counted
+        target[whole] = np.ceil(proportional[whole] - _EPS * np.maximum(1.0, np.abs(proportional[whole])))
     target_source[implied] = "implied_proportional"
     rate = measure == "rate"
     baseline = np.where(rate, np.where(is_city, given_baseline, np.nan), baseline)
@@ -273,14 +283,19 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
         early = rate & usable & ~np.isnan(b_int) & (year <= b_int)
         forced[early] = np.where(year[early] == b_int[early], "fewer_than_two_points", "before_base_year")
 
+    if whole.any():
+        extra[whole] += _fragment("target_unrounded", proportional[whole])
     a = assess_arrays(value=annual, baseline=baseline, target=target, base_year=b, target_year=T, t=t,
                       direction=direction, target_kind=np.where(measure == "qualitative", "at_least", kind),
-                      tolerance=tolerance, rate=rate, thresholds=thresholds)
+                      tolerance=tolerance, rate=rate, provisional=provisional, thresholds=thresholds)
     blank = forced != ""
     a["achieved"] = a["achieved"] & ~blank
+    a["is_final"] = a["is_final"] & ~blank
     a["light"] = np.where(blank, None, a["light"]).astype(object)
     a["status"] = np.where(blank, "cannot_assess", a["status"]).astype(object)
     a["reason"] = np.where(blank, forced, a["reason"]).astype(object)
+    for name in ("shortfall", "target_share"):
+        a[name] = np.where(blank, np.nan, a[name])
     extra += np.select([baseline_source == "indicator", baseline_source == "observed"],
                        [', "baseline_source": "indicator"', ', "baseline_source": "observed"'],
                        ', "baseline_source": null').astype(object)
@@ -290,8 +305,10 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
         assigned = np.array([asg.get((i, y), np.nan) if s == -1 else dt.get((i, s), np.nan)
                              for i, s, y in zip(ind_ids[qualitative].tolist(), scope[qualitative].tolist(),
                                                 year[qualitative].tolist())], dtype="float64")
-        q = assess_qualitative_arrays(actual=value[qualitative], assigned=assigned)
-        for name in ("achieved", "status", "reason", "light", "completion"):
+        q = assess_qualitative_arrays(actual=value[qualitative], assigned=assigned, year=year[qualitative],
+                                      base_year=b[qualitative], target_year=T[qualitative],
+                                      provisional=quarter[qualitative] < 4, thresholds=thresholds)
+        for name in ("achieved", "status", "reason", "light", "completion", "is_final", "shortfall", "target_share"):
             a[name][qualitative] = q[name]
         for name in ("time_share", "cagr_actual", "cagr_required", "ratio", "projection", "still_needed"):
             a[name][qualitative] = np.nan
@@ -312,7 +329,8 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
         "completion": a["completion"], "time_share": a["time_share"], "cagr_actual": a["cagr_actual"],
         "cagr_required": a["cagr_required"], "ratio": a["ratio"], "achieved": a["achieved"].astype(bool),
         "status": a["status"], "reason": a["reason"], "light": a["light"], "projection": a["projection"],
-        "still_needed": a["still_needed"], "inputs": P["head"].to_numpy() + extra + "}"})
+        "still_needed": a["still_needed"], "is_final": a["is_final"].astype(bool), "shortfall": a["shortfall"],
+        "target_share": a["target_share"], "inputs": P["head"].to_numpy() + extra + "}"})
     for column in _FLOAT_COLUMNS:  # NaN, never ±inf
         out[column] = out[column].where(np.isfinite(out[column]), np.nan)
     if from_period is not None:
@@ -362,6 +380,7 @@ def compute_progress(indicators: pd.DataFrame, observations: pd.DataFrame, distr
     frame["quarter"] = frame["quarter"].astype("int64")
     frame["achieved"] = frame["achieved"].astype("bool")
     frame["is_provisional"] = frame["is_provisional"].astype("bool")
+    frame["is_final"] = frame["is_final"].astype("bool")
     frame["status"] = frame["status"].astype("object")
     frame["reason"] = frame["reason"].astype("object")
     frame["scope"] = frame["scope"].astype("object")

@@ -44,19 +44,37 @@ def test_indicator_chart_flow_has_history_quarters_annual_path_target_and_projec
                                  cagr_required=0.0787, latest=latest)
     names = [t.name for t in fig.data]
     assert any("2015" in n for n in names)
+    # a time axis labelled in the middle of each year: every figure stands over its own year
+    assert fig.layout.xaxis.type == "date" and fig.layout.xaxis.ticklabelmode == "period"
     bars = next(t for t in fig.data if t.type == "bar")
     assert list(bars.y) == [220.0, 450.0, 700.0, 960.0, 240.0]
-    assert list(bars.x) == [2020.25, 2020.5, 2020.75, 2021.0, 2021.25]  # quarter ends as decimal years
+    # each quarter's bar in the middle of its quarter: 2021 Q1 stands over 2021, never over 2020
+    assert list(bars.x) == ["2021-02-15", "2021-05-15", "2021-08-15", "2021-11-15", "2022-02-15"]
     annual = _trace(fig, "全年值")
-    assert list(annual.x) == [2021.0] and list(annual.y) == [960.0]
+    assert list(annual.x) == ["2021-11-15"] and list(annual.y) == [960.0]  # with its fourth quarter
+    history_line = _trace(fig, "2015")
+    assert list(history_line.x) == ["2015-11-15", "2020-11-15"]
     path = _trace(fig, "路径")
-    assert path.x[0] == 2020 and path.y[0] == pytest.approx(890.02)
-    assert path.x[-1] == 2025 and path.y[-1] == pytest.approx(890.02 * 1.0787 ** 5)
+    assert path.x[0] == "2020-11-15" and path.y[0] == pytest.approx(890.02)
+    assert path.x[-1] == "2025-11-15" and path.y[-1] == pytest.approx(890.02 * 1.0787 ** 5)
     target = next(t for t in fig.data if t.name == "目标")
-    assert list(target.y) == [1300.0]
+    assert list(target.x) == ["2025-11-15"] and list(target.y) == [1300.0]
     projection = _trace(fig, "预测")
-    assert projection.x[0] == 2022.0 and projection.y[0] == 1040.0
+    assert projection.x[0] == "2022-11-15" and projection.y[0] == 1040.0
     assert projection.y[-1] == pytest.approx(1040.0 * 1.0767 ** 3)
+
+
+def test_quarters_of_a_stock_stand_in_their_own_quarter_and_a_final_figure_has_no_projection():
+    periods = pd.DataFrame({"year": [2020, 2020, 2025], "quarter": [1, 4, 4], "label": ["a", "b", "c"],
+                            "value": [10.0, 12.0, 30.0], "annual_value": [10.0, 12.0, 30.0],
+                            "is_provisional": [False] * 3, "target_value": [35.0] * 3})
+    fig = charts.indicator_chart(None, periods, unit="户", measure="stock", baseline_year=2020, baseline_value=12.0,
+                                 target_year=2025, target_value=35.0, cagr_required=0.239,
+                                 latest={"t": 2025.0, "annual_value": 30.0, "projection": 30.0, "is_final": True})
+    line = _trace(fig, "季末值")
+    assert list(line.x) == ["2020-02-15", "2020-11-15", "2025-11-15"]  # t = 2019.25, 2020.0, 2025.0
+    assert not any("预测" in (t.name or "") for t in fig.data)
+    assert charts.time_date(2019.25) == "2020-02-15" and charts.time_date(2022.5) == "2023-05-15"  # Q1 2020, Q2 2023
 
 
 def test_indicator_chart_rate_draws_flat_target_and_qualitative_draws_assigned_amounts():
@@ -66,10 +84,11 @@ def test_indicator_chart_rate_draws_flat_target_and_qualitative_draws_assigned_a
     fig = charts.indicator_chart(None, periods, unit="%", measure="rate", baseline_year=2020, target_year=2025,
                                  target_value=8.0, latest={"t": 2022.0, "annual_value": 6.99, "projection": 6.99})
     target = _trace(fig, "目标（年均增速）")
-    assert list(target.x) == [2020, 2025] and list(target.y) == [8.0, 8.0]
+    assert list(target.x) == ["2020-11-15", "2025-11-15"] and list(target.y) == [8.0, 8.0]
     qual = charts.indicator_chart(None, periods.assign(target_value=[7.5, 6.5]), unit="亿元",
                                   measure="qualitative", target_year=2025)
     assert [t.type for t in qual.data] == ["bar", "scatter"]
+    assert list(qual.data[0].x) == ["2021-07-01", "2022-07-01"]  # a year's amount in the middle of its year
     assert list(qual.data[1].y) == [7.5, 6.5]
 
 
@@ -83,6 +102,8 @@ def test_district_bars_sorted_best_first_with_light_colour_icon_and_word():
     assert bar.y[0] == "乙" and bar.y[1] == "&lt;script&gt;alert(\"x\")&lt;/script&gt;"
     assert list(bar.marker.color) == [charts.LIGHT_COLOURS[k] for k in ("green", "yellow", "red", "none")]
     assert bar.text[0].startswith("● 绿灯") and bar.text[2].startswith("■ 红灯") and bar.text[3].startswith("○")
+    worded = charts.district_bars(df.assign(status_label=["进展有限", "已达标", "需加快", "无法评估"]), unit="亿元")
+    assert worded.data[0].text[0].startswith("● 绿灯 已达标")  # the light beside its status word
     assert fig.layout.shapes[0].x0 == pytest.approx(60.0)  # the time share line
     assert "<script>" not in _flat(fig)
 
@@ -127,6 +148,24 @@ def test_choropleth_by_light_with_marked_point_and_escaped_names():
     assert list(by_value.data[1].z) == [5.0]
 
 
+def test_a_completion_map_scale_stops_at_0_and_150_percent_and_shows_an_outlier_as_it_is():
+    """PROGRESS.md §3a: one outlier (犍为县 890.9%) never washes out the other districts' colours."""
+    df = pd.DataFrame({"code": ["a", "b", "p"], "name": ["甲", "犍为县", "高新区"], "value": [5.0, 7.0, 1.0],
+                       "completion": [0.45, 8.909, -0.2], "light": ["red", "green", "red"],
+                       "status_label": ["进展有限", "已达标", "倒退"]})
+    points = {"p": {"lon": 0.5, "lat": 0.55, "name": "高新区"}}
+    fig = charts.choropleth(df, GEO, color_by="completion", points=points)
+    coloured = next(t for t in fig.data if t.type == "choropleth" and t.showscale is not False)
+    assert (coloured.zmin, coloured.zmax) == (0.0, 150.0)
+    assert list(coloured.z) == pytest.approx([45.0, 890.9])  # the value kept; the colour stops at 150%
+    assert "890.9%" in coloured.hovertext[1] and "已达标" in coloured.hovertext[1]
+    point = fig.data[-1]
+    assert (point.marker.cmin, point.marker.cmax) == (0.0, 150.0)
+    labels = next(t for t in fig.data if t.type == "scattergeo" and t.mode == "text")
+    assert any("890.9%" in text for text in labels.text)
+    assert list(coloured.colorbar.ticktext) == ["≤0%", "50%", "100%", "≥150%"]
+
+
 def test_feature_centroids_use_the_largest_ring():
     c = charts.feature_centroids(GEO)
     assert c["a"] == pytest.approx((0.5, 0.5))
@@ -162,3 +201,17 @@ def test_light_badges_are_icon_and_word():
     assert charts.light_badge("green") == "● 绿灯"
     assert charts.light_badge("yellow") == "▲ 黄灯"
     assert charts.light_badge(None) == "○ 无灯"
+
+
+def test_a_demo_figure_says_so_in_the_charts_hover():
+    df = pd.DataFrame({"code": ["a", "b"], "name": ["甲", "乙"], "value": [10.0, 20.0], "completion": [0.2, 0.9],
+                       "light": ["red", "green"], "demo": [True, False]})
+    hover = charts.district_bars(df, unit="亿元").data[0].hovertext
+    assert "演示" in hover[1] and "演示" not in hover[0]  # sorted best first: 乙, then 甲
+    geo = charts.choropleth(df, GEO, color_by="value", unit="亿元")
+    coloured = next(t for t in geo.data if t.type == "choropleth" and t.showscale is not False)
+    assert "演示" in coloured.hovertext[0] and "演示" not in coloured.hovertext[1]
+    points = pd.DataFrame({"x": [2020.0, 2021.0], "y": [1.0, 2.0], "label": ["a", "b"], "provisional": [False] * 2,
+                           "demo": [False, True]})
+    line = charts.sparkline(points).data[0]
+    assert "演示" in line.hovertext[1] and "演示" not in line.hovertext[0]

@@ -18,7 +18,8 @@ from django.urls import reverse
 
 from districts.access import CITY_OFFICIAL, COUNTY_STAFF
 from districts.models import District, Membership
-from indicators.dashboards import charts
+from indicators.dashboards import charts, verdicts
+from indicators.figures import formatting
 from indicators.loaders import demo
 from indicators.models import Indicator, Progress
 from projects.models import Milestone, Project
@@ -81,17 +82,25 @@ class TestPagesForAnOfficial:
         client.force_login(users["official"])
         page = client.get(reverse("overview")).content.decode()
         assert page.count('data-testid="indicator-card"') == 16
+        cards = re.findall(r'data-testid="indicator-card" data-indicator="(\d+)"', page)
+        assert cards == [str(n) for n in range(1, 17)]  # 专栏6's order, no grouping the plan does not print
+        assert "服务业规模与结构" not in page
         newest = {i.number: _newest(i.number) for i in Indicator.objects.all()}
         for number, row in newest.items():
             card = _card(page, number)
             assert _text(row) in card, number
-            assert f'data-light="{row.light or "none"}"' in card
+            assert f'data-light="{verdicts.light_of(row.status) or "none"}"' in card  # the colour of its status
+            assert 'data-testid="demo-mark"' in card, number  # every figure shown is a demo one here
         for status in ("achieved", "on_track", "acceleration_needed", "limited"):
             n = sum(1 for row in newest.values() if row.status == status)
             assert re.search(rf'data-status="{status}"><span class="n">{n}</span>', page), status
         assert "2025年第四季度" in page  # as of which period
         warned = re.findall(r'<li data-indicator="(\d+)">', page.split('data-testid="warnings"')[1].split("</section>")[0])
-        assert "1" in warned and "7" not in warned  # 1 misses its target, 7 (tourism) achieved it
+        # 2025's annual figures are in: nothing is projected any more, so only a red light warns
+        assert all((row.year, row.quarter) == (2025, 4) for row in newest.values())
+        assert sorted(warned, key=int) == [str(n) for n, row in sorted(newest.items())
+                                           if verdicts.light_of(row.status) == "red"]
+        assert "按当前增速" not in page
 
     def test_indicator_page_table_and_csv(self, demo_site, client):
         plan, users = demo_site
@@ -109,9 +118,9 @@ class TestPagesForAnOfficial:
         assert response["Content-Type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert len(rows) == Progress.objects.filter(indicator__number=1, basis="latest").count()
-        last = next(r for r in rows if r["scope"] == "city" and r["year"] == str(latest.year)
-                    and r["quarter"] == str(latest.quarter))
-        assert float(last["annual_value"]) == pytest.approx(latest.annual_value)
+        last = next(r for r in rows if r["县（市、区）"] == "全市" and r["年份"] == str(latest.year)
+                    and r["季度"] == str(latest.quarter))
+        assert last["评估值"] == str(formatting.rounded(latest.annual_value, 2))
 
     def test_map_reports_xlsx_district_and_projects(self, demo_site, client):
         from openpyxl import load_workbook
@@ -148,12 +157,13 @@ class TestPagesForAnOfficial:
         assert 'data-testid="district-rank"' in page
         # each cell: that district's light at the indicator's newest period with any district row
         rows = list(Progress.objects.filter(basis="latest").exclude(scope="city")
-                    .values("indicator__number", "scope", "year", "quarter", "light"))
+                    .values("indicator__number", "scope", "year", "quarter", "status"))
         newest = {}
         for r in rows:
             newest[r["indicator__number"]] = max(newest.get(r["indicator__number"], (0, 0)), (r["year"], r["quarter"]))
         names = dict(District.objects.values_list("code", "name"))
-        expected = {(names[r["scope"]], str(r["indicator__number"])): charts.LIGHT_SCORE[charts.light_key(r["light"])]
+        expected = {(names[r["scope"]], str(r["indicator__number"])):
+                    charts.LIGHT_SCORE[charts.light_key(verdicts.light_of(r["status"]))]
                     for r in rows if (r["year"], r["quarter"]) == newest[r["indicator__number"]]}
         cells = {(re.sub(r"^(▶ )?\d+\. ", "", y), x): z for y, row in zip(heat["data"][0]["y"], heat["data"][0]["z"])
                  for x, z in zip(heat["data"][0]["x"], row)}
@@ -179,12 +189,30 @@ class TestCountyStaff:
         assert [y.split(". ")[-1] for y in heat["data"][0]["y"]] == ["峨眉山市"]  # no other district's lights
         rows = list(csv.DictReader(io.StringIO(
             client.get(reverse("indicator_csv", args=[1])).content.decode("utf-8-sig"))))
-        assert rows and {r["scope"] for r in rows} == {"emeishan"}
+        assert rows and {r["县（市、区）"] for r in rows} == {"峨眉山市"}
         page = client.get(reverse("map_page")).content.decode()
         assert re.findall(r'<tr data-district="(\w+)"', page) == ["emeishan"]
         csv_rows = list(csv.DictReader(io.StringIO(
             client.get(reverse("district_csv", args=["emeishan"])).content.decode("utf-8-sig"))))
-        assert {r["scope"] for r in csv_rows} == {"emeishan"}
+        assert {r["县（市、区）"] for r in csv_rows} == {"峨眉山市"}
+
+    def test_staff_see_their_rank_among_every_district(self, demo_site, client):
+        """排名第3（共12个）, not 第1（共1个）: the rank is over all districts, whatever the user may see."""
+        plan, users = demo_site
+        rank = re.compile(r'data-testid="district-rank">排名第(\d+)（共(\d+)个）<')
+        client.force_login(users["official"])
+        official = rank.search(client.get(reverse("districts:detail", args=["emeishan"])).content.decode()).groups()
+        client.force_login(users["emeishan"])
+        page = client.get(reverse("districts:detail", args=["emeishan"])).content.decode()
+        assert rank.search(page).groups() == official and official[1] == "12"
+        heat = _figure(page, "district-heat")
+        assert heat["data"][0]["y"] == [f"▶ {official[0]}. 峨眉山市"]  # their own row only, at its rank of 12
+        ranks = {}
+        client.force_login(users["official"])
+        for code in District.objects.values_list("code", flat=True):
+            found = rank.search(client.get(reverse("districts:detail", args=[code])).content.decode())
+            ranks[code] = int(found.group(1))
+        assert sorted(ranks.values())[0] == 1 and max(ranks.values()) <= 12 and len(ranks) == 12
 
     def test_anonymous_users_are_sent_to_log_in(self, demo_site, client):
         for url in (reverse("overview"), reverse("indicator_page", args=[1]), reverse("map_page"),
@@ -278,3 +306,100 @@ def test_the_cached_overview_shows_the_next_recompute_at_once(plan, official, cl
     progress_recompute(plan=plan)
     second = client.get(reverse("overview")).content.decode()
     assert card.search(second).group(1) == charts.value_text(1120.0, indicator.unit, indicator.decimals)
+
+
+def test_completeness_tells_demo_quarters_from_missing_ones(plan, official, client):
+    """Demo figures fill a quarter without any submission: 演示数据, never 未报送 beside 13 approved figures."""
+    demo.demo_load(plan=plan, indicator_numbers=[1, 3], district_codes=["shizhong"])
+    client.force_login(official)
+    table = re.compile(r'<tr data-quarter="(\d)" data-state="(\w+)"><td>[^<]*</td><td>([^<]*)<.*?</tr>', re.S)
+    shown = table.findall(client.get(reverse("districts:detail", args=["shizhong"]) + "?year=2024").content.decode())
+    assert [(q, state) for q, state, _label in shown] == [(str(q), "demo") for q in range(1, 5)]
+    assert all(label.startswith("演示数据") for _q, _s, label in shown)
+    page = client.get(reverse("districts:detail", args=["shizhong"]) + "?year=2024").content.decode()
+    completeness = page.split('data-testid="completeness"')[1].split("</table>")[0]
+    assert "0 / 13" in completeness and "2 <span" in completeness  # nothing approved; 2 demo figures a quarter
+    missing = table.findall(client.get(reverse("districts:detail", args=["emeishan"]) + "?year=2024").content.decode())
+    assert [(q, state, label) for q, state, label in missing] == [(str(q), "missing", "未报送") for q in range(1, 5)]
+
+
+def test_the_plans_words_and_numbers_as_printed(plan, official, client):
+    """约30% as printed, never 30.00%; the column is 2025预测值 (used as the target), never "2025年目标 … 不低于"."""
+    demo.demo_load(plan=plan, indicator_numbers=[3, 9], district_codes=["shizhong"])
+    client.force_login(official)
+    page = client.get(reverse("indicator_page", args=[3])).content.decode()
+    baseline = page.split('data-testid="baseline">')[1].split("</dd>")[0]
+    assert baseline == "约30%（2020年）"
+    target = page.split('data-testid="target">')[1].split("</dd>")[0]
+    assert "<strong>40%左右</strong>" in target and "2025预测值" in target and "作为目标值" in target
+    assert "2025年预测值" in page and "2025年目标" not in page and "不低于" not in page
+    assert "服务业规模与结构" not in page
+    one = client.get(reverse("indicator_page", args=[1])).content.decode()
+    assert one.split('data-testid="target">')[1].split("</dd>")[0].startswith("<strong>1300亿元</strong>")
+    assert "不低于" not in one and "1300亿元 不低于" not in one
+    report = client.get(reverse("report_annual", args=[2024])).content.decode()
+    row3 = report.split('<tr data-indicator="3"')[1].split("</tr>")[0]
+    assert "约30%（2020年）" in row3 and "30.00%" not in row3
+    # indicator 9 has no baseline in the plan: the report says so and names the demo figure it used
+    row9 = report.split('<tr data-indicator="9"')[1].split("</tr>")[0]
+    assert "规划未给出；按2020年演示数据" in row9 and 'data-testid="demo-mark"' in row9
+    overview = client.get(reverse("overview")).content.decode()
+    card9 = _card(overview, 9)
+    assert 'data-testid="baseline-note"' in card9 and "规划未给出；按2020年演示数据" in card9
+    nine = client.get(reverse("indicator_page", args=[9])).content.decode()
+    assert "未给出" in nine.split('data-testid="baseline">')[1].split("</dd>")[0]
+    path = next(t for t in _figure(nine, "indicator-chart")["data"] if "路径" in (t.get("name") or ""))
+    assert "演示数据" in path["name"]  # the chart says what its path starts from
+    order = re.findall(r'<tr data-indicator="(\d+)"', report)
+    assert order == [str(n) for n in range(1, 17)]
+
+
+def test_sources_name_publisher_and_document_and_link_only_official_addresses(plan, official, client):
+    from indicators.loaders.published import published_load, published_version_record
+    from indicators.models import Observation
+    from indicators.progress.services import progress_recompute
+    from tests.conftest import ROOT
+
+    data = json.loads((ROOT / "fixtures" / "published_figures.json").read_text(encoding="utf-8"))
+    for source in data["sources"].values():
+        assert source["url"] == "" or formatting.official_url(source["url"]) == source["url"], source
+    published_load(data)
+    repost = Observation.objects.get(indicator__number=1, district=None, year=2023, quarter=4)
+    published_version_record(observation=repost, value=Decimal("1104.76"), kind="verified",
+                             source_title="2023年乐山统计年鉴", source_url="https://bbthy.net/kb/5600.html")
+    official_copy = Observation.objects.get(indicator__number=1, district=None, year=2022, quarter=4)
+    published_version_record(observation=official_copy, value=Decimal("1015.64"), kind="verified",
+                             source_title="2022年乐山统计年鉴", source_url="https://tjj.leshan.gov.cn/nj/2022.html")
+    progress_recompute(plan=plan)
+    client.force_login(official)
+    page = client.get(reverse("indicator_page", args=[1])).content.decode()
+    sources = page.split('data-testid="sources">')[1].split("</ul>")[0]
+    assert "乐山市统计局《2024年乐山市国民经济和社会发展统计公报》：2024年第四季度" in sources
+    assert "bbthy" not in page and "hongheiku" not in page
+    assert '<a href="https://tjj.leshan.gov.cn/nj/2022.html" rel="noopener">2022年乐山统计年鉴</a>' in sources
+    assert 'title="乐山市统计局《2024年乐山市国民经济和社会发展统计公报》"' in page
+
+
+def test_demo_and_published_figures_each_carry_their_own_mark(plan, official, client):
+    from indicators.loaders.published import published_load
+    from tests.conftest import ROOT
+
+    published_load(json.loads((ROOT / "fixtures" / "published_figures.json").read_text(encoding="utf-8")))
+    demo.demo_load(plan=plan, indicator_numbers=[1], district_codes=["shizhong", "emeishan"])
+    client.force_login(official)
+    page = client.get(reverse("indicator_page", args=[1])).content.decode()
+    city = page.split('data-testid="city-table"')[1].split("</table>")[0]
+    rows = {re.sub(r"<.*", "", r.split("<td>", 1)[1]).strip(): r for r in city.split("<tr>")[2:]}
+    assert 'data-testid="source-mark"' in rows["2024年第四季度"] and 'data-testid="demo-mark"' not in rows["2024年第四季度"]
+    assert 'data-testid="demo-mark"' in rows["2025年第四季度"] and 'data-testid="source-mark"' not in rows["2025年第四季度"]
+    assert 'data-testid="demo-mark"' in rows["2021年第四季度"]  # 2021: no bulletin, the demo aggregate
+    districts = page.split('data-testid="district-table"')[1].split("</table>")[0]
+    assert districts.count('data-testid="demo-mark"') == 4  # each district's figure and its base-year figure
+    bars = next(t for t in _figure(page, "indicator-chart")["data"] if t.get("type") == "bar")
+    hover = dict(zip(bars["x"], bars["hovertext"]))
+    assert "演示" in hover["2025-11-15"] and "演示" not in hover["2024-11-15"]  # the published 2024 figure
+    district_bars = _figure(page, "district-bars")["data"][0]
+    assert all("演示" in h for h in district_bars["hovertext"])
+    geo = _figure(client.get(reverse("map_page") + "?indicator=1").content.decode(), "map-chart")
+    coloured = next(t for t in geo["data"] if t["type"] == "choropleth" and t.get("showscale") is not False)
+    assert all("演示" in h for h in coloured["hovertext"])

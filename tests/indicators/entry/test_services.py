@@ -54,6 +54,12 @@ def save(submission, user, values, submit=False, revision=None):
                             expected_revision=submission.revision if revision is None else revision)
 
 
+def rev(submission) -> int:
+    """The submission's revision now: what a page opened now would show (every decision names it)."""
+    submission.refresh_from_db()
+    return submission.revision
+
+
 def obs(ind, district, number, year=2023, quarter=3):
     return Observation.objects.get(indicator=ind[number], district=district, year=year, quarter=quarter)
 
@@ -151,7 +157,7 @@ def _approved_last_year(plan, shizhong, ind, staff, official, number, value):
     last.refresh_from_db()
     last.status = Submission.Status.SUBMITTED
     last.save()
-    entry.submission_approve(submission=last, user=official)
+    entry.submission_approve(submission=last, user=official, expected_revision=rev(last))
 
 
 def test_a_large_change_needs_a_comment_to_submit(plan, shizhong, ind, staff_shizhong, official, settings):
@@ -230,8 +236,10 @@ def test_submitted_figures_cannot_be_edited_until_returned(submitted, staff_shiz
         save(submitted, staff_shizhong, {ind[1].id: {"value": "1"}})
     assert "等待市级部门审核" in info.value.message
     with pytest.raises(validation.EntryValidationError):
-        entry.submission_return(submission=submitted, user=official, reason="   ")
-    returned = entry.submission_return(submission=submitted, user=official, reason="旅游总收入与统计局口径不一致")
+        entry.submission_return(submission=submitted, user=official, reason="   ",
+                                expected_revision=rev(submitted))
+    returned = entry.submission_return(submission=submitted, user=official, reason="旅游总收入与统计局口径不一致",
+                                       expected_revision=rev(submitted))
     assert returned.status == Submission.Status.RETURNED
     assert returned.return_reason == "旅游总收入与统计局口径不一致" and returned.decided_by == official
     save(returned, staff_shizhong, {ind[7].id: {"value": "560"}}, submit=False)
@@ -241,16 +249,18 @@ def test_submitted_figures_cannot_be_edited_until_returned(submitted, staff_shiz
 
 def test_staff_cannot_approve_or_return(submitted, staff_shizhong):
     with pytest.raises(PermissionDenied):
-        entry.submission_approve(submission=submitted, user=staff_shizhong)
+        entry.submission_approve(submission=submitted, user=staff_shizhong, expected_revision=rev(submitted))
     with pytest.raises(PermissionDenied):
-        entry.submission_return(submission=submitted, user=staff_shizhong, reason="x")
+        entry.submission_return(submission=submitted, user=staff_shizhong, reason="x",
+                                expected_revision=rev(submitted))
 
 
 def test_approval_versions_the_figures_locks_the_quarter_and_updates_progress(
         plan, submitted, official, ind, shizhong, staff_shizhong, django_capture_on_commit_callbacks):
     assert not Progress.objects.filter(indicator=ind[1]).exists()  # only approved figures count
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        approved = entry.submission_approve(submission=submitted, user=official, comment="数据核对无误")
+        approved = entry.submission_approve(submission=submitted, user=official, comment="数据核对无误",
+                                            expected_revision=rev(submitted))
     assert len(callbacks) == 1  # the recompute is queued after the commit, once
     assert approved.status == Submission.Status.APPROVED
     versions = ObservationVersion.objects.filter(observation__district=shizhong)
@@ -265,13 +275,13 @@ def test_approval_versions_the_figures_locks_the_quarter_and_updates_progress(
         save(approved, staff_shizhong, {ind[1].id: {"value": "1"}})
     assert "管理员" in info.value.message and "only an administrator" in info.value.message
     with pytest.raises(validation.LockedError):
-        entry.submission_approve(submission=approved, user=official)
+        entry.submission_approve(submission=approved, user=official, expected_revision=rev(approved))
     assert ObservationVersion.objects.filter(observation__district=shizhong).count() == 13
 
 
 def test_reopen_is_for_admins_and_reapproval_versions_only_what_changed(submitted, official, admin_user, ind,
                                                                         shizhong, staff_shizhong):
-    entry.submission_approve(submission=submitted, user=official)
+    entry.submission_approve(submission=submitted, user=official, expected_revision=rev(submitted))
     with pytest.raises(PermissionDenied):
         entry.submission_reopen(submission=submitted, user=official, reason="更正")
     with pytest.raises(validation.EntryValidationError):
@@ -279,14 +289,14 @@ def test_reopen_is_for_admins_and_reapproval_versions_only_what_changed(submitte
     reopened = entry.submission_reopen(submission=submitted, user=admin_user, reason="统计局更正了旅游收入")
     assert reopened.status == Submission.Status.RETURNED and reopened.return_reason == "统计局更正了旅游收入"
     save(reopened, staff_shizhong, full_values(ind, {7: {"value": D("555")}}), submit=True)
-    entry.submission_approve(submission=reopened, user=official)
+    entry.submission_approve(submission=reopened, user=official, expected_revision=rev(reopened))
     assert ObservationVersion.objects.filter(observation__district=shizhong).count() == 14
     assert list(obs(ind, shizhong, 7).versions.values_list("value", flat=True)) == [D("550"), D("555")]
 
 
 def test_value_history_shows_who_when_old_new_status_and_comment(submitted, official, ind, shizhong, plan,
                                                                   staff_shizhong):
-    entry.submission_return(submission=submitted, user=official, reason="请核实")
+    entry.submission_return(submission=submitted, user=official, reason="请核实", expected_revision=rev(submitted))
     save(submitted, staff_shizhong, full_values(ind, {1: {"value": D("430"), "comment": "已核实"}}), submit=True)
     events = entry_reads.value_history(plan, shizhong, 2023, 3, ind[1])
     values = [e for e in events if e.kind == "value"]
@@ -406,3 +416,246 @@ def test_concurrent_saves_on_postgresql_exactly_one_wins(plan, shizhong, ind, st
     assert obs(ind, shizhong, 1).value == D(winner)
     sub.refresh_from_db()
     assert sub.revision == 1
+
+
+# ---------------------------------------------------------------------------- issue 14: no figure lost
+
+def _city_values(ind):
+    return {ind[n].id: {"value": v} for n, v in ((2, "7.4"), (6, "9.1"), (10, "12.5"))}
+
+
+def test_an_approval_names_the_revision_it_approves(plan, submitted, staff_shizhong, official, make_user, ind,
+                                                    shizhong):
+    """The official's page showed revision r (100.1); meanwhile the quarter was returned and resubmitted with
+    999.9: approving r is refused, nothing is versioned, and approving what is now shown works."""
+    seen = rev(submitted)
+    colleague = make_user("official_2", "official")
+    entry.submission_return(submission=submitted, user=colleague, reason="请核实", expected_revision=seen)
+    save(submitted, staff_shizhong, full_values(ind, {1: {"value": D("999.9"), "comment": "更正"}}), submit=True)
+    with pytest.raises(validation.StaleDecisionError) as info:
+        entry.submission_approve(submission=submitted, user=official, expected_revision=seen)
+    assert "未执行" in info.value.message and "staff_shizhong" in info.value.message
+    assert info.value.current_revision == rev(submitted) and rev(submitted) == seen + 2
+    submitted.refresh_from_db()
+    assert submitted.status == Submission.Status.SUBMITTED
+    assert not ObservationVersion.objects.exists()
+    with pytest.raises(validation.StaleDecisionError):  # a return is a decision too
+        entry.submission_return(submission=submitted, user=official, reason="x", expected_revision=seen)
+    entry.submission_approve(submission=submitted, user=official, expected_revision=rev(submitted))
+    assert obs(ind, shizhong, 1).versions.get().value == D("999.9")
+
+
+def test_the_city_figures_need_four_eyes(plan, ind, official, make_user, admin_user):
+    city = entry.submission_get_or_create(plan=plan, district=None, year=2023, quarter=3)
+    colleague = make_user("official_2", "official")
+    save(city, official, {ind[2].id: {"value": "7.4"}})  # entered by one official …
+    save(city, colleague, {ind[6].id: {"value": "9.1"}, ind[10].id: {"value": "12.5"}}, submit=True)  # … the other
+    for author in (official, colleague):
+        with pytest.raises(validation.WorkflowError) as info:
+            entry.submission_approve(submission=city, user=author, expected_revision=rev(city))
+        assert "不能由本人审核" in info.value.message
+    assert rev(city) == 2 and Submission.objects.get(pk=city.pk).status == Submission.Status.SUBMITTED
+    assert entry.submission_approve(submission=city, user=admin_user, expected_revision=rev(city)).status == "approved"
+
+
+def test_the_city_figures_of_another_official_are_approved_by_an_official(plan, ind, official, make_user):
+    author = make_user("official_2", "official")
+    city = entry.submission_get_or_create(plan=plan, district=None, year=2023, quarter=3)
+    save(city, author, _city_values(ind), submit=True)
+    assert entry.submission_approve(submission=city, user=official, expected_revision=rev(city)).status == "approved"
+
+
+def test_a_change_against_the_approved_value_it_replaces_needs_a_comment(plan, submitted, official, admin_user,
+                                                                         staff_shizhong, ind, settings):
+    """Approved 420.5, reopened; 999.9 is within 30% of nothing else but far from what it replaces."""
+    settings.ENTRY_CHANGE_WARNING_PCT = 30
+    entry.submission_approve(submission=submitted, user=official, expected_revision=rev(submitted))
+    entry.submission_reopen(submission=submitted, user=admin_user, reason="统计局更正")
+    result = save(submitted, staff_shizhong, {ind[1].id: {"value": "999.9"}})
+    assert len(result.warnings) == 1
+    assert "将被替换的已审核数值（420.50 亿元）" in result.warnings[0] and "变化 137.8%" in result.warnings[0]
+    with pytest.raises(validation.EntryValidationError) as info:
+        save(submitted, staff_shizhong, full_values(ind, {1: {"value": "999.9"}}), submit=True)
+    assert "将被替换的已审核数值" in info.value.errors[ind[1].id]["comment"][0]
+    values = full_values(ind, {1: {"value": "999.9", "comment": "统计局更正口径"}})
+    assert save(submitted, staff_shizhong, values, submit=True).submission.status == Submission.Status.SUBMITTED
+
+
+def test_a_change_is_checked_against_the_comparable_figure_and_the_replaced_one(plan, shizhong, ind, official,
+                                                                                 staff_shizhong, settings):
+    settings.ENTRY_CHANGE_WARNING_PCT = 30
+    _approved_last_year(plan, shizhong, ind, staff_shizhong, official, 1, "300")
+    figures = validation.figures_around(plan, shizhong, 2023, [ind[1]])
+    checks = validation.plausibility(ind[1], D("420.5"), year=2023, quarter=3, figures=figures)
+    assert [c.against for c in checks] == ["comparable"]
+    assert validation.plausibility(ind[1], D("350"), year=2023, quarter=3, figures=figures) == []
+
+
+def test_a_demo_value_is_filled_in_not_replaced(plan, ind, shizhong, staff_shizhong, settings):
+    from indicators.loaders import demo
+
+    settings.ENTRY_CHANGE_WARNING_PCT = 30
+    demo.demo_load(plan=plan, indicator_numbers=[15], district_codes=["shizhong"])
+    demo_value = Observation.objects.get(indicator=ind[15], district=shizhong, year=2023, quarter=3).value
+    figures = validation.figures_around(plan, shizhong, 2023, [ind[15]])
+    checks = validation.plausibility(ind[15], demo_value * 3, year=2023, quarter=3, figures=figures)
+    assert "replaced" not in [c.against for c in checks]
+
+
+@pytest.mark.parametrize("typed, warned", [("1000000000000", True), ("-1000000000000", True), ("50.1", True),
+                                           ("-50.1", True), ("50", False), ("-12.3", False), ("8.6", False)])
+def test_a_growth_rate_beyond_the_plausible_range_warns(plan, shizhong, ind, staff_shizhong, settings, typed,
+                                                       warned):
+    settings.ENTRY_RATE_PLAUSIBLE_RANGE = 50
+    result = save(sub_for(plan, shizhong), staff_shizhong, {ind[2].id: {"value": typed}})
+    assert bool(result.warnings) == warned, result.warnings
+    if warned:
+        assert "超出 ±50 个百分点的合理范围" in result.warnings[0]
+        with pytest.raises(validation.EntryValidationError):
+            save(sub_for(plan, shizhong), staff_shizhong, full_values(ind, {2: {"value": typed}}), submit=True)
+
+
+def test_the_plausible_range_of_a_rate_is_a_setting(plan, shizhong, ind, staff_shizhong, settings):
+    settings.ENTRY_RATE_PLAUSIBLE_RANGE = 10
+    assert save(sub_for(plan, shizhong), staff_shizhong, {ind[2].id: {"value": "12"}}).warnings
+
+
+def test_only_a_comment_typed_for_this_entry_is_offered_again(plan, submitted, official, admin_user,
+                                                              staff_shizhong, ind, shizhong):
+    def comment_of(number):
+        sub = entry_reads.submission_find(plan, shizhong, 2023, 3)
+        rows = entry_reads.form_rows(plan, shizhong, 2023, 3, submission=sub)
+        return next(r.comment for r in rows if r.indicator.number == number)
+
+    entry.submission_return(submission=submitted, user=official, reason="请补充说明", expected_revision=rev(submitted))
+    save(submitted, staff_shizhong, {ind[1].id: {"value": "420.5", "comment": "新增两家商场"}})
+    assert comment_of(1) == "新增两家商场"  # typed in this round (before and after a return)
+    save(submitted, staff_shizhong, full_values(ind, {1: {"value": "420.5", "comment": "新增两家商场"}}),
+         submit=True)
+    entry.submission_approve(submission=submitted, user=official, expected_revision=rev(submitted))
+    entry.submission_reopen(submission=submitted, user=admin_user, reason="更正")
+    assert comment_of(1) == ""  # the approved round's comment does not explain the next figure
+    assert obs(ind, shizhong, 1).comment == "新增两家商场"  # … and it is not lost
+
+
+def test_a_demo_comment_is_never_offered(plan, ind, shizhong):
+    from indicators.loaders import demo
+
+    demo.demo_load(plan=plan, indicator_numbers=[1], district_codes=["shizhong"])
+    assert Observation.objects.filter(indicator=ind[1], district=shizhong, comment="演示数据 demo").exists()
+    rows = entry_reads.form_rows(plan, shizhong, 2023, 3, submission=None)
+    assert next(r for r in rows if r.indicator.number == 1).comment == ""
+
+
+def test_a_partial_save_keeps_the_valid_values_and_the_typed_text_of_the_others(plan, shizhong, ind,
+                                                                                 staff_shizhong):
+    sub = sub_for(plan, shizhong)
+    values = {ind[1].id: {"value": "420.5"}, ind[5].id: {"value": "三百", "comment": "待核"},
+              ind[3].id: {"numerator": "500", "denominator": "400"}}
+    result = entry.entry_save(submission=sub, user=staff_shizhong, expected_revision=0, values=values, submit=False,
+                              partial=True)
+    assert set(result.errors) == {ind[5].id, ind[3].id}
+    assert obs(ind, shizhong, 1).value == D("420.5")
+    assert not Observation.objects.filter(indicator__in=[ind[5], ind[3]]).exists()
+    sub.refresh_from_db()
+    assert sub.invalid_input == {str(ind[5].id): {"value": "三百", "comment": "待核"},
+                                 str(ind[3].id): {"numerator": "500", "denominator": "400"}}
+    # sent twice (a double click): stored once
+    again = entry.entry_save(submission=sub, user=staff_shizhong, expected_revision=0, values=values, submit=False,
+                             partial=True)
+    assert again.duplicate and set(again.errors) == {ind[5].id, ind[3].id} and rev(sub) == 1
+    # without partial the same values are refused as a whole (uploads, the services' default)
+    with pytest.raises(validation.EntryValidationError):
+        entry.entry_save(submission=sub, user=staff_shizhong, expected_revision=1, values=values, submit=False)
+    assert rev(sub) == 1
+
+
+def test_a_conflict_names_the_fields_changed_since_and_the_resolution_needs_a_choice(plan, shizhong, ind,
+                                                                                      staff_shizhong, make_user):
+    colleague = make_user("staff_shizhong_2", "staff", "shizhong")
+    sub = sub_for(plan, shizhong)
+    save(sub, staff_shizhong, {ind[1].id: {"value": "100"}, ind[7].id: {"value": "500"}}, revision=0)
+    save(sub, colleague, {ind[1].id: {"value": "111"}}, revision=1)
+    mine = {ind[1].id: {"value": "222"}, ind[7].id: {"value": "550"}}
+    with pytest.raises(validation.ConflictError) as info:
+        save(sub, staff_shizhong, mine, revision=1)
+    [conflict] = info.value.conflicts  # 7 was not changed since revision 1: the form's 550 is the user's own
+    assert (conflict.indicator_id, conflict.part, conflict.stored, conflict.who) == (ind[1].id, "value", D("111"),
+                                                                                     "staff_shizhong_2")
+    resolve = dict(plan=plan, district=shizhong, year=2023, quarter=3, user=staff_shizhong, base_revision=1,
+                   values=mine, submit=False)
+    with pytest.raises(validation.ConflictError) as info:
+        entry.quarter_resolve(resolve_revision=2, picks={}, **resolve)
+    assert [c.indicator_id for c in info.value.unpicked] == [ind[1].id]
+    with pytest.raises(validation.ConflictError):  # a choice made on an older page
+        entry.quarter_resolve(resolve_revision=1, picks={(ind[1].id, "value"): "mine"}, **resolve)
+    assert (obs(ind, shizhong, 1).value, obs(ind, shizhong, 7).value) == (D("111"), D("500"))
+    entry.quarter_resolve(resolve_revision=2, picks={(ind[1].id, "value"): "stored"}, **resolve)
+    assert (obs(ind, shizhong, 1).value, obs(ind, shizhong, 7).value) == (D("111"), D("550"))
+
+
+def test_decisions_are_mailed_to_the_districts_staff_after_the_commit(plan, submitted, official, staff_shizhong,
+                                                                      make_user, settings,
+                                                                      django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    staff_shizhong.email = "shizhong@example.org"
+    staff_shizhong.save()
+    other = make_user("e1", "staff", "emeishan")
+    other.email = "emeishan@example.org"
+    other.save()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        entry.submission_return(submission=submitted, user=official, reason="旅游收入口径不一致",
+                                expected_revision=rev(submitted))
+    assert mail.outbox == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    [message] = mail.outbox
+    assert message.to == ["shizhong@example.org"]
+    assert "市中区 2023年第三季度数据已被退回" in message.subject
+    assert "旅游收入口径不一致" in message.body and "/entry/shizhong/2023-Q3/" in message.body
+    mail.outbox.clear()
+    submitted.refresh_from_db()
+    save(submitted, staff_shizhong, full_values(ind_of(plan)), submit=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        entry.submission_approve(submission=submitted, user=official, expected_revision=rev(submitted))
+    assert [m.to for m in mail.outbox] == [["shizhong@example.org"]] and "审核通过" in mail.outbox[0].subject
+
+
+def ind_of(plan):
+    return {i.number: i for i in Indicator.objects.filter(plan=plan)}
+
+
+def test_an_admin_revises_an_approved_figure_with_old_new_and_why(plan, submitted, official, admin_user, ind,
+                                                                  shizhong, staff_shizhong,
+                                                                  django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        entry.submission_approve(submission=submitted, user=official, expected_revision=rev(submitted))
+    seen = rev(submitted)
+    figure = obs(ind, shizhong, 1)
+    with pytest.raises(PermissionDenied):
+        entry.observation_revise(observation=figure, user=official, values={"value": "430"}, reason="更正")
+    with pytest.raises(validation.EntryValidationError):
+        entry.observation_revise(observation=figure, user=admin_user, values={"value": "430"}, reason=" ")
+    with pytest.raises(validation.EntryValidationError):
+        entry.observation_revise(observation=figure, user=admin_user, values={"value": "420.5"}, reason="同值")
+    with django_capture_on_commit_callbacks(execute=True):
+        version = entry.observation_revise(observation=figure, user=admin_user, values={"value": "430"},
+                                           reason="统计局核定数更正")
+    assert (version.value, version.recorded_by, version.note) == (D("430"), admin_user, "统计局核定数更正")
+    figure.refresh_from_db()
+    assert figure.value == D("430")
+    record = figure.history.order_by("-history_date").first()
+    assert record.history_user == admin_user
+    assert record.history_change_reason == "管理员修订：420.50 亿元 → 430.00 亿元 · 原因：统计局核定数更正"
+    event = [e for e in entry_reads.value_history(plan, shizhong, 2023, 3, ind[1]) if e.kind == "value"][-1]
+    assert (event.old, event.new, event.who) == ("420.50 亿元", "430.00 亿元", "admin")
+    assert "统计局核定数更正" in event.reason
+    assert rev(submitted) == seen + 1  # a page opened before cannot decide on the old values
+    assert Submission.objects.get(pk=submitted.pk).status == Submission.Status.APPROVED
+    city = Progress.objects.get(indicator=ind[1], scope="city", basis="latest", year=2023, quarter=3)
+    assert city.value == pytest.approx(430)
+    draft = sub_for(plan, shizhong, quarter=2)
+    save(draft, staff_shizhong, {ind[1].id: {"value": "200"}})
+    with pytest.raises(validation.WorkflowError):  # a figure not approved is changed on the entry form
+        entry.observation_revise(observation=obs(ind, shizhong, 1, quarter=2), user=admin_user,
+                                 values={"value": "210"}, reason="x")

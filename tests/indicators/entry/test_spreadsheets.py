@@ -1,6 +1,7 @@
 """Excel/CSV upload: crafted bad files each get a clear error and store nothing; a good upload stores every row."""
 import csv
 import io
+import re
 import zipfile
 from datetime import datetime
 from decimal import Decimal
@@ -144,12 +145,21 @@ def test_bad_file_gets_a_clear_error_and_nothing_is_stored(staff, name, filename
     assert response.status_code == 302 and not Observation.objects.exists()
 
 
+def form_data(revision=0, action="save", **fields):
+    """The entry form posted whole (issue 14: a field left out is refused), empty but for the given fields."""
+    blank = {}
+    for n, value, _num, _den in GOOD:
+        parts = ("value",) if value else ("numerator", "denominator")
+        blank.update({f"i{n}_{part}": "" for part in (*parts, "comment")})
+    return {"revision": revision, "action": action, **blank, **fields}
+
+
 def test_there_are_at_least_twenty_crafted_bad_files():
     assert len(BAD_FILES) >= 20
 
 
 def test_a_flow_falling_within_the_year_is_shown_on_its_row(staff):
-    staff.post("/entry/shizhong/2023-Q2/", {"revision": 0, "action": "save", "i1_value": "500"})
+    staff.post("/entry/shizhong/2023-Q2/", form_data(i1_value="500"))
     page = upload(staff, csv_bytes(table()), "a.csv").content.decode()
     assert "第5行 row 5：「1. 服务业增加值」为年内累计数，不能低于上一季度累计（500.00 亿元）" in page
     assert 'name="confirm"' not in page
@@ -188,6 +198,38 @@ def test_good_xlsx_template_round_trip_stores_all_rows_in_one_go(staff, plan):
     assert Submission.objects.get().revision == 1
 
 
+def test_excel_float_noise_is_rounded_to_six_decimals_not_refused(staff):
+    """Excel keeps doubles: a sum pasted as a value reads back as 296.66999999999996. It is the number Excel
+    shows (15 significant digits), rounded to the 6 decimals of entry, and stored as 296.67."""
+    noisy = 0.1 * 3  # 0.30000000000000004
+    rows = [(1, 296.66999999999996, "", ""), (3, "", 120.00000000000001, 400), (13, 8.000000000000002, "", "")]
+    result = _parse(xlsx(table(rows)), "a.xlsx")
+    assert not result.file_errors and not any(r.errors for r in result.rows), result.rows
+    values = {r.number: r.values for r in result.rows}
+    assert values[1]["value"] == D("296.67") and values[3]["numerator"] == D("120")
+    assert values[13]["value"] == D("8")  # a count: the noise does not make it "not a whole number"
+    assert result.rows[0].shown["value"] == "296.67"  # the preview shows what will be stored
+    assert spreadsheets._excel_number(noisy) == D("0.3")
+    assert spreadsheets._excel_number(12345678901.500002) == D("12345678901.5")  # 17 digits of double: Excel's 15
+    assert spreadsheets._excel_number(1.2345675) == D("1.234568")  # more than 6 real decimals: rounded half up
+    assert spreadsheets._excel_number(2023.0) == D("2023")
+    # through the page: previewed as 296.67, stored as 296.67
+    page = upload(staff, xlsx(table([(1, 296.66999999999996, "", "")])), "a.xlsx").content.decode()
+    assert "296.67" in page and "296.669" not in page and "最多保留" not in page
+    token = page.split('name="token" value="')[1].split('"')[0]
+    assert staff.post(URL, {"confirm": "1", "token": token}).status_code == 302
+    assert Observation.objects.get(indicator__number=1).value == D("296.67")
+
+
+def test_upload_beyond_the_databases_precision_is_refused_on_its_row(staff):
+    page = upload(staff, csv_bytes(table([(1, "1234567890.123456", "", "")])), "a.csv").content.decode()
+    assert "第5行" in page and "「1. 服务业增加值」有效数字过多" in page and 'name="confirm"' not in page
+    # a text cell in a workbook is what was typed: not rounded
+    page = upload(staff, xlsx(table([(1, "296.66999999999996", "", "")])), "a.xlsx").content.decode()
+    assert "最多保留 6 位小数" in page and 'name="confirm"' not in page
+    assert not Observation.objects.exists()
+
+
 def test_good_csv_in_gbk_is_read(staff):
     page = upload(staff, csv_bytes(table(), encoding="gb18030"), "shizhong.csv").content.decode()
     assert page.count("✓ 无误 OK") == 13
@@ -201,20 +243,20 @@ def test_confirmation_reparses_the_server_copy_and_refuses_a_stale_upload(staff,
     token = page.split('name="token" value="')[1].split('"')[0]
     colleague = Client()
     colleague.force_login(make_user("staff_shizhong_2", "staff", "shizhong"))
-    colleague.post("/entry/shizhong/2023-Q3/", {"revision": 0, "action": "save", "i7_value": "777"})
+    colleague.post("/entry/shizhong/2023-Q3/", form_data(i7_value="777"))
     page = staff.post(URL, {"confirm": "1", "token": token}).content.decode()
     assert "保存被拒绝" in page
     assert list(Observation.objects.values_list("indicator__number", "value")) == [(7, D("777"))]
 
 
 def test_upload_is_refused_for_a_locked_quarter(staff, plan, official):
-    staff.post("/entry/shizhong/2023-Q3/", {"revision": 0, "action": "submit", **{
+    staff.post("/entry/shizhong/2023-Q3/", form_data(action="submit", **{
         f"i{n}_{'value' if v else 'numerator'}": v or num for n, v, num, den in GOOD},
-        **{f"i{n}_denominator": den for n, _v, _num, den in GOOD if den}})
+        **{f"i{n}_denominator": den for n, _v, _num, den in GOOD if den}))
     assert Submission.objects.get().status == Submission.Status.SUBMITTED
     boss = Client()
     boss.force_login(official)
-    boss.post("/entry/shizhong/2023-Q3/approve/")
+    boss.post("/entry/shizhong/2023-Q3/approve/", {"revision": 1})
     page = upload(staff, csv_bytes(table([(1, "999", "", "")])), "a.csv").content.decode()
     assert "审核通过并锁定" in page and 'name="confirm"' not in page
     assert Observation.objects.get(indicator__number=1).value == D("420.5")
@@ -270,3 +312,126 @@ def test_property_upload_values_are_read_exactly_or_refused_on_their_row(text):
         return
     assert not row.errors
     assert row.values["value"] == expected
+
+
+# ------------------------------------------------------------------- bounds checked before reading
+
+def _filled_template(plan) -> bytes:
+    """The real template of 市中区 2023 Q3 (indicators.spreadsheets.write_template), filled with GOOD."""
+    from districts.models import District
+    from indicators.entry import selectors as entry_reads
+    from indicators.figures.formatting import quarter_label
+
+    district = District.objects.get(code="shizhong")
+    content = spreadsheets.write_template(district_code="shizhong", district_name=district.name, year=2023,
+                                          quarter=3, rows=entry_reads.form_rows(plan, district, 2023, 3),
+                                          quarter_label=quarter_label)
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb[spreadsheets.SHEET]
+    by_number = {number: (value, num, den) for number, value, num, den in GOOD}
+    for row in ws.iter_rows(min_row=5):
+        value, num, den = by_number[row[3].value]
+        row[7].value, row[8].value, row[9].value = (float(value) if value else None, int(num) if num else None,
+                                                    int(den) if den else None)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _with_cell(content: bytes, coordinate: str, *, sheet=spreadsheets.SHEET) -> bytes:
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb[sheet] if sheet in wb.sheetnames else wb.create_sheet(sheet)
+    ws[coordinate] = "x"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _rewrite_sheet_xml(content: bytes, change) -> bytes:
+    """The workbook with its first sheet's XML passed through change(bytes) → bytes."""
+    source, out = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info, change(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+def _memory_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
+
+
+def _parse_real(plan, content: bytes, name="a.xlsx"):
+    from districts.models import District
+    from indicators.entry import validation
+
+    return spreadsheets.parse_upload(content, name, district_code="shizhong", year=2023, quarter=3,
+                                     indicators=validation.form_indicators(plan, District.objects.get(code="shizhong"), 3))
+
+
+@pytest.mark.django_db
+def test_a_cell_at_xfd200_is_refused_before_any_cell_is_read(plan):
+    """One cell at XFD200 declares a 16,384-column sheet: reading it would build 3.3 million cells. Refused from
+    the declared range in well under a second, without the process's memory growing."""
+    import time
+
+    good = _filled_template(plan)
+    assert _parse_real(plan, good).ok  # a normal filled template still parses
+    bomb = _with_cell(good, "XFD200")
+    assert len(bomb) < 20_000
+    try:  # reset the peak resident size (VmHWM) to the current one, so the peak of the parse itself is measured
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+        peak_field = "VmHWM"
+    except OSError:
+        peak_field = "VmRSS"
+    before = _memory_kb("VmRSS")
+    started = time.perf_counter()
+    result = _parse_real(plan, bomb)
+    elapsed = time.perf_counter() - started
+    grown_mb = (_memory_kb(peak_field) - before) / 1024
+    assert elapsed < 1.0, elapsed
+    assert grown_mb < 50, grown_mb
+    assert not result.rows
+    (message,) = result.file_errors
+    assert message.startswith("工作表「填报 entry」的使用范围为 A1:XFD200，超出模板的大小（最多 500 行、50 列）")
+    assert "Sheet “填报 entry” uses the range A1:XFD200" in message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ["range declared too small", "no range declared", "far row, range too small"])
+def test_a_sheet_that_misstates_its_range_is_still_bounded_row_by_row(plan, case):
+    import time
+
+    good = _filled_template(plan)
+    coordinate = "BZ20" if case != "far row, range too small" else "A100000"
+    bomb = _with_cell(good, coordinate)
+    if case == "no range declared":
+        bomb = _rewrite_sheet_xml(bomb, lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml))
+    else:
+        bomb = _rewrite_sheet_xml(bomb, lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:M18"', xml))
+    started = time.perf_counter()
+    result = _parse_real(plan, bomb)
+    assert time.perf_counter() - started < 2.0
+    assert not result.rows
+    (message,) = result.file_errors
+    assert "超出模板的大小" in message and "larger than the template allows" in message
+
+
+@pytest.mark.django_db
+def test_another_sheet_too_large_is_refused_by_name(plan, staff):
+    bomb = _with_cell(_filled_template(plan), "A600", sheet="说明 notes")
+    page = upload(staff, bomb, "a.xlsx").content.decode()
+    assert "工作表「说明 notes」的使用范围为 A600:A600" in page and 'name="confirm"' not in page
+    assert not Observation.objects.exists()
+
+
+def test_a_workbook_unpacking_beyond_five_megabytes_is_refused():
+    result = _parse(_with_big_entry(xlsx(table())), "a.xlsx")
+    assert spreadsheets.MAX_UNZIPPED_BYTES == 5 * 1024 * 1024
+    assert result.file_errors and "解压后过大（超过 5 MB）" in result.file_errors[0]
+    buffer = io.BytesIO(xlsx(table()))
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\0" * (6 * 1024 * 1024))
+    assert "解压后过大" in _parse(buffer.getvalue(), "a.xlsx").file_errors[0]

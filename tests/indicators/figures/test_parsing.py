@@ -5,7 +5,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.figures.parsing import MAX_ABS, ParseError, parse_number
+from indicators.figures.parsing import (
+    MAX_ABS,
+    MAX_SIGNIFICANT,
+    ParseError,
+    parse_number,
+    significant_digits,
+)
 
 LABEL = "1. 服务业增加值"
 LABEL_EN = "1. Value added of services"
@@ -35,6 +41,9 @@ def parse(text, unit="亿元", **kw):
     ("0.000001", "亿元", "0.000001"),
     ("2.5000000000", "亿元", "2.5"),  # trailing zeros are not decimals that matter
     ("1000000000000", "亿元", "1000000000000"),
+    ("123456789.123456", "亿元", "123456789.123456"),  # 15 significant digits: what every database keeps exactly
+    ("999999999999.999", "亿元", "999999999999.999"),
+    ("100000000000.0000", "亿元", "100000000000"),  # zeros after the last non-zero digit do not count
     ("-0", "%", "0"),
     ("0", "户", "0"),
     (1234, "亿元", "1234"),
@@ -73,6 +82,10 @@ def test_accepted_forms(text, unit, expected):
     ("1.1234567", "亿元", ["最多保留 6 位小数", "at most 6 decimals"]),
     ("1000000000000.1", "亿元", ["数值过大", "too large"]),
     ("99999999999999999999999", "亿元", ["数值过大"]),
+    # SQLite would store these as 1234567890.12346 and 100000000000: refused on every database
+    ("1234567890.123456", "亿元", ["有效数字过多", "最多 15 位", "too many significant digits (at most 15"]),
+    ("100000000000.000001", "亿元", ["有效数字过多"]),
+    (Decimal("1234567890.123456"), "亿元", ["有效数字过多"]),
     ("5万元", "亿元", ["单位应为「亿元」", "not 万元"]),
     ("5%", "亿元", ["单位应为「亿元」"]),
     ("5亿元", "%", ["单位应为「%」"]),
@@ -112,7 +125,8 @@ def rendered_numbers(draw):
     """A Decimal within the limits and one way a person could type it."""
     unit = draw(st.sampled_from(sorted(UNITS)))
     whole = draw(st.integers(min_value=0, max_value=10 ** 12 - 1))
-    places = draw(st.integers(min_value=0, max_value=6))
+    # at most 15 significant digits in all (more are refused: see the property below)
+    places = draw(st.integers(min_value=0, max_value=min(6, MAX_SIGNIFICANT - len(str(whole)))))
     fraction = draw(st.integers(min_value=0, max_value=10 ** places - 1)) if places else 0
     negative = draw(st.booleans()) and unit == "%"
     frac_text = str(fraction).rjust(places, "0") if places else ""
@@ -134,6 +148,24 @@ def rendered_numbers(draw):
 def test_property_every_valid_rendering_parses_to_exactly_its_value(case):
     text, unit, expected = case
     assert parse(text, unit) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(min_value=1, max_value=10 ** 12 - 1), st.integers(min_value=1, max_value=999_999))
+def test_property_more_than_fifteen_significant_digits_are_refused_never_rounded(whole, fraction):
+    text = f"{whole}.{fraction:06d}"
+    digits = significant_digits(Decimal(text))
+    if digits <= MAX_SIGNIFICANT:
+        assert parse(text) == Decimal(text)
+        return
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert info.value.message.startswith("「1. 服务业增加值」有效数字过多")
+
+
+def test_significant_digits():
+    assert [significant_digits(Decimal(t)) for t in ("0", "1200", "0.0012", "1234.5", "-1.50", "1E+12")] == [
+        0, 2, 2, 5, 2, 1]
 
 
 TOKENS = ["0", "1", "7", "9", "０", "５", "９", ",", "，", ".", "．", "-", "－", "−", "+", "e", "E", " ", "\u3000",

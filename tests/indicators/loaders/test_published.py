@@ -37,7 +37,7 @@ def test_published_figures_load_with_their_sources_and_twice_changes_nothing(pla
     v = ObservationVersion.objects.get(observation__indicator__number=1, observation__year=2023)
     assert v.value == Decimal("1104.76") and v.kind == "preliminary"
     assert v.source_title == "2023年乐山市国民经济和社会发展统计公报"
-    assert v.source_url == "https://bbthy.net/kb/5600.html"
+    assert v.source_url == ""  # the copy read was a third-party repost: only an official address is kept
     assert not Observation.objects.filter(indicator__number=1, year=2021).exists()  # not found in a bulletin
     gdp = {p.year: p.value for p in SeriesPoint.objects.filter(series__code="gdp")}
     assert gdp == {2020: Decimal("2003.43"), 2022: Decimal("2308.81"), 2023: Decimal("2447.53"),
@@ -109,7 +109,7 @@ def test_indicator_page_marks_published_and_revised_figures_and_offers_first_pub
     client.force_login(official)
     page = client.get("/indicators/1/").content.decode()
     assert page.count('data-testid="source-mark"') == 4  # 2020, 2022, 2023, 2024 published
-    assert "2024年乐山市国民经济和社会发展统计公报" in page and "https://tjgb.hongheiku.com/djs/57493.html" in page
+    assert "乐山市统计局《2024年乐山市国民经济和社会发展统计公报》" in page and "hongheiku" not in page
     assert page.count('data-testid="revised-mark"') == 1
     revisions = page[page.index('data-testid="revisions"'):]
     assert "1,104.76 亿元" in revisions and "1,090.00 亿元" in revisions
@@ -174,6 +174,7 @@ def test_pages_mark_the_published_figure_with_its_source(client, plan, official,
     page = client.get(url).content.decode()
     published = page.split(row.format(n=1))[1].split(end)[0]
     assert "1,152.40 亿元" in published
-    assert 'title="2024年乐山市国民经济和社会发展统计公报"' in published and 'data-testid="source-mark"' in published
+    assert 'title="乐山市统计局《2024年乐山市国民经济和社会发展统计公报》"' in published
+    assert 'data-testid="source-mark"' in published
     other = page.split(row.format(n=5))[1].split(end)[0]
     assert 'data-testid="source-mark"' not in other

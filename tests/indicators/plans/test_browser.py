@@ -105,9 +105,9 @@ def test_admin_loads_the_next_plan_staff_enter_its_quarter_official_approves(
     staff = browser.new_context().new_page()
     log_in(staff, live_server, "staff_shizhong")
     staff.goto(f"{live_server.url}/entry/")
-    due = staff.get_by_test_id("due-quarter").inner_text()
-    assert "本期应填报：2026年第三季度" in due and "截止日期 2026-10-20" in due
-    staff.get_by_test_id("due-quarter").locator("a").click()
+    due = staff.get_by_test_id("due").inner_text()
+    assert "本期应报" in due and "2026年第三季度" in due and "截止日期 2026-10-20" in due
+    staff.get_by_test_id("due").locator("a").first.click()
     assert staff.url == f"{live_server.url}/entry/shizhong/2026-Q3/"
     assert staff.locator("[name='i2_value']").count() == 0  # the city's own indicator is not on the district form
     staff.fill("[name='i1_value']", "260.5")

@@ -73,17 +73,24 @@ def test_rate_about_target_and_quarter_time():
 
 
 def test_lower_is_better_and_thresholds():
-    # 100 → 92, target 80: R = 0.62801, C = 0.4 → yellow; with a 0.25 yellow margin → red
+    # 100 → 92, target 80: R = 0.62801 → acceleration needed, yellow; from 0.65 it is limited progress, red
     d = run_json("--value", "92", "--baseline", "100", "--target", "80", "--year", "2023", "--lower-is-better")
-    assert d["ratio"] == approx(0.62801) and d["light"] == "yellow"
+    assert d["ratio"] == approx(0.62801) and (d["status"], d["light"]) == ("acceleration_needed", "yellow")
     e = run_json("--value", "92", "--baseline", "100", "--target", "80", "--year", "2023", "--lower-is-better",
+                 "--acceleration", "0.65")
+    assert (e["status"], e["light"]) == ("limited", "red")
+    # the projects' margins do not move an indicator's light (it is the colour of the status)
+    f = run_json("--value", "92", "--baseline", "100", "--target", "80", "--year", "2023", "--lower-is-better",
                  "--yellow-margin", "0.15")
-    assert e["light"] == "red"
+    assert f["light"] == "yellow"
 
 
 def test_qualitative_below_assigned():
     d = run_json("--measure", "qualitative", "--value", "90", "--assigned", "100", "--year", "2022")
-    assert d["status"] == "acceleration_needed" and d["reason"] == "below_assigned" and d["light"] == "red"
+    assert d["status"] == "acceleration_needed" and d["reason"] == "below_assigned" and d["light"] == "yellow"
+    # the target year's amount is the plan's final verdict: 90% of the task → 基本完成
+    e = run_json("--measure", "qualitative", "--value", "90", "--assigned", "100", "--year", "2025")
+    assert (e["status"], e["light"], e["is_final"], e["status_zh"]) == ("largely_achieved", "yellow", True, "基本完成")
 
 
 def test_needs_a_year():
@@ -96,3 +103,81 @@ def test_found_by_name_in_the_project():
     d = run_json("--value", "54.5", "--baseline", "52", "--target", "56", "--year", "2023",
                  command="progress_calc")
     assert d["status"] == "on_track" and d["ratio"] == approx(1.0565)
+
+
+EXAMPLE_5 = ("--measure", "flow", "--value", "1251.56", "--baseline", "890.02", "--target", "1300", "--year", "2025")
+
+
+def test_example_5_end_of_plan_words_and_full_precision():
+    out = run(*EXAMPLE_5)
+    assert "规划终期结论 final verdict: 基本完成 / Largely achieved (largely_achieved)" in out
+    assert "黄灯 yellow" in out
+    assert "距目标差额 shortfall: 48.4400" in out and "96.2738%" in out
+    assert "projection" not in out  # no projection and no "still needed" at the plan's end
+    d = run_json(*EXAMPLE_5)
+    assert (d["status"], d["light"], d["is_final"]) == ("largely_achieved", "yellow", True)
+    # --json keeps every digit: C = 361.54/409.98, not rounded to 6 decimals
+    assert d["completion"] == (1251.56 - 890.02) / (1300 - 890.02)
+    assert d["completion"] != round(d["completion"], 6)
+    assert d["shortfall"] == pytest.approx(48.44, abs=1e-9) and round(d["target_share"], 3) == 0.963
+    assert d["projection"] is None and d["still_needed"] is None
+    # a Q3 figure of a flow in the target year is a provisional estimate: the in-progress words
+    q3 = run_json(*EXAMPLE_5, "--quarter", "3")
+    assert q3["is_final"] is False and q3["status"] == "acceleration_needed"
+    assert "状态 status: 需加快" in run(*EXAMPLE_5, "--quarter", "3")
+    # reached at the end: 已完成, green
+    done = run("--measure", "flow", "--value", "1300", "--baseline", "890.02", "--target", "1300", "--year", "2025")
+    assert "已完成 / Achieved (achieved)" in done and "绿灯 green" in done
+
+
+def test_no_light_before_the_base_year_or_after_the_target_year():
+    before = run_json("--value", "60", "--baseline", "52", "--target", "56", "--year", "2019")
+    assert before["status"] == "cannot_assess" and before["reason"] == "before_base_year"
+    assert before["light"] is None
+    assert "无灯 none" in run("--value", "60", "--baseline", "52", "--target", "56", "--year", "2019")
+    after = run_json("--value", "60", "--baseline", "52", "--target", "56", "--year", "2026")
+    assert (after["status"], after["reason"], after["light"]) == ("cannot_assess", "after_target_year", None)
+
+
+def test_the_light_is_the_colour_of_the_status_in_the_text():
+    # example 3: a sign change has no verdict, so no light, though C = 0.533 is printed
+    out = run("--value", "3", "--baseline", "-5", "--target", "10", "--year", "2023")
+    assert "无法评估" in out and "无灯 none" in out
+
+
+R_097 = 890.02 * (1 + 0.97 * ((1300 / 890.02) ** 0.2 - 1)) ** 3  # 2023 value with R = 0.97 for 890.02 → 1300
+
+
+@pytest.mark.skipif(not _settings_ready(), reason="needs the Django settings (pytest-django)")
+def test_calculator_and_engine_change_their_verdict_with_the_deployment_setting(plan):
+    """PROGRESS_ON_TRACK is read by the recompute and by the calculator alike: R = 0.97 is on track at 0.95 and
+    needs acceleration at 0.99, in the stored row and in progress_calc (the plan fixture gives the database)."""
+    from decimal import Decimal
+
+    from django.test import override_settings
+
+    from indicators.models import Indicator, Observation, ObservationVersion, Progress
+    from indicators.progress.services import progress_recompute
+
+    indicator = Indicator.objects.get(plan=plan, number=1)
+    observation = Observation.objects.create(indicator=indicator, district=None, year=2023, quarter=4)
+    ObservationVersion.objects.create(observation=observation, kind="preliminary", value=Decimal(f"{R_097:.6f}"))
+    calc = ("--value", f"{R_097:.6f}", "--baseline", "890.02", "--target", "1300", "--year", "2023",
+            "--measure", "flow")
+
+    def stored():
+        row = Progress.objects.get(indicator=indicator, scope="city", basis="latest", year=2023, quarter=4)
+        return row.status, row.light
+
+    progress_recompute(plan=plan)
+    d = run_json(*calc)
+    assert d["ratio"] == approx(0.97)
+    assert stored() == (d["status"], d["light"]) == ("on_track", "green")
+    with override_settings(PROGRESS_ON_TRACK=0.99):
+        progress_recompute(plan=plan)
+        d = run_json(*calc)
+        assert stored() == (d["status"], d["light"]) == ("acceleration_needed", "yellow")
+        # an option still overrides the setting
+        assert run_json(*calc, "--on-track", "0.95")["status"] == "on_track"
+    progress_recompute(plan=plan)
+    assert stored() == ("on_track", "green")

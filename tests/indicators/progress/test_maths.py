@@ -12,8 +12,12 @@ import pandas as pd
 import pytest
 
 from indicators.progress.maths import (
+    FINAL_STATUS_LABELS_ZH,
     LIGHTS,
+    REASON_TEXTS,
+    STATUS_LABELS_EN,
     STATUS_LABELS_ZH,
+    STATUS_LIGHTS,
     STATUSES,
     Assessment,
     Thresholds,
@@ -26,6 +30,7 @@ from indicators.progress.maths import (
     progress_records,
     provisional_annual,
     quarter_only,
+    schedule_light,
     share_of_sums,
     target_decomposition_gap,
     time_share,
@@ -47,12 +52,26 @@ def rate(value, target, t=2023, **kw):
 
 
 def test_constants_are_the_agreed_ones():
-    assert STATUSES == ("achieved", "on_track", "acceleration_needed", "limited", "deterioration",
-                        "cannot_assess")
+    assert STATUSES == ("achieved", "on_track", "largely_achieved", "acceleration_needed", "limited",
+                        "not_achieved", "deterioration", "cannot_assess")
     assert STATUS_LABELS_ZH["on_track"] == "进度正常"
     assert STATUS_LABELS_ZH["cannot_assess"] == "无法评估"
+    assert STATUS_LABELS_ZH["largely_achieved"] == "基本完成" and STATUS_LABELS_ZH["not_achieved"] == "未完成"
+    assert FINAL_STATUS_LABELS_ZH == {"achieved": "已完成", "largely_achieved": "基本完成", "not_achieved": "未完成"}
+    assert set(STATUS_LABELS_EN) == set(STATUS_LABELS_ZH) == set(STATUSES) == set(STATUS_LIGHTS)
     assert LIGHTS == ("green", "yellow", "red")
-    assert Thresholds() == Thresholds(0.95, 0.6, 0.10, 0.30, 0.05)
+    assert Thresholds() == Thresholds(0.95, 0.6, 0.10, 0.30, 0.05, 0.90)
+
+
+def test_the_light_is_the_colour_of_the_status():
+    assert STATUS_LIGHTS == {"achieved": "green", "on_track": "green", "largely_achieved": "yellow",
+                             "acceleration_needed": "yellow", "limited": "red", "not_achieved": "red",
+                             "deterioration": "red", "cannot_assess": None}
+    # every reason code a row can carry has its texts in both languages
+    for code in ("after_target_year", "baseline_meets_target", "baseline_near_target", "judged_on_completion"):
+        zh, en = REASON_TEXTS[code]
+        assert zh and en
+    assert REASON_TEXTS["baseline_meets_target"] == ("基期已达到目标", "The baseline already meets the target")
 
 
 # --------------------------------------------------------------------------- worked example 1
@@ -98,8 +117,9 @@ def test_example_3_sign_change_cannot_assess_but_shows_completion():
     assert a.reason_text_zh and a.reason_text_en
     assert a.ratio is None and a.cagr_actual is None and a.projection is None
     assert a.completion == approx(0.533333)
-    # light from C: τ − 0.1 = 0.5 ≤ 0.5333 → green
-    assert a.light == "green"
+    # no verdict, no light (C = 0.5333 against τ = 0.6 is still reported beside it)
+    assert a.light is None
+    assert a.behind_schedule is True
 
 
 def test_example_4_single_quarter_of_a_cumulative_flow():
@@ -114,8 +134,8 @@ def test_example_4_single_quarter_of_a_cumulative_flow():
 def test_lower_is_better_behind_schedule():
     # 100 → 92 with target 80 (lower is better), t = 2023:
     # CAGR_a = 0.92^(1/3) − 1 = −0.027411; CAGR_r = 0.8^(1/5) − 1 = −0.043648;
-    # R = −1 · (−0.027411)/0.043648 = 0.62801 → acceleration needed;
-    # C = (92 − 100)/(80 − 100) = 0.4; τ − 0.3 = 0.3 ≤ 0.4 < 0.5 → yellow
+    # R = −1 · (−0.027411)/0.043648 = 0.62801 → acceleration needed → yellow;
+    # C = (92 − 100)/(80 − 100) = 0.4 < τ = 0.6 → behind schedule
     a = level(92, 100, 80, higher_is_better=False)
     assert a.cagr_actual == approx(-0.027411)
     assert a.cagr_required == approx(-0.043648)
@@ -128,7 +148,7 @@ def test_lower_is_better_behind_schedule():
 
 def test_lower_is_better_deterioration_and_achieved():
     # 100 → 105, target 80: CAGR_a = 1.05^(1/3) − 1 = 0.016396; R = −0.016396/0.043648 = −0.37565
-    # C = (105 − 100)/(80 − 100) = −0.25 < 0.3 → red
+    # deterioration → red
     a = level(105, 100, 80, higher_is_better=False)
     assert a.ratio == approx(-0.37565)
     assert a.status == "deterioration"
@@ -167,6 +187,7 @@ def test_zero_baseline_never_divides_by_zero():
     assert a.status == "cannot_assess" and a.reason == "zero_baseline"
     assert a.cagr_actual is None and a.cagr_required is None and a.ratio is None
     assert a.completion == approx(0.5)
+    assert a.light is None  # a zero baseline stays "cannot assess" for growth: no light
 
 
 def test_one_data_point_t_equals_base_year():
@@ -189,9 +210,16 @@ def test_negative_baseline_sign_flips_ratio():
 
 
 def test_target_equal_to_baseline_and_no_target():
+    # a baseline equal to a plain target already meets it: 45 is below → deterioration (PROGRESS.md §3a)
     a = level(45, 50, 50)
     assert a.completion is None
-    assert a.status == "cannot_assess" and a.reason == "target_equals_baseline"
+    assert a.status == "deterioration" and a.reason == "baseline_meets_target" and a.light == "red"
+    # "＞50" from 50: zero required growth, and no completion to judge on C/τ instead
+    m = level(55, 50, 50, target_kind="more_than")
+    assert m.status == "achieved"
+    m = level(49, 50, 50, target_kind="more_than")
+    assert m.completion is None and m.ratio is None
+    assert m.status == "cannot_assess" and m.reason == "target_equals_baseline" and m.light is None
     b = level(45, 40, None)
     assert b.status == "cannot_assess" and b.reason == "no_target"
     assert b.cagr_actual == approx((45 / 40) ** (1 / 3) - 1)  # 0.040042
@@ -214,19 +242,40 @@ def test_status_thresholds_from_ratio_bands():
     assert level(v(0.95), 100, 200, thresholds=custom).status == "acceleration_needed"
 
 
-def test_light_band_boundaries():
-    # baseline 100, target 200: C = (v − 100)/100; τ = 0.6 → green ≥ 0.5, yellow ≥ 0.3, red below
-    assert level(150, 100, 200).light == "green"
-    assert level(149, 100, 200).light == "yellow"
-    assert level(130, 100, 200).light == "yellow"
-    assert level(129, 100, 200).light == "red"
+def test_indicator_light_follows_the_status_not_completion():
+    # baseline 100, target 200, τ = 0.6, CAGR_r = 2^(1/5) − 1 = 0.148698:
+    # 150: C = 0.5 (behind τ), R = 0.144714/0.148698 = 0.97321 → on track → green;
+    # 140: R = 0.118689/0.148698 = 0.79819 → acceleration needed → yellow;
+    # 120: R = 0.062659/0.148698 = 0.42138 → limited → red
+    assert level(150, 100, 200).ratio == approx(0.97321)
+    assert level(140, 100, 200).ratio == approx(0.79819) and level(120, 100, 200).ratio == approx(0.42138)
+    assert (level(150, 100, 200).status, level(150, 100, 200).light) == ("on_track", "green")
+    assert (level(140, 100, 200).status, level(140, 100, 200).light) == ("acceleration_needed", "yellow")
+    assert (level(120, 100, 200).status, level(120, 100, 200).light) == ("limited", "red")
+    # completion against time share stays its own fact beside the light
+    assert level(150, 100, 200).behind_schedule is True
     assert level(160, 100, 200).behind_schedule is False  # C = 0.6 = τ
     assert level(159, 100, 200).behind_schedule is True
-    # thresholds are configurable: green margin 0.05 → green from C = 0.55
+    # the project margins no longer move an indicator's light
+    th = Thresholds(green_margin=0.0, yellow_margin=0.0)
+    assert level(120, 100, 200, thresholds=th).light == "red" and level(150, 100, 200, thresholds=th).light == "green"
+
+
+def test_schedule_light_of_projects_keeps_its_own_bands():
+    # τ = 0.6: green from C = 0.5, yellow from 0.3, red below; all work done is green whatever the time
+    assert schedule_light(completion=0.5, time_share=0.6) == "green"
+    assert schedule_light(completion=0.49, time_share=0.6) == "yellow"
+    assert schedule_light(completion=0.3, time_share=0.6) == "yellow"
+    assert schedule_light(completion=0.29, time_share=0.6) == "red"
+    assert schedule_light(completion=1.0, time_share=1.5) == "green"
+    assert schedule_light(completion=None, time_share=0.6) is None
     th = Thresholds(green_margin=0.05, yellow_margin=0.2)
-    assert level(150, 100, 200, thresholds=th).light == "yellow"
-    assert level(155, 100, 200, thresholds=th).light == "green"
-    assert level(139, 100, 200, thresholds=th).light == "red"  # C = 0.39 < 0.4
+    assert schedule_light(completion=0.5, time_share=0.6, thresholds=th) == "yellow"
+    assert schedule_light(completion=0.55, time_share=0.6, thresholds=th) == "green"
+    assert schedule_light(completion=0.39, time_share=0.6, thresholds=th) == "red"
+    # the status rule of indicators does not touch it: C = 0.45 at τ = 0.6 is yellow for a project, while an
+    # indicator with the same C can be on track (R = 0.97321 for 150 from 100 to 200) or limited
+    assert schedule_light(completion=0.45, time_share=0.6) == "yellow"
 
 
 def test_projection_and_still_needed():
@@ -300,8 +349,8 @@ def test_rate_assessment_figures():
     assert a.still_needed == approx(0.092649)
     assert a.cagr_actual == approx(0.07164855) and a.cagr_required == approx(0.08)
     assert a.projection == approx(7.164855)
-    # C = 0.4916 vs τ = 0.6: yellow (0.3 ≤ C < 0.5)
-    assert a.light == "yellow"
+    # acceleration needed → yellow; C = 0.4916 < τ = 0.6 → behind schedule
+    assert a.light == "yellow" and a.behind_schedule is True
 
 
 def test_rate_ratio_bands_and_no_elapsed_time():
@@ -313,9 +362,9 @@ def test_rate_ratio_bands_and_no_elapsed_time():
     assert rate(-0.1, 10).status == "deterioration"
     a = rate(12, 10, t=2020)  # no year of the plan has passed: not an average yet
     assert a.status == "cannot_assess" and a.reason == "fewer_than_two_points" and a.achieved is False
-    # a zero target rate: −1 % is below it, and R = −1/0 cannot be formed
+    # a zero target rate: −1 % is below it, and R = −1/0 cannot be formed; nor can C (I_T − 1 = 0) to judge on
     z = rate(-1, 0)
-    assert z.status == "cannot_assess" and z.reason == "zero_target"
+    assert z.status == "cannot_assess" and z.reason == "zero_target" and z.light is None
 
 
 # --------------------------------------------------------------------------- qualitative
@@ -327,7 +376,9 @@ def test_qualitative_year_above_and_below_assigned():
     assert a.completion == approx(1.2)
     b = assess_qualitative(actual=90, assigned=100, year=2022)
     assert b.achieved is False
-    assert b.status == "acceleration_needed" and b.reason == "below_assigned" and b.light == "red"
+    # the light is the colour of the status: 需加快 is yellow (it was red, against its own status)
+    assert b.status == "acceleration_needed" and b.reason == "below_assigned" and b.light == "yellow"
+    assert b.shortfall == approx(10) and b.target_share == approx(0.9) and b.is_final is False
     c = assess_qualitative(actual=90, assigned=None, year=2022)
     assert c.status == "cannot_assess" and c.reason == "no_assigned_amount" and c.light is None
     assert assess_qualitative(actual=100, assigned=100, year=2022).achieved is True
@@ -484,7 +535,8 @@ def test_frame_has_the_agreed_columns_and_one_row_per_period(progress):
         "indicator_id", "district_id", "scope", "year", "quarter", "value", "quarter_value",
         "annual_value", "is_provisional", "baseline_year", "baseline_value", "target_value",
         "target_source", "t", "completion", "time_share", "cagr_actual", "cagr_required", "ratio",
-        "achieved", "status", "reason", "light", "projection", "still_needed", "inputs"]
+        "achieved", "status", "reason", "light", "projection", "still_needed", "is_final", "shortfall",
+        "target_share", "inputs"]
     # share: city 2020, 2023 + 3 districts × 2; no-n/d share: city + 2 districts; catering 1; qual 3;
     # stock: city 3 periods + d1 3 + d2 2; rate: city 5 + d5 2;
     # flow: city 6 periods + 2 districts × 6
@@ -592,13 +644,14 @@ def test_frame_flow_without_last_year_has_no_provisional_estimate(progress):
 def test_frame_baseline_year_2019_for_catering(progress):
     # b = 2019: τ = 4/6 = 0.666667; C = (160 − 134.8)/(178 − 134.8) = 0.583333;
     # CAGR_a = (160/134.8)^(1/4) − 1 = 0.043777; CAGR_r = (178/134.8)^(1/6) − 1 = 0.047422;
-    # R = 0.92313 → acceleration needed; C ≥ τ − 0.1 = 0.566667 → green
+    # R = 0.92313 → acceleration needed → yellow (C ≥ τ − 0.1 = 0.566667 made it green before the light
+    # followed the status); C < τ → behind schedule
     r = _row(progress, CATERING, "city", 2023, 4)
     assert r.baseline_year == 2019 and r.baseline_value == 134.8
     assert r.time_share == approx(0.666667)
     assert r.completion == approx(0.583333)
     assert r.ratio == approx(0.92313)
-    assert r.status == "acceleration_needed" and r.light == "green"
+    assert r.status == "acceleration_needed" and r.light == "yellow"
 
 
 def test_frame_stock_incomplete_aggregate_and_mid_year_t(progress):
@@ -606,18 +659,20 @@ def test_frame_stock_incomplete_aggregate_and_mid_year_t(progress):
     assert inc.value == 14.0
     assert inc.status == "cannot_assess" and inc.reason == "incomplete_districts"
     assert inc.inputs["districts"] == 1 and inc.inputs["districts_expected"] == 2
-    # city 2023 Q4: 16 + 8 = 24 from 15; target 35: C = 9/20 = 0.45 → yellow;
-    # CAGR_a = 1.6^(1/3) − 1 = 0.169607; CAGR_r = (35/15)^(1/5) − 1 = 0.184664; R = 0.91846
+    # city 2023 Q4: 16 + 8 = 24 from 15; target 35: C = 9/20 = 0.45;
+    # CAGR_a = 1.6^(1/3) − 1 = 0.169607; CAGR_r = (35/15)^(1/5) − 1 = 0.184664; R = 0.91846 → yellow
     r = _row(progress, STOCK, "city", 2023, 4)
     assert r.value == 24.0 and r.baseline_value == 15.0
     assert r.completion == approx(0.45) and r.light == "yellow"
     assert r.ratio == approx(0.91846) and r.status == "acceleration_needed"
-    # district 1 at end of Q2 2023: t = 2022.5, τ = 0.5; implied target 10 · 35/15 = 23.3333;
-    # C = 4/13.3333 = 0.3 → yellow (0.2 ≤ 0.3 < 0.4)
+    # district 1 at end of Q2 2023: t = 2022.5, τ = 0.5; implied target 10 · 35/15 = 23.3333 (no unit given here,
+    # so not a count: unrounded); C = 4/13.3333 = 0.3; CAGR_a = 1.4^(1/2.5) − 1 = 0.144066,
+    # CAGR_r = 2.33333^(1/5) − 1 = 0.184664, R = 0.78015 → acceleration needed → yellow
     d1 = _row(progress, STOCK, "d1", 2023, 2)
     assert d1.t == 2022.5 and d1.time_share == approx(0.5)
     assert d1.target_value == approx(23.3333) and d1.target_source == "implied_proportional"
-    assert d1.completion == approx(0.3) and d1.light == "yellow"
+    assert d1.completion == approx(0.3) and d1.ratio == approx(0.78015)
+    assert d1.status == "acceleration_needed" and d1.light == "yellow"
 
 
 def test_frame_rate_chained_from_reported_growth(progress):
@@ -651,7 +706,8 @@ def test_frame_qualitative_years(progress):
     assert r21.status == "achieved" and r21.light == "green" and r21.target_value == 100.0
     assert r21.target_source == "assignment"
     r22 = _row(progress, QUAL, "city", 2022, 4)
-    assert r22.status == "acceleration_needed" and r22.reason == "below_assigned" and r22.light == "red"
+    assert r22.status == "acceleration_needed" and r22.reason == "below_assigned" and r22.light == "yellow"
+    assert r22.shortfall == approx(10) and r22.target_share == approx(0.9) and not r22.is_final
     r23 = _row(progress, QUAL, "city", 2023, 4)
     assert r23.status == "cannot_assess" and r23.reason == "no_assigned_amount"
 
@@ -709,3 +765,202 @@ def test_frame_city_row_without_a_value_does_not_hide_the_aggregate():
     assert city.value == approx(40.0) and city.inputs["source"] == "district_aggregate"
     # C = (40 − 52)/(56 − 52) = −3 → red; R < 0 → deterioration
     assert city.completion == approx(-3.0) and city.status == "deterioration" and city.light == "red"
+
+
+def test_frame_light_is_the_colour_of_every_rows_status(progress):
+    assert list(progress["light"]) == [STATUS_LIGHTS[s] for s in progress["status"]]
+    assert progress["is_final"].dtype == bool and not progress["is_final"].any()  # nothing of 2025 in this dataset
+
+
+# --------------------------------------------------------------------------- PROGRESS.md §3a: edge cases
+
+
+def test_example_5_end_of_plan_largely_achieved():
+    # 服务业增加值 890.02 (2020) → 1300 (2025); the 2025 annual figure 1251.56:
+    # C = 361.54/409.98 = 0.881848; share of the target reached 1251.56/1300 = 0.962738 ≥ 0.90 → 基本完成;
+    # shortfall 1300 − 1251.56 = 48.44 (亿元); R = 0.0705584/0.0787200 = 0.896322
+    a = level(1251.56, 890.02, 1300, t=2025)
+    assert a.completion == approx(0.881848) and round(a.completion, 3) == 0.882
+    assert a.ratio == approx(0.896322)
+    assert a.status == "largely_achieved" and a.light == "yellow" and a.is_final is True
+    assert a.shortfall == approx(48.44) and round(a.target_share, 3) == 0.963
+    assert a.projection is None and a.still_needed is None
+    assert a.achieved is False
+
+
+def test_example_5_in_the_frame_and_its_provisional_quarter():
+    ind = pd.DataFrame([dict(_ind(1, "flow", "at_least", 1300.0, baseline_year=2020, baseline_value=890.02,
+                                  by_district=False), unit="亿元")], columns=IND_COLS + ["unit"])
+    obs = pd.DataFrame([_obs(1, None, 2024, 3, value=860.0), _obs(1, None, 2024, 4, value=1152.40),
+                        _obs(1, None, 2025, 3, value=900.0), _obs(1, None, 2025, 4, value=1251.56)])
+    frame = compute_progress(ind, obs, pd.DataFrame(columns=["indicator_id", "district_id", "target_value"]),
+                             pd.DataFrame(columns=["indicator_id", "year", "assigned_value"]))
+    final = _row(frame, 1, "city", 2025, 4)
+    assert final.status == "largely_achieved" and final.light == "yellow" and final.is_final
+    assert final.shortfall == approx(48.44) and final.target_share == approx(0.962738)
+    assert final.completion == approx(0.881848)
+    assert math.isnan(final.projection) and math.isnan(final.still_needed)
+    # the in-year estimate of the target year keeps the in-progress statuses: 1152.40 · 900/860 = 1206.00,
+    # CAGR_a = (1206/890.02)^(1/5) − 1 = 0.062648, R = 0.062648/0.078720 = 0.79584 → acceleration needed
+    q3 = _row(frame, 1, "city", 2025, 3)
+    assert q3.is_provisional and q3.annual_value == approx(1206.0)
+    assert q3.ratio == approx(0.79584)
+    assert q3.status == "acceleration_needed" and q3.light == "yellow" and not q3.is_final
+    # 2024 is not the end
+    assert not _row(frame, 1, "city", 2024, 4).is_final
+
+
+def test_end_of_plan_on_each_side_of_the_largely_achieved_band():
+    # baseline 50, target 100 at T: share v/100; achieved from 100
+    assert (level(100, 50, 100, t=2025).status, level(100, 50, 100, t=2025).light) == ("achieved", "green")
+    assert level(100, 50, 100, t=2025).is_final is True and level(100, 50, 100, t=2025).shortfall == 0
+    at = level(90, 50, 100, t=2025)
+    assert (at.status, at.light, at.target_share) == ("largely_achieved", "yellow", approx(0.9))
+    below = level(89.99, 50, 100, t=2025)
+    assert (below.status, below.light) == ("not_achieved", "red")
+    assert below.shortfall == approx(10.01) and below.is_final is True
+    # lower is better: share = target/value; 80 against 72 → 0.9 → 基本完成; 80.1 → 0.8989 → 未完成
+    assert level(80, 100, 72, t=2025, higher_is_better=False).status == "largely_achieved"
+    assert level(80.1, 100, 72, t=2025, higher_is_better=False).status == "not_achieved"
+    assert level(80, 100, 72, t=2025, higher_is_better=False).shortfall == approx(8)
+    # rates: the share is R = actual/target; 8%左右 is reached from 7.6, 7.2 is R = 0.9, 7.19 is below
+    assert rate(7.6, 8, t=2025, target_kind="about").status == "achieved"
+    r = rate(7.2, 8, t=2025, target_kind="about")
+    assert (r.status, r.target_share, r.shortfall) == ("largely_achieved", approx(0.9), approx(0.8))  # points
+    assert rate(7.19, 8, t=2025, target_kind="about").status == "not_achieved"
+    # the band is a setting
+    assert level(90, 50, 100, t=2025, thresholds=Thresholds(largely_achieved=0.95)).status == "not_achieved"
+    # a provisional in-year figure of the target year is no final verdict
+    p = level(90, 50, 100, t=2025, provisional=True)
+    assert p.is_final is False and p.status not in ("largely_achieved", "not_achieved")
+    # the figure reaches the verdict without a usable growth: a zero baseline at T is still judged
+    z = level(95, 0, 100, t=2025)
+    assert z.status == "largely_achieved" and z.is_final is True
+
+
+def test_no_verdict_after_the_target_year_or_before_the_base_year():
+    after = level(120, 50, 100, t=2026)
+    assert after.status == "cannot_assess" and after.reason == "after_target_year"
+    assert after.light is None and after.is_final is False and after.achieved is False
+    assert after.projection is None and after.behind_schedule is None and after.shortfall is None
+    assert rate(9, 8, t=2026).reason == "after_target_year"
+    # a stock at the end of Q1 2026 is t = 2025.25: the next plan's
+    assert level(120, 50, 100, t=period_time(2026, 1, "stock")).reason == "after_target_year"
+    before = level(40, 50, 100, t=2019)
+    assert before.status == "cannot_assess" and before.reason == "before_base_year"
+    assert before.light is None and before.behind_schedule is None
+    assert level(120, 50, 100, t=2019).light is None  # even a figure above the target
+    assert rate(9, 8, t=2019).light is None
+    q = assess_qualitative(actual=120, assigned=100, year=2026, base_year=2020, target_year=2025)
+    assert q.status == "cannot_assess" and q.reason == "after_target_year" and q.light is None
+
+
+def test_example_6_baseline_already_meets_the_target():
+    # a district share of 62.0% against the city's 55%左右 (reached from 52.25%)
+    kept = level(60.0, 62.0, 55.0, target_kind="about")
+    assert kept.status == "achieved" and kept.light == "green"
+    assert kept.completion is None and kept.reason == "baseline_meets_target"
+    fell = level(50.0, 62.0, 55.0, target_kind="about")
+    assert fell.status == "deterioration" and fell.light == "red"
+    assert fell.completion is None and fell.reason == "baseline_meets_target" and fell.ratio is None
+    assert fell.shortfall == approx(5.0)
+    # the base year itself is no fall: no time has passed (a city's printed baseline may differ from its figure)
+    base = level(50.0, 62.0, 55.0, target_kind="about", t=2020)
+    assert base.status == "cannot_assess" and base.reason == "fewer_than_two_points" and base.light is None
+    # 犍为县's 服务业税收占全市比重: 54.78 from a target of 55%左右 is already "about" the target; the formula gave
+    # (56.74 − 54.78)/(55 − 54.78) = 890.9 %
+    q = level(56.74, 54.78, 55.0, target_kind="about", t=2025)
+    assert q.completion is None and q.reason == "baseline_meets_target" and q.status == "achieved"
+    assert q.is_final is True
+
+
+def test_a_baseline_within_the_tolerance_short_of_a_plain_target_has_no_completion():
+    # 沐川县's 金融业增加值占GDP比重: 5.93 against a plain 6 (0.07 short, within 5% of 6 = 0.3): the formula gave
+    # (6.29 − 5.93)/0.07 = 514 %; 6.29 ≥ 6 is achieved. Below the target the status still follows R, with
+    # CAGR_r = (6/5.93)^(1/5) − 1 = 0.0023498
+    a = level(6.29, 5.93, 6.0)
+    assert a.completion is None and a.reason == "baseline_near_target" and a.status == "achieved"
+    b = level(5.95, 5.93, 6.0)  # R = ((5.95/5.93)^(1/3) − 1)/0.0023498 = 0.0011230/0.0023498 = 0.47790 → limited
+    assert b.completion is None and b.ratio == approx(0.47790)
+    assert b.status == "limited" and b.light == "red" and b.reason == "baseline_near_target"
+    c = level(5.80, 5.93, 6.0)  # fell back: R < 0
+    assert c.completion is None and c.status == "deterioration"
+    # just outside the band (5.69 is 0.31 short of 6) the completion is the formula's: (5.8 − 5.69)/0.31 = 0.354839
+    assert level(5.80, 5.69, 6.0).completion == approx(0.354839)
+
+
+def test_example_7_apportioned_count_target_is_rounded_up_and_judged_as_that_number():
+    # city target 35户; the district holds 3 of the city's 25 in 2020 (12%) → 3 · 35/25 = 4.2 → 5户
+    ind = pd.DataFrame([dict(_ind(STOCK, "stock", "at_least", 35.0), unit="户"),
+                        dict(_ind(FLOW, "flow", "at_least", 35.0), unit="亿元")], columns=IND_COLS + ["unit"])
+    obs = pd.DataFrame([_obs(STOCK, 1, 2020, 4, value=3.0), _obs(STOCK, 2, 2020, 4, value=22.0),
+                        _obs(STOCK, 1, 2025, 4, value=4.0), _obs(STOCK, 2, 2025, 4, value=30.0),
+                        _obs(FLOW, 1, 2020, 4, value=3.0), _obs(FLOW, 2, 2020, 4, value=22.0),
+                        _obs(FLOW, 1, 2025, 4, value=4.0), _obs(FLOW, 2, 2025, 4, value=30.0)])
+    frame = compute_progress(ind, obs, pd.DataFrame(columns=["indicator_id", "district_id", "target_value"]),
+                             pd.DataFrame(columns=["indicator_id", "year", "assigned_value"]))
+    d1 = _row(frame, STOCK, "d1", 2025, 4)
+    assert d1.target_value == 5.0 and d1.target_source == "implied_proportional"
+    assert d1.inputs["target_unrounded"] == approx(4.2)
+    # judged as 5: 4 of 5 is 80% → 未完成, 1户 short (against 4.2 it would be 95.2% → 基本完成)
+    assert d1.status == "not_achieved" and d1.light == "red" and d1.is_final
+    assert d1.shortfall == approx(1.0) and d1.target_share == approx(0.8)
+    # 22 · 35/25 = 30.8 → 31户: 30 is 96.8% of it
+    d2 = _row(frame, STOCK, "d2", 2025, 4)
+    assert d2.target_value == 31.0 and d2.status == "largely_achieved"
+    # a flow in 亿元 is not a count: its apportioned target stays 4.2
+    f1 = _row(frame, FLOW, "d1", 2025, 4)
+    assert f1.target_value == approx(4.2) and "target_unrounded" not in f1.inputs
+    # a whole proportional target is not pushed up by floating-point noise: 5 · 35/25 = 7 → 7
+    ind2 = ind.iloc[[0]]
+    obs2 = pd.DataFrame([_obs(STOCK, 1, 2020, 4, value=5.0), _obs(STOCK, 2, 2020, 4, value=20.0)])
+    frame2 = compute_progress(ind2, obs2, pd.DataFrame(columns=["indicator_id", "district_id", "target_value"]),
+                              pd.DataFrame(columns=["indicator_id", "year", "assigned_value"]))
+    assert _row(frame2, STOCK, "d1", 2020, 4).target_value == 7.0
+
+
+def test_zero_target_is_judged_on_completion_against_time_share():
+    # lower is better, 100 → target 0 by 2025, τ = 0.6: C = (100 − v)/100, judged on C/τ with the R bands
+    def judged(v):
+        a = level(v, 100, 0, higher_is_better=False)
+        assert a.ratio is None and a.cagr_required is None and a.reason == "judged_on_completion"
+        return a.status, a.light
+
+    assert judged(43) == ("on_track", "green")  # C/τ = 0.57/0.6 = 0.95
+    assert judged(44) == ("acceleration_needed", "yellow")  # 0.9333
+    assert judged(64) == ("acceleration_needed", "yellow")  # 0.36/0.6 = 0.6
+    assert judged(65) == ("limited", "red")  # 0.5833
+    assert judged(100) == ("limited", "red")  # 0
+    assert judged(101) == ("deterioration", "red")  # −0.0167
+    assert level(0, 100, 0, higher_is_better=False).status == "achieved"
+    # higher is better, losses of −10 to be cleared by 2025: −4 is C = 0.6 = τ → on track
+    up = level(-4, -10, 0)
+    assert up.status == "on_track" and up.reason == "judged_on_completion"
+    # a zero baseline stays "cannot assess" for growth
+    z = level(5, 0, 10)
+    assert z.status == "cannot_assess" and z.reason == "zero_baseline" and z.light is None
+
+
+def test_qualitative_end_of_plan_and_outside_the_plan():
+    kw = dict(base_year=2020, target_year=2025)
+    done = assess_qualitative(actual=100, assigned=100, year=2025, **kw)
+    assert (done.status, done.light, done.is_final, done.shortfall) == ("achieved", "green", True, 0)
+    largely = assess_qualitative(actual=90, assigned=100, year=2025, **kw)
+    assert (largely.status, largely.light, largely.is_final) == ("largely_achieved", "yellow", True)
+    missed = assess_qualitative(actual=89, assigned=100, year=2025, **kw)
+    assert (missed.status, missed.light, missed.reason) == ("not_achieved", "red", "below_assigned")
+    in_year = assess_qualitative(actual=40, assigned=100, year=2025, provisional=True, **kw)
+    assert (in_year.status, in_year.light, in_year.is_final) == ("acceleration_needed", "yellow", False)
+    before = assess_qualitative(actual=120, assigned=100, year=2019, **kw)
+    assert before.status == "cannot_assess" and before.light is None
+
+
+def test_every_band_edge_gives_the_light_of_its_status():
+    r = 2 ** 0.2 - 1
+    v = lambda k: 100 * (1 + k * r) ** 3  # noqa: E731  (R = k)
+    for k, status, light in [(0.95, "on_track", "green"), (0.9499, "acceleration_needed", "yellow"),
+                             (0.6, "acceleration_needed", "yellow"), (0.5999, "limited", "red"),
+                             (0.0, "limited", "red"), (-0.0001, "deterioration", "red")]:
+        a = level(v(k), 100, 200)
+        assert a.ratio == approx(k) if k else abs(a.ratio) < 1e-9
+        assert (a.status, a.light) == (status, light), k

@@ -62,7 +62,7 @@ def test_an_official_reads_the_review_and_downloads_the_docx(live_server, page, 
     expect(page).to_have_url(f"{live_server.url}/reviews/?scope=city&year=2024&quarter=4&lang=en"
                              "&plan=leshan-14th-fyp-services")
     expect(page.get_by_test_id("review-paragraph").first).to_contain_text(
-        "By the end of 2024, value added of the services sector in Leshan reached 115.240 billion yuan")
+        "By the end of 2024, value added of the services sector in Leshan reached 1,152.40 CNY 100 million")
 
 
 def test_county_staff_cannot_open_another_districts_review(live_server, page, published, staff_shizhong):

@@ -6,8 +6,16 @@ model sentence of issue 8 and the real 2024 figure (1152.40 亿元) are among th
 number out of every sentence and finds it among the stored row's fields, formatted: the text never computes a
 progress figure of its own. The tests at the end run on the database: real published figures, a revision,
 and the demo data.
+
+Issue 13: the final review (总结评估) words each verdict (已完成 / 基本完成 / 未完成) with the share of the target
+reached and the shortfall in the indicator's unit, and never projects or asks for acceleration (worked example 5,
+each measure kind, a figure on each side of every band, rows stored with and without the engine's final fields);
+worked examples 6 (baseline already above the target) and 7 (apportioned count target); a baseline the plan does
+not give reads 未给出 and the figure computed from the base-year figure that stood in says so; demo and published
+figures carry their marks, a published one its publisher and document.
 """
 import json
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -17,6 +25,7 @@ import pytest
 from indicators.progress.maths import MEASURES, STATUSES
 from indicators.reviews.report import build_review
 from indicators.reviews.sentences import indicator_paragraph, revision_notes
+from indicators.reviews.wording import STATUSES as REVIEW_STATUSES
 from indicators.reviews.wording import (
     Scope,
     district_name_en,
@@ -24,6 +33,7 @@ from indicators.reviews.wording import (
     pct_of_fraction,
     review_kind,
     review_title,
+    source_citation,
 )
 
 PUBLISHED = Path(__file__).resolve().parents[3] / "fixtures" / "published_figures.json"
@@ -72,9 +82,9 @@ CASES = {
             light="green", projection=1266.83863, still_needed=0.087115),
         "截至2023年底，全市服务业增加值完成1100亿元，为2025年目标的84.6%，完成目标进度51.2%，低于时间进度8.8个百分点，"
         "按当前增速预计2025年达到1267亿元，需年均增长8.7%方可完成目标。评估结论：需加快（绿灯）。",
-        "By the end of 2023, value added of the services sector in Leshan reached 110.0 billion yuan, 84.6% of the "
+        "By the end of 2023, value added of the services sector in Leshan reached 1,100 CNY 100 million, 84.6% of the "
         "2025 target; completion stood at 51.2%, 8.8 percentage points behind the time elapsed (60.0%); at the "
-        "current growth rate it is projected to reach 126.7 billion yuan in 2025, and average annual growth of 8.7% "
+        "current growth rate it is projected to reach 1,267 CNY 100 million in 2025, and average annual growth of 8.7% "
         "is needed to meet the target. Assessment: acceleration needed (green light)."),
     # the 2024 bulletin: C = (1152.40 − 890.02)/(1300 − 890.02) = 64.0%, τ = 80.0% → 16.0 个百分点
     "flow_published_2024": (
@@ -84,9 +94,9 @@ CASES = {
             status="acceleration_needed", light="yellow", projection=1229.289354, still_needed=0.128081),
         "截至2024年底，全市服务业增加值完成1152.40亿元，为2025年目标的88.6%，完成目标进度64.0%，低于时间进度16.0个百分点，"
         "按当前增速预计2025年达到1229.29亿元，需年均增长12.8%方可完成目标。评估结论：需加快（黄灯）。",
-        "By the end of 2024, value added of the services sector in Leshan reached 115.240 billion yuan, 88.6% of the "
+        "By the end of 2024, value added of the services sector in Leshan reached 1,152.40 CNY 100 million, 88.6% of the "
         "2025 target; completion stood at 64.0%, 16.0 percentage points behind the time elapsed (80.0%); at the "
-        "current growth rate it is projected to reach 122.929 billion yuan in 2025, and average annual growth of "
+        "current growth rate it is projected to reach 1,229.29 CNY 100 million in 2025, and average annual growth of "
         "12.8% is needed to meet the target. Assessment: acceleration needed (yellow light)."),
     "flow_achieved": (
         FLOW, CITY,
@@ -94,8 +104,8 @@ CASES = {
             time_share=0.6, status="achieved", light="green", projection=1782.19999, still_needed=-0.018693),
         "截至2023年底，全市服务业增加值完成1350.00亿元，为2025年目标的103.8%，已提前达到2025年目标（1300.00亿元）。"
         "评估结论：已达标（绿灯）。",
-        "By the end of 2023, value added of the services sector in Leshan reached 135.000 billion yuan, 103.8% of the "
-        "2025 target, already meeting the 2025 target (130.000 billion yuan). Assessment: target achieved "
+        "By the end of 2023, value added of the services sector in Leshan reached 1,350.00 CNY 100 million, 103.8% of the "
+        "2025 target, already meeting the 2025 target (1,300.00 CNY 100 million). Assessment: target achieved "
         "(green light)."),
     "flow_on_track_district": (
         FLOW, EMEISHAN,
@@ -104,9 +114,9 @@ CASES = {
             still_needed=0.040833),
         "截至2023年底，峨眉山市服务业增加值完成1200.00亿元，为2025年目标的92.3%，完成目标进度75.6%，快于时间进度15.6个百分点，"
         "按当前增速预计2025年达到1464.54亿元，可完成目标。评估结论：进度正常（绿灯）。",
-        "By the end of 2023, value added of the services sector in Emeishan City reached 120.000 billion yuan, 92.3% "
+        "By the end of 2023, value added of the services sector in Emeishan City reached 1,200.00 CNY 100 million, 92.3% "
         "of the 2025 target; completion stood at 75.6%, 15.6 percentage points ahead of the time elapsed (60.0%); at "
-        "the current growth rate it is projected to reach 146.454 billion yuan in 2025, enough to meet the target. "
+        "the current growth rate it is projected to reach 1,464.54 CNY 100 million in 2025, enough to meet the target. "
         "Assessment: on track (green light)."),
     "flow_limited": (
         FLOW, CITY,
@@ -114,9 +124,9 @@ CASES = {
             time_share=0.6, status="limited", light="red", projection=992.21586, still_needed=0.169795),
         "截至2023年底，全市服务业增加值完成950.00亿元，为2025年目标的73.1%，完成目标进度14.6%，低于时间进度45.4个百分点，"
         "按当前增速预计2025年达到992.22亿元，需年均增长17.0%方可完成目标。评估结论：进展有限（红灯）。",
-        "By the end of 2023, value added of the services sector in Leshan reached 95.000 billion yuan, 73.1% of the "
+        "By the end of 2023, value added of the services sector in Leshan reached 950.00 CNY 100 million, 73.1% of the "
         "2025 target; completion stood at 14.6%, 45.4 percentage points behind the time elapsed (60.0%); at the "
-        "current growth rate it is projected to reach 99.222 billion yuan in 2025, and average annual growth of 17.0% "
+        "current growth rate it is projected to reach 992.22 CNY 100 million in 2025, and average annual growth of 17.0% "
         "is needed to meet the target. Assessment: limited progress (red light)."),
     "flow_deterioration": (
         FLOW, CITY,
@@ -124,20 +134,21 @@ CASES = {
             time_share=0.6, status="deterioration", light="red", projection=873.382749, still_needed=0.215431),
         "截至2023年底，全市服务业增加值完成880.00亿元，为2025年目标的67.7%，比2020年减少10.02亿元，完成目标进度-2.4%，"
         "低于时间进度62.4个百分点，按当前增速预计2025年降至873.38亿元，需年均增长21.5%方可完成目标。评估结论：倒退（红灯）。",
-        "By the end of 2023, value added of the services sector in Leshan reached 88.000 billion yuan, 67.7% of the "
-        "2025 target, 1.002 billion yuan less than in 2020; completion stood at -2.4%, 62.4 percentage points behind "
-        "the time elapsed (60.0%); at the current growth rate it is projected to fall to 87.338 billion yuan in 2025, "
+        "By the end of 2023, value added of the services sector in Leshan reached 880.00 CNY 100 million, 67.7% of the "
+        "2025 target, 10.02 CNY 100 million less than in 2020; completion stood at -2.4%, 62.4 percentage points behind "
+        "the time elapsed (60.0%); at the current growth rate it is projected to fall to 873.38 CNY 100 million in 2025, "
         "and average annual growth of 21.5% is needed to meet the target. Assessment: deterioration (red light)."),
-    # 总结评估: the target year itself, no projection left
-    "flow_final_limited": (
+    # 总结评估: the target year itself, no projection left. A row stored before the engine gave final verdicts
+    # (limited at t = T) reads as the plan's rule reads it: 84.6% of the target → 未完成, red
+    "flow_final_stale_row": (
         FLOW, CITY,
         row(FLOW, year=2025, value=1100.0, annual_value=1100.0, baseline_value=890.02, target_value=1300.0,
             completion=0.512171, time_share=1.0, status="limited", light="red", projection=1100.0),
-        "截至2025年底，全市服务业增加值完成1100.00亿元，为2025年目标的84.6%，完成目标进度51.2%，低于时间进度48.8个百分点，"
-        "未完成2025年目标。评估结论：进展有限（红灯）。",
-        "By the end of 2025, value added of the services sector in Leshan reached 110.000 billion yuan, 84.6% of the "
-        "2025 target; completion stood at 51.2%, 48.8 percentage points behind the time elapsed (100.0%); missing "
-        "the 2025 target. Assessment: limited progress (red light)."),
+        "2025年，全市服务业增加值完成1100.00亿元，为目标（1300.00亿元）的84.6%，差200.00亿元，未完成规划目标。"
+        "评估结论：未完成（红灯）。",
+        "In 2025, value added of the services sector in Leshan reached 1,100.00 CNY 100 million, 84.6% of the target "
+        "(1,300.00 CNY 100 million), 200.00 CNY 100 million short; target not achieved. Assessment: not achieved "
+        "(red light)."),
     # within a year: 1—9月 cumulative and the provisional annual estimate (预计全年)
     "flow_provisional": (
         FLOW, CITY,
@@ -146,10 +157,10 @@ CASES = {
             projection=1266.871446, still_needed=0.101228),
         "2024年1—9月，全市服务业增加值累计完成850.00亿元，预计全年1180.50亿元，为2025年目标的90.8%，完成目标进度70.9%，"
         "低于时间进度9.1个百分点，按当前增速预计2025年达到1266.87亿元，需年均增长10.1%方可完成目标。评估结论：需加快（绿灯）。",
-        "In January–September 2024, value added of the services sector in Leshan reached 85.000 billion yuan, an "
-        "estimated 118.050 billion yuan for the full year, 90.8% of the 2025 target; completion stood at 70.9%, 9.1 "
+        "In January–September 2024, value added of the services sector in Leshan reached 850.00 CNY 100 million, an "
+        "estimated 1,180.50 CNY 100 million for the full year, 90.8% of the 2025 target; completion stood at 70.9%, 9.1 "
         "percentage points behind the time elapsed (80.0%); at the current growth rate it is projected to reach "
-        "126.687 billion yuan in 2025, and average annual growth of 10.1% is needed to meet the target. Assessment: "
+        "1,266.87 CNY 100 million in 2025, and average annual growth of 10.1% is needed to meet the target. Assessment: "
         "acceleration needed (green light)."),
     # within the target year itself: the full-year figure is still an estimate, so "预计", never "未完成"
     "flow_provisional_target_year": (
@@ -159,8 +170,8 @@ CASES = {
             status="acceleration_needed", light="yellow", projection=1225.94, t=2025.0),
         "2025年1—6月，全市服务业增加值累计完成594.93亿元，预计全年1225.94亿元，为2025年目标的94.3%，完成目标进度81.9%，"
         "低于时间进度18.1个百分点，按预计全年值难以完成2025年目标。评估结论：需加快（黄灯）。",
-        "In January–June 2025, value added of the services sector in Leshan reached 59.493 billion yuan, an estimated "
-        "122.594 billion yuan for the full year, 94.3% of the 2025 target; completion stood at 81.9%, 18.1 percentage "
+        "In January–June 2025, value added of the services sector in Leshan reached 594.93 CNY 100 million, an estimated "
+        "1,225.94 CNY 100 million for the full year, 94.3% of the 2025 target; completion stood at 81.9%, 18.1 percentage "
         "points behind the time elapsed (100.0%); on this estimate the 2025 target will be missed. Assessment: "
         "acceleration needed (yellow light)."),
     "flow_provisional_achieved": (
@@ -170,15 +181,15 @@ CASES = {
             still_needed=-0.01),
         "2024年1—9月，全市服务业增加值累计完成1000.00亿元，预计全年1320.00亿元，为2025年目标的101.5%，"
         "预计全年可达到2025年目标（1300.00亿元）。评估结论：已达标（绿灯）。",
-        "In January–September 2024, value added of the services sector in Leshan reached 100.000 billion yuan, an "
-        "estimated 132.000 billion yuan for the full year, 101.5% of the 2025 target, on course to meet the 2025 "
-        "target (130.000 billion yuan). Assessment: target achieved (green light)."),
+        "In January–September 2024, value added of the services sector in Leshan reached 1,000.00 CNY 100 million, an "
+        "estimated 1,320.00 CNY 100 million for the full year, 101.5% of the 2025 target, on course to meet the 2025 "
+        "target (1,300.00 CNY 100 million). Assessment: target achieved (green light)."),
     "flow_cannot_assess": (
         FLOW, CITY,
         row(FLOW, year=2024, quarter=3, is_provisional=True, value=850.0, baseline_value=890.02, target_value=1300.0,
             reason="no_provisional_estimate"),
         "2024年1—9月，全市服务业增加值累计完成850.00亿元。评估结论：无法评估（缺少上年全年值或上年同期累计值，无法估算全年值）。",
-        "In January–September 2024, value added of the services sector in Leshan reached 85.000 billion yuan. "
+        "In January–September 2024, value added of the services sector in Leshan reached 850.00 CNY 100 million. "
         "Assessment: cannot assess (last year's annual value or same-period cumulative is missing: no provisional "
         "annual estimate)."),
     # PROGRESS.md worked example 3: −5 → +3, the growth ratio cannot be assessed; completion and its light stay
@@ -188,7 +199,7 @@ CASES = {
         row(FLOW, value=3.0, annual_value=3.0, baseline_value=-5.0, target_value=10.0, completion=0.533333,
             time_share=0.6, reason="sign_change", light="green"),
         "截至2023年底，全市服务业增加值完成3.00亿元。评估结论：无法评估（基期值与当期值（或目标值）正负相反，无法计算增速）。",
-        "By the end of 2023, value added of the services sector in Leshan reached 0.300 billion yuan. Assessment: "
+        "By the end of 2023, value added of the services sector in Leshan reached 3.00 CNY 100 million. Assessment: "
         "cannot assess (baseline and value (or target) have opposite signs: growth cannot be computed)."),
     # PROGRESS.md worked example 1: 54.50% against 52.0 → 56.0; C = 0.625, τ = 0.6, projection 56.233
     "share_on_track_example1": (
@@ -353,28 +364,28 @@ CASES = {
         row(QUAL, baseline_year=None, value=120.0, annual_value=120.0, target_value=100.0, completion=1.2,
             status="achieved", light="green"),
         "截至2023年底，全市进出口总额完成120.00亿元，完成省下达目标任务（100.00亿元）。评估结论：已达标（绿灯）。",
-        "By the end of 2023, total value of imports and exports in Leshan reached 12.000 billion yuan, meeting the "
-        "amount assigned by the province (10.000 billion yuan). Assessment: target achieved (green light)."),
+        "By the end of 2023, total value of imports and exports in Leshan reached 120.00 CNY 100 million, meeting the "
+        "amount assigned by the province (100.00 CNY 100 million). Assessment: target achieved (green light)."),
     "qualitative_below": (
         QUAL, CITY,
         row(QUAL, baseline_year=None, value=80.0, annual_value=80.0, target_value=100.0, completion=0.8,
             status="acceleration_needed", reason="below_assigned", light="red"),
         "截至2023年底，全市进出口总额完成80.00亿元，未完成省下达目标任务（100.00亿元），完成率80.0%。评估结论：需加快（红灯）。",
-        "By the end of 2023, total value of imports and exports in Leshan reached 8.000 billion yuan, below the amount "
-        "assigned by the province (10.000 billion yuan), 80.0% of it. Assessment: acceleration needed (red light)."),
+        "By the end of 2023, total value of imports and exports in Leshan reached 80.00 CNY 100 million, below the amount "
+        "assigned by the province (100.00 CNY 100 million), 80.0% of it. Assessment: acceleration needed (red light)."),
     "qualitative_within_year": (
         QUAL, CITY,
         row(QUAL, baseline_year=None, quarter=3, is_provisional=True, value=60.0, annual_value=60.0,
             target_value=100.0, completion=0.6, status="acceleration_needed", reason="below_assigned", light="red"),
         "2023年1—9月，全市进出口总额累计完成60.00亿元，为省下达全年目标任务（100.00亿元）的60.0%。评估结论：需加快（红灯）。",
-        "In January–September 2023, total value of imports and exports in Leshan reached 6.000 billion yuan, 60.0% of "
-        "the amount assigned by the province for the year (10.000 billion yuan). Assessment: acceleration needed "
+        "In January–September 2023, total value of imports and exports in Leshan reached 60.00 CNY 100 million, 60.0% of "
+        "the amount assigned by the province for the year (100.00 CNY 100 million). Assessment: acceleration needed "
         "(red light)."),
     "qualitative_cannot_assess": (
         QUAL, CITY,
         row(QUAL, baseline_year=None, value=80.0, annual_value=80.0, reason="no_assigned_amount"),
         "截至2023年底，全市进出口总额完成80.00亿元。评估结论：无法评估（未录入省下达目标任务）。",
-        "By the end of 2023, total value of imports and exports in Leshan reached 8.000 billion yuan. Assessment: "
+        "By the end of 2023, total value of imports and exports in Leshan reached 80.00 CNY 100 million. Assessment: "
         "cannot assess (no assigned amount is recorded for this year)."),
     "index_no_row": (
         INDEX, CITY, None,
@@ -406,10 +417,436 @@ def test_the_model_sentence_of_issue_8_is_reproduced_exactly():
 
 
 def test_the_cases_cover_every_status_and_every_measure_kind():
-    statuses = {paragraph(k, "zh").status for k in CASES}
-    measures = {CASES[k][0]["measure"] for k in CASES}
-    assert statuses == set(STATUSES)
-    assert measures == set(MEASURES)
+    statuses = {paragraph(k, "zh").status for k in CASES} | {final_paragraph(k, "zh").status for k in FINAL_CASES}
+    assert statuses == set(REVIEW_STATUSES) == set(STATUSES) | {"largely_achieved", "not_achieved"}
+    assert {CASES[k][0]["measure"] for k in CASES} == set(MEASURES)
+    assert {FINAL_CASES[k][0]["measure"] for k in FINAL_CASES} == set(MEASURES)
+
+
+# ------------------------------------------------------------------------------------------------ the end of the plan
+
+FORBIDDEN_AT_THE_END = ("需加快", "预计", "需年均增长", "还需", "方可完成", "按当前", "进度正常", "时间进度", "acceleration",
+                        "projected", "is needed", "on track", "time elapsed", "estimate")
+SHARE_TAX = ind(4, "服务业税收占全市比重", "Services tax revenue as a share of the city's", "%", "share", "about")
+
+
+def final_row(indicator, **fields):
+    """A row as the engine stores it once the target year's annual figure is in (PROGRESS.md §3a): is_final, the
+    share of the target reached and the shortfall; no projection, no growth still needed."""
+    base = dict(year=2025, quarter=4, time_share=1.0, is_final=True, projection=None, still_needed=None)
+    base.update(fields)
+    return row(indicator, **base)
+
+
+# (indicator, scope, row, Chinese, English): the final review's sentence of each verdict and measure
+FINAL_CASES = {
+    # worked example 5: 1251.56 of 1300 亿元 → 96.3%, 差48.44亿元 → 基本完成, yellow (C = 0.882)
+    "example5_flow_largely_achieved": (
+        FLOW, CITY,
+        final_row(FLOW, value=1251.56, annual_value=1251.56, baseline_value=890.02, target_value=1300.0,
+                  completion=0.881848, status="largely_achieved", light="yellow", shortfall=48.44,
+                  target_share=0.962738),
+        "2025年，全市服务业增加值完成1251.56亿元，为目标（1300.00亿元）的96.3%，差48.44亿元，基本完成规划目标。"
+        "评估结论：基本完成（黄灯）。",
+        "In 2025, value added of the services sector in Leshan reached 1,251.56 CNY 100 million, 96.3% of the target "
+        "(1,300.00 CNY 100 million), 48.44 CNY 100 million short; target largely achieved. Assessment: largely "
+        "achieved (yellow light)."),
+    "flow_achieved": (
+        FLOW, CITY,
+        final_row(FLOW, value=1350.0, annual_value=1350.0, baseline_value=890.02, target_value=1300.0,
+                  completion=1.121957, status="achieved", light="green", shortfall=0.0, target_share=1.038462),
+        "2025年，全市服务业增加值完成1350.00亿元，为目标（1300.00亿元）的103.8%，完成规划目标。评估结论：已完成（绿灯）。",
+        "In 2025, value added of the services sector in Leshan reached 1,350.00 CNY 100 million, 103.8% of the target "
+        "(1,300.00 CNY 100 million); target achieved. Assessment: achieved (green light)."),
+    "flow_not_achieved_district": (
+        FLOW, EMEISHAN,
+        final_row(FLOW, scope="emeishan", value=170.0, annual_value=170.0, baseline_value=152.57,
+                  target_value=222.85, completion=0.248, status="not_achieved", light="red", shortfall=52.85,
+                  target_share=0.762845, inputs={"baseline_source": "observed"}),
+        "2025年，峨眉山市服务业增加值完成170.00亿元，为目标（222.85亿元）的76.3%，差52.85亿元，未完成规划目标。"
+        "评估结论：未完成（红灯）。",
+        "In 2025, value added of the services sector in Emeishan City reached 170.00 CNY 100 million, 76.3% of the "
+        "target (222.85 CNY 100 million), 52.85 CNY 100 million short; target not achieved. Assessment: not achieved "
+        "(red light)."),
+    # 40%左右 is reached from 38%: 38.5% is 已完成, though below 40
+    "share_about_achieved": (
+        SHARE_ABOUT, CITY,
+        final_row(SHARE_ABOUT, value=38.5, annual_value=38.5, baseline_value=30.0, target_value=40.0,
+                  completion=0.85, status="achieved", light="green", shortfall=0.0, target_share=0.9625),
+        "2025年，全市生产性服务业增加值占服务业比重为38.5%，为目标（40.0%左右）的96.3%，完成规划目标。评估结论：已完成（绿灯）。",
+        "In 2025, share of producer services in services value added in Leshan was 38.5%, 96.3% of the target (about "
+        "40.0%); target achieved. Assessment: achieved (green light)."),
+    "share_largely_achieved": (
+        SHARE, CITY,
+        final_row(SHARE, value=51.0, annual_value=51.0, baseline_value=52.0, target_value=56.0, completion=-0.25,
+                  status="largely_achieved", light="yellow", shortfall=5.0, target_share=0.910714),
+        "2025年，全市服务业增加值占地区生产总值比重为51.0%，为目标（56.0%）的91.1%，差5.0个百分点，基本完成规划目标。"
+        "评估结论：基本完成（黄灯）。",
+        "In 2025, services value added as a share of GDP in Leshan was 51.0%, 91.1% of the target (56.0%), 5.0 "
+        "percentage points short; target largely achieved. Assessment: largely achieved (yellow light)."),
+    "stock_not_achieved": (
+        STOCK, CITY,
+        final_row(STOCK, value=27.0, annual_value=27.0, baseline_value=16.0, target_value=35.0, completion=0.578947,
+                  status="not_achieved", light="red", shortfall=8.0, target_share=0.771429),
+        "2025年末，全市数字经济核心产业规上企业数量达到27户，为目标（35户）的77.1%，差8户，未完成规划目标。"
+        "评估结论：未完成（红灯）。",
+        "At the end of 2025, core digital-economy enterprises above designated size in Leshan numbered 27, 77.1% of "
+        "the target (35), 8 short; target not achieved. Assessment: not achieved (red light)."),
+    "rate_not_achieved": (
+        RATE, CITY,
+        final_row(RATE, value=5.6, annual_value=5.6, target_value=8.0, completion=0.668, ratio=0.7,
+                  status="not_achieved", light="red", shortfall=2.4, target_share=0.7),
+        "2021—2025年，全市服务业增加值年均增长5.6%，为目标（8.0%左右）的70.0%，差2.4个百分点，未完成规划目标。"
+        "评估结论：未完成（红灯）。",
+        "Over 2021–2025, services value added in Leshan grew by an average of 5.6% a year, 70.0% of the target (about "
+        "8.0%), 2.4 percentage points short; target not achieved. Assessment: not achieved (red light)."),
+    # ＞10%: exactly 9.5% is 95% of it, 基本完成
+    "rate_more_than_largely_achieved": (
+        RATE_MORE, CITY,
+        final_row(RATE_MORE, value=9.0, annual_value=9.5, target_value=10.0, completion=0.93, ratio=0.95,
+                  status="largely_achieved", light="yellow", shortfall=0.5, target_share=0.95),
+        "2021—2025年，全市研发经费投入年均增长9.5%，为目标（高于10.0%）的95.0%，差0.5个百分点，基本完成规划目标。"
+        "评估结论：基本完成（黄灯）。",
+        "Over 2021–2025, R&D expenditure in Leshan grew by an average of 9.5% a year, 95.0% of the target (more than "
+        "10.0%), 0.5 percentage points short; target largely achieved. Assessment: largely achieved (yellow light)."),
+    "index_achieved": (
+        INDEX, CITY,
+        final_row(INDEX, value=61.0, annual_value=61.0, baseline_value=50.0, target_value=60.0, completion=1.1,
+                  status="achieved", light="green", shortfall=0.0, target_share=1.016667),
+        "2025年，全市科技创新综合水平指数为61.0%，为目标（60.0%）的101.7%，完成规划目标。评估结论：已完成（绿灯）。",
+        "In 2025, composite index of science and technology innovation in Leshan was 61.0%, 101.7% of the target "
+        "(60.0%); target achieved. Assessment: achieved (green light)."),
+    "qualitative_not_achieved": (
+        QUAL, CITY,
+        final_row(QUAL, baseline_year=None, time_share=None, value=190.0, annual_value=190.0, target_value=204.0,
+                  completion=0.931373, status="not_achieved", reason="below_assigned", light="red", shortfall=14.0,
+                  target_share=0.931373),
+        "2025年，全市进出口总额完成190.00亿元，为省下达目标任务（204.00亿元）的93.1%，差14.00亿元，未完成省下达目标任务。"
+        "评估结论：未完成（红灯）。",
+        "In 2025, total value of imports and exports in Leshan reached 190.00 CNY 100 million, 93.1% of the amount "
+        "assigned by the province (204.00 CNY 100 million), 14.00 CNY 100 million short; amount not achieved. "
+        "Assessment: not achieved (red light)."),
+    "share_cannot_assess": (
+        SHARE, CITY,
+        final_row(SHARE, value=5.2, annual_value=5.2, target_value=6.0, reason="no_baseline"),
+        "截至2025年底，全市服务业增加值占地区生产总值比重为5.2%。评估结论：无法评估（缺少基期值）。",
+        "By the end of 2025, services value added as a share of GDP in Leshan was 5.2%. Assessment: cannot assess "
+        "(no baseline value yet)."),
+}
+
+
+def final_paragraph(key, lang, **kwargs):
+    indicator, scope, r, _zh, _en = FINAL_CASES[key]
+    return indicator_paragraph(indicator, r, scope, lang=lang, year=2025, quarter=4, final_review=True, **kwargs)
+
+
+@pytest.mark.parametrize("key", FINAL_CASES)
+def test_final_review_sentence_word_for_word_in_chinese(key):
+    p = final_paragraph(key, "zh")
+    assert p.text == FINAL_CASES[key][3]
+    assert not [w for w in FORBIDDEN_AT_THE_END if w in p.text]
+
+
+@pytest.mark.parametrize("key", FINAL_CASES)
+def test_final_review_sentence_word_for_word_in_english(key):
+    p = final_paragraph(key, "en")
+    assert p.text == FINAL_CASES[key][4]
+    assert not [w for w in FORBIDDEN_AT_THE_END if w in p.text.lower()]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("key", FINAL_CASES)
+def test_every_number_of_a_final_sentence_is_a_stored_figure(key, lang):
+    indicator, _scope, r, _zh, _en = FINAL_CASES[key]
+    p = final_paragraph(key, lang)
+    assert [n for n in numbers_in(p.text, r, indicator) if n not in stored_numbers(indicator, r, lang)] == [], p.text
+
+
+def test_worked_example_5_reads_as_the_final_verdict_everywhere():
+    zh, en = final_paragraph("example5_flow_largely_achieved", "zh"), final_paragraph(
+        "example5_flow_largely_achieved", "en")
+    assert zh.title == "1. 服务业增加值（基本完成，▲ 黄灯）" and zh.conclusion == "评估结论：基本完成（黄灯）。"
+    assert en.title == "1. Value added of the services sector (Largely achieved, ▲ yellow light)"
+    assert (zh.status_label, zh.target_share_text, zh.shortfall_text) == ("基本完成", "96.3%", "48.44亿元")
+    assert (en.status_label, en.target_share_text, en.shortfall_text) == (
+        "Largely achieved", "96.3%", "48.44 CNY 100 million")
+    assert zh.gap_points is None and zh.final
+    # the same row, with the target year's figure in, reads as a verdict in any review (is_final from the engine)
+    indicator, scope, r, _zh, _en = FINAL_CASES["example5_flow_largely_achieved"]
+    assert indicator_paragraph(indicator, r, scope, lang="zh").text == FINAL_CASES["example5_flow_largely_achieved"][3]
+
+
+def test_achieved_reads_as_completed_at_the_end_of_the_plan_and_as_reached_before_it():
+    assert final_paragraph("flow_achieved", "zh").status_label == "已完成"
+    assert final_paragraph("flow_achieved", "en").status_label == "Achieved"
+    assert paragraph("flow_achieved", "zh").status_label == "已达标"
+    assert paragraph("flow_achieved", "en").status_label == "Target achieved"
+
+
+# a figure on each side of every band, in both languages. In progress (t = 2023): the engine's own judgement
+# (maths.assess) of a value just above and just below R = 0.95, 0.6 and 0, and at / just below the target.
+# At the end (t = 2025): at / just below the target, and 90% of it either side (基本完成 / 未完成).
+def _assessed_row(value, **extra):
+    from indicators.progress.maths import assess
+
+    a = assess(value=value, baseline=890.02, target=1300.0, base_year=2020, target_year=2025, t=2023)
+    return row(FLOW, value=value, annual_value=value, baseline_value=890.02, target_value=1300.0,
+               completion=a.completion, time_share=a.time_share, ratio=a.ratio, status=a.status, light=a.light,
+               projection=a.projection, still_needed=a.still_needed, **extra)
+
+
+IN_PROGRESS_BANDS = [  # value, status, 中文, English
+    (1300.0, "achieved", "已达标", "target achieved"),
+    (1299.99, "on_track", "进度正常", "on track"),
+    (1105.25, "on_track", "进度正常", "on track"),  # R = 0.951
+    (1104.76, "acceleration_needed", "需加快", "acceleration needed"),  # R = 0.949
+    (1022.41, "acceleration_needed", "需加快", "acceleration needed"),  # R = 0.601
+    (1021.95, "limited", "进展有限", "limited progress"),  # R = 0.599
+    (890.23, "limited", "进展有限", "limited progress"),  # R = 0.001
+    (889.81, "deterioration", "倒退", "deterioration"),  # R = −0.001
+]
+
+
+@pytest.mark.parametrize("value, status, zh, en", IN_PROGRESS_BANDS)
+def test_in_progress_verdict_words_on_each_side_of_every_band(value, status, zh, en):
+    r = _assessed_row(value)
+    assert r["status"] == status
+    light_zh = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}[r["light"]]
+    p_zh, p_en = (indicator_paragraph(FLOW, r, CITY, lang=lang) for lang in ("zh", "en"))
+    assert p_zh.conclusion == f"评估结论：{zh}（{light_zh}）。"
+    assert p_en.conclusion == f" Assessment: {en} ({r['light']} light)."
+    assert not p_zh.final and p_zh.status == status
+
+
+FINAL_BANDS = [  # value, the engine's status, share shown, 中文, English, light
+    (1300.0, "achieved", "100.0%", "已完成", "achieved", "green"),
+    (1299.99, "largely_achieved", "100.0%", "基本完成", "largely achieved", "yellow"),
+    (1170.0, "largely_achieved", "90.0%", "基本完成", "largely achieved", "yellow"),
+    (1169.99, "not_achieved", "90.0%", "未完成", "not achieved", "red"),
+]
+
+
+@pytest.mark.parametrize("stored", ["engine", "before_the_engine"])
+@pytest.mark.parametrize("value, status, share, zh, en, light", FINAL_BANDS)
+def test_final_verdict_words_on_each_side_of_every_band(value, status, share, zh, en, light, stored):
+    if stored == "engine":
+        r = final_row(FLOW, value=value, annual_value=value, baseline_value=890.02, target_value=1300.0,
+                      status=status, light=light, target_share=value / 1300.0)
+    else:  # a row stored before the engine gave final verdicts: in-progress status, no is_final, no target_share
+        r = row(FLOW, year=2025, value=value, annual_value=value, baseline_value=890.02, target_value=1300.0,
+                completion=(value - 890.02) / 409.98, time_share=1.0, projection=value,
+                status="achieved" if status == "achieved" else "acceleration_needed", light="green")
+    p_zh, p_en = (indicator_paragraph(FLOW, r, CITY, lang=lang, final_review=True) for lang in ("zh", "en"))
+    light_zh = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}[light]
+    assert (p_zh.status, p_zh.light, p_zh.target_share_text) == (status, light, share)
+    assert p_zh.conclusion == f"评估结论：{zh}（{light_zh}）。"
+    assert p_en.conclusion == f" Assessment: {en} ({light} light)."
+    assert p_zh.sentence.endswith({"achieved": "完成规划目标。", "largely_achieved": "基本完成规划目标。",
+                                   "not_achieved": "未完成规划目标。"}[status])
+    assert ("差" in p_zh.sentence) == (status != "achieved")
+    assert not [w for w in FORBIDDEN_AT_THE_END if w in p_zh.text or w in p_en.text.lower()]
+
+
+def test_after_the_target_year_a_row_gets_no_verdict():
+    r = row(FLOW, year=2026, value=1400.0, annual_value=1400.0, baseline_value=890.02, target_value=1300.0,
+            completion=1.24, time_share=1.2, status="achieved", light="green", projection=1400.0)
+    zh, en = indicator_paragraph(FLOW, r, CITY, lang="zh"), indicator_paragraph(FLOW, r, CITY, lang="en")
+    assert zh.text == ("截至2026年底，全市服务业增加值完成1400.00亿元。"
+                       "评估结论：无法评估（该期晚于目标年，属下一规划期，不作本规划评估）。")
+    assert en.text == ("By the end of 2026, value added of the services sector in Leshan reached 1,400.00 CNY 100 "
+                       "million. Assessment: cannot assess (the period is after the target year: it belongs to the next "
+                       "plan).")
+    assert zh.light is None and zh.status == "cannot_assess"
+
+
+def test_a_final_review_gives_no_verdict_on_a_figure_of_an_earlier_period():
+    provisional = CASES["flow_provisional_target_year"][2]  # 2025年1—6月, with a projection and a verdict stored
+    p = indicator_paragraph(FLOW, provisional, CITY, lang="zh", final_review=True)
+    assert p.text == ("2025年1—6月，全市服务业增加值累计完成594.93亿元。"
+                      "评估结论：无法评估（目标年全年数据尚未审核，暂不作总结评估）。")
+    last_year = CASES["flow_published_2024"][2]
+    p = indicator_paragraph(FLOW, last_year, CITY, lang="en", final_review=True)
+    assert p.text == ("By the end of 2024, value added of the services sector in Leshan reached 1,152.40 CNY 100 "
+                      "million. Assessment: cannot assess (the target year's annual figure is not in yet: no final "
+                      "verdict).")
+    # the same rows keep their in-progress wording in an annual or quarterly review
+    assert "按当前增速" in indicator_paragraph(FLOW, last_year, CITY, lang="zh").text
+
+
+# worked example 6: a district's share of 62.0% in 2020 against 55%左右 (reached from 52.25%)
+def _example6(value, status, light, completion=None, reason="baseline_meets_target", projection=None):
+    return row(SHARE_TAX, scope="emeishan", value=value, annual_value=value, baseline_value=62.0, target_value=55.0,
+               completion=completion, time_share=0.6, status=status, reason=reason, light=light,
+               projection=projection, inputs={"baseline_source": "observed"}, baseline_mark={"kind": "district"})
+
+
+EXAMPLE6 = {
+    "60.0": ((60.0, "achieved", "green"),
+             "截至2023年底，峨眉山市服务业税收占全市比重为60.0%，比2020年下降2.0个百分点（以2020年填报数据为基期），"
+             "已提前达到2025年目标（55.0%左右）。评估结论：已达标（绿灯；基期已达到目标，完成目标进度不适用）。",
+             "By the end of 2023, services tax revenue as a share of the city's in Emeishan City was 60.0%, down 2.0 "
+             "percentage points on 2020 (baseline: the 2020 entered figure), already meeting the 2025 target (about "
+             "55.0%). Assessment: target achieved (green light; the baseline already met the target, so completion "
+             "does not apply)."),
+    "50.0": ((50.0, "deterioration", "red"),
+             "截至2023年底，峨眉山市服务业税收占全市比重为50.0%，比2020年下降12.0个百分点（以2020年填报数据为基期），"
+             "距2025年目标（55.0%左右）尚差5.0个百分点，按当前趋势预计2025年降至43.3%，距目标仍差11.7个百分点。"
+             "评估结论：倒退（红灯；基期已达到目标，完成目标进度不适用）。",
+             "By the end of 2023, services tax revenue as a share of the city's in Emeishan City was 50.0%, down 12.0 "
+             "percentage points on 2020 (baseline: the 2020 entered figure), 5.0 percentage points short of the 2025 "
+             "target (about 55.0%); on the current trend it is projected to fall to 43.3% in 2025, still 11.7 "
+             "percentage points short of the target. Assessment: deterioration (red light; the baseline already met "
+             "the target, so completion does not apply)."),
+}
+
+
+@pytest.mark.parametrize("key", EXAMPLE6)
+def test_worked_example_6_baseline_already_above_the_target(key):
+    (value, status, light), zh, en = EXAMPLE6[key]
+    projection = 43.32 if status == "deterioration" else None
+    r = _example6(value, status, light, projection=projection)
+    for lang, text in (("zh", zh), ("en", en)):
+        p = indicator_paragraph(SHARE_TAX, r, EMEISHAN, lang=lang)
+        assert p.text == text
+        assert p.completion_text == "—" and p.gap_points is None
+        assert p.baseline_text == ("未给出" if lang == "zh" else "not given")  # the plan gives no district baseline
+    # a row stored before the engine gave the reason (C = 0.29 and 1.71) reads the same: never such a completion
+    stale = _example6(value, status, light, completion=0.285714 if status == "achieved" else 1.714286, reason="",
+                      projection=projection)
+    assert indicator_paragraph(SHARE_TAX, stale, EMEISHAN, lang="zh").text == zh
+    assert indicator_paragraph(SHARE_TAX, stale, EMEISHAN, lang="zh").completion_text == "—"
+
+
+# worked example 7: city target 35户, a district holding 12% of the city's baseline count → 4.2 → 5户
+@pytest.mark.parametrize("stored_target", [5.0, 4.2])
+def test_worked_example_7_an_apportioned_count_target_is_a_whole_number(stored_target):
+    r = row(STOCK, scope="emeishan", value=4.0, annual_value=4.0, baseline_value=3.0, target_value=stored_target,
+            completion=0.5, time_share=0.6, ratio=0.935631, status="acceleration_needed", light="yellow",
+            projection=4.845655, still_needed=0.118034)
+    zh, en = (indicator_paragraph(STOCK, r, EMEISHAN, lang=lang) for lang in ("zh", "en"))
+    assert zh.target_text == "5户" and en.target_text == "5"
+    assert zh.text == ("截至2023年底，峨眉山市数字经济核心产业规上企业数量达到4户，为2025年目标的80.0%，完成目标进度50.0%，"
+                       "低于时间进度10.0个百分点，按当前增速预计2025年达到5户，需年均增长11.8%方可完成目标。"
+                       "评估结论：需加快（黄灯）。")
+    assert en.text == ("By the end of 2023, core digital-economy enterprises above designated size in Emeishan City "
+                       "numbered 4, 80.0% of the 2025 target; completion stood at 50.0%, 10.0 percentage points behind "
+                       "the time elapsed (60.0%); at the current growth rate it is projected to reach 5 in 2025, and "
+                       "average annual growth of 11.8% is needed to meet the target. Assessment: acceleration needed "
+                       "(yellow light).")
+    final = final_row(STOCK, scope="emeishan", value=4.0, annual_value=4.0, baseline_value=3.0,
+                      target_value=stored_target, completion=0.5, status="not_achieved", light="red")
+    zh, en = (indicator_paragraph(STOCK, final, EMEISHAN, lang=lang, final_review=True) for lang in ("zh", "en"))
+    assert zh.text == ("2025年末，峨眉山市数字经济核心产业规上企业数量达到4户，为目标（5户）的80.0%，差1户，未完成规划目标。"
+                       "评估结论：未完成（红灯）。")
+    assert en.text == ("At the end of 2025, core digital-economy enterprises above designated size in Emeishan City "
+                       "numbered 4, 80.0% of the target (5), 1 short; target not achieved. Assessment: not achieved "
+                       "(red light).")
+
+
+# ------------------------------------------------------------------------------------------------ baselines, marks
+
+
+def test_a_baseline_the_plan_does_not_give_reads_not_given_and_the_figure_computed_from_it_says_what_stood_in():
+    financial = dict(ind(9, "金融业增加值占地区生产总值比重", "Financial services value added as a share of GDP", "%",
+                         "share"), baseline_value=None, baseline_year=None)
+    r = row(financial, value=5.54, annual_value=5.54, baseline_value=5.099938, target_value=6.0, completion=0.487682,
+            time_share=0.6, ratio=0.9, status="acceleration_needed", light="yellow", projection=5.84, still_needed=0.04,
+            inputs={"baseline_source": "observed"}, figure_mark={"kind": "demo"}, baseline_mark={"kind": "demo"})
+    zh, en = (indicator_paragraph(financial, r, CITY, lang=lang) for lang in ("zh", "en"))
+    assert zh.baseline_text == "未给出" and en.baseline_text == "not given"
+    assert zh.text == ("截至2023年底，全市金融业增加值占地区生产总值比重为5.5%（演示），比2020年提高0.4个百分点"
+                       "（以2020年演示数据为基期），距2025年目标（6.0%）尚差0.5个百分点，完成目标进度48.8%，低于时间进度"
+                       "11.2个百分点，按当前趋势预计2025年达到5.8%，距目标仍差0.2个百分点。评估结论：需加快（黄灯）。")
+    assert en.text == ("By the end of 2023, financial services value added as a share of GDP in Leshan was 5.5% (demo), "
+                       "up 0.4 percentage points on 2020 (baseline: the 2020 demo figure), 0.5 percentage points short "
+                       "of the 2025 target (6.0%); completion stood at 48.8%, 11.2 percentage points behind the time "
+                       "elapsed (60.0%); on the current trend it is projected to reach 5.8% in 2025, still 0.2 "
+                       "percentage points short of the target. Assessment: acceleration needed (yellow light).")
+    assert (zh.value_mark, en.value_mark) == ("演示", "demo")
+    assert zh.source_note == "数据来源：演示数据（程序生成，非官方统计）。"
+    # the note goes with the first figure computed from the substitute: here completion (a count has no 百分点)
+    counted = dict(STOCK, baseline_value=None, baseline_year=None)
+    r = row(counted, value=22.0, annual_value=22.0, baseline_value=16.0, target_value=35.0, completion=0.315789,
+            time_share=0.6, status="limited", light="red", inputs={"baseline_source": "observed"},
+            figure_mark={"kind": "demo"}, baseline_mark={"kind": "demo"})
+    p = indicator_paragraph(counted, r, CITY, lang="zh")
+    assert p.sentence.startswith("截至2023年底，全市数字经济核心产业规上企业数量达到22户（演示），为2025年目标的62.9%，"
+                                 "完成目标进度31.6%（以2020年演示数据为基期），低于时间进度28.4个百分点")
+    assert p.baseline_text == "未给出" and "16户" not in p.text
+    # the plan's own baseline is shown with its year, and needs no note
+    given = row(FLOW, value=1100.0, annual_value=1100.0, baseline_value=890.02, target_value=1300.0,
+                completion=0.512171, time_share=0.6, status="limited", light="red",
+                inputs={"baseline_source": "indicator"})
+    p = indicator_paragraph(dict(FLOW, baseline_value=890.02, baseline_year=2020), given, CITY, lang="zh")
+    assert p.baseline_text == "890.02亿元（2020年）" and "为基期" not in p.text
+
+
+def test_a_published_figure_names_its_publisher_and_document_never_an_address():
+    r = dict(CASES["flow_published_2024"][2], figure_mark={
+        "kind": "published", "titles": ["2024年乐山市国民经济和社会发展统计公报"]})
+    zh, en = (indicator_paragraph(FLOW, r, CITY, lang=lang) for lang in ("zh", "en"))
+    assert zh.value_mark == "公布" and zh.text == CASES["flow_published_2024"][3]  # no mark inside the sentence
+    assert zh.source_note == "数据来源：乐山市统计局《2024年乐山市国民经济和社会发展统计公报》。"
+    assert en.source_note == ("Source: Leshan Municipal Bureau of Statistics, Statistical Communiqué of Leshan on the "
+                              "2024 National Economic and Social Development.")
+    assert source_citation("乐山市统计局《2024年乐山市国民经济和社会发展统计公报》", "zh") == (
+        "乐山市统计局《2024年乐山市国民经济和社会发展统计公报》")  # a title that names its publisher is kept
+    assert source_citation("2025年乐山统计年鉴", "zh") == "乐山市统计局《2025年乐山统计年鉴》"
+
+
+def test_the_final_review_counts_the_verdicts_and_ranks_the_districts_by_them():
+    rows = [FINAL_CASES[k][2] for k in ("example5_flow_largely_achieved", "share_largely_achieved",
+                                        "stock_not_achieved", "qualitative_not_achieved")]
+    # 2024's figure of a share, with a verdict and a projection stored: no verdict at the end
+    rows.append(row(SHARE_ABOUT, year=2024, value=36.0, annual_value=36.0, baseline_value=30.0, target_value=40.0,
+                    completion=0.6, time_share=0.8, status="acceleration_needed", light="yellow", projection=38.0))
+    district = [
+        final_row(FLOW, scope="jinkouhe", status="not_achieved", light="red"),
+        final_row(SHARE, scope="jinkouhe", status="not_achieved", light="red"),
+        final_row(STOCK, scope="jinkouhe", status="largely_achieved", light="yellow"),
+        final_row(FLOW, scope="emeishan", status="achieved", light="green"),
+        final_row(SHARE, scope="emeishan", status="achieved", light="green"),
+        final_row(STOCK, scope="emeishan", status="largely_achieved", light="yellow"),
+        final_row(FLOW, scope="shizhong", status="achieved", light="green"),
+        final_row(SHARE, scope="shizhong", status="not_achieved", light="red"),
+        district_row("shizhong", STOCK, "green", "on_track", year=2024),  # no 2025 figure: cannot assess
+        final_row(FLOW, scope="gaoxin", status="achieved", light="green"),
+        final_row(SHARE, scope="gaoxin", status="achieved", light="green"),
+        final_row(STOCK, scope="gaoxin", status="largely_achieved", light="yellow"),
+    ]
+    names = {"shizhong": "市中区", "gaoxin": "高新区", "jinkouhe": "金口河区", "emeishan": "峨眉山市"}
+    indicators = [FLOW, SHARE, SHARE_ABOUT, STOCK, QUAL]
+
+    def review(lang):
+        return build_review(indicators, rows, scope=CITY, year=2025, quarter=4, lang=lang, district_rows=district,
+                            district_names=names, start_year=2021, end_year=2025)
+
+    zh, en = review("zh"), review("en")
+    assert zh.kind == "final" and zh.kind_label == "总结评估"
+    assert zh.counts == {"achieved": 0, "largely_achieved": 2, "not_achieved": 2, "cannot_assess": 1}
+    assert zh.summary == (
+        "截至2025年底（规划期末），全市5项目标指标中，已完成0项，基本完成2项，未完成2项，无法评估1项。"
+        "基本完成的指标：服务业增加值（为目标的96.3%，差48.44亿元）、服务业增加值占地区生产总值比重（为目标的91.1%，差5.0个百分点）。"
+        "未完成的指标：数字经济核心产业规上企业数量（为目标的77.1%，差8户）、进出口总额（为目标的93.1%，差14.00亿元）。"
+        "各县（市、区）中，完成指标最多的是：高新区（已完成2项）、峨眉山市（已完成2项）。"
+        "未完成指标较多的是：金口河区（未完成2项、基本完成1项）、市中区（未完成1项）、高新区（基本完成1项）。")
+    assert en.summary == (
+        "By the end of 2025 (the end of the plan), of the 5 target indicators for Leshan: 0 achieved, 2 largely "
+        "achieved, 2 not achieved, 1 that cannot be assessed. Largely achieved: Value added of the services sector "
+        "(96.3% of the target, 48.44 CNY 100 million short); Services value added as a share of GDP (91.1% of the "
+        "target, 5.0 percentage points short). Not achieved: Core digital-economy enterprises above designated size "
+        "(77.1% of the target, 8 short); Total value of imports and exports (93.1% of the target, 14.00 CNY 100 "
+        "million short). The districts with the most targets achieved: Leshan High-tech Zone (2 achieved); Emeishan "
+        "City (2 achieved). The districts with the most targets missed: Jinkouhe District (2 not achieved, 1 largely "
+        "achieved); Shizhong District (1 not achieved); Leshan High-tech Zone (1 largely achieved).")
+    # every district ranked: most 已完成, then 基本完成, then fewest 未完成; 4 indicators are by district
+    assert [(d.rank, d.code, d.achieved, d.largely_achieved, d.not_achieved, d.cannot_assess)
+            for d in zh.district_ranking] == [(1, "gaoxin", 2, 1, 0, 1), (1, "emeishan", 2, 1, 0, 1),
+                                              (3, "shizhong", 1, 0, 1, 2), (4, "jinkouhe", 0, 1, 2, 1)]
+    paragraphs = {p.number: p for p in zh.paragraphs}
+    assert paragraphs[4].conclusion == "评估结论：无法评估（目标年全年数据尚未审核，暂不作总结评估）。"
+    for text in (zh.plain_text(), en.plain_text()):
+        assert not [w for w in FORBIDDEN_AT_THE_END if w in text or w in text.lower()], text
 
 
 def test_titles_carry_status_and_light_as_symbol_and_word():
@@ -442,8 +879,6 @@ def stored_numbers(indicator, r, lang):
         if unit == "%" or indicator["measure"] == "rate":
             out.add(_q(a, 1))
             out.add(_q(abs(Decimal(repr(float(a)))), 1))
-        elif unit == "亿元" and lang == "en":
-            out.add(_q(Decimal(repr(float(a))) / 10, dec + 1))
         else:
             out.add(_q(a, dec))
     shown = [_q(a, 1) for a in amounts]
@@ -454,6 +889,13 @@ def stored_numbers(indicator, r, lang):
     out |= {abs(a - b) for a in fractions for b in fractions}
     if r.get("annual_value") is not None and r.get("target_value"):
         out.add(_q(Decimal(repr(r["annual_value"])) / Decimal(repr(r["target_value"])) * 100, 1))
+        if unit in ("户", "个", "家"):  # a count's target is shown (and judged) as the whole number above it
+            out.add(_q(Decimal(repr(r["annual_value"])) / Decimal(math.ceil(r["target_value"] - 1e-9)) * 100, 1))
+        # the final review's shortfall: the displayed target less the displayed value
+        d = 1 if unit == "%" or indicator["measure"] == "rate" else dec
+        out.add(abs(_q(r["target_value"], d) - _q(r["annual_value"], d)))
+    if r.get("target_share") is not None:
+        out.add(_q(Decimal(repr(float(r["target_share"]))) * 100, 1))
     return out
 
 
@@ -462,7 +904,7 @@ def numbers_in(text, r, indicator):
     years = {2025, int(r["year"]), int(r["year"]) + 1}
     if r.get("baseline_year"):
         years |= {int(r["baseline_year"]), int(r["baseline_year"]) + 1}
-    text = re.sub(r"1—(3|6|9|12)月|Q[1-4]", " ", text)
+    text = re.sub(r"1—(3|6|9|12)月|Q[1-4]|CNY 100 million", " ", text)
     tokens = re.findall(r"-?\d+(?:,\d{3})*(?:\.\d+)?", text)
     return [Decimal(t.replace(",", "")) for t in tokens if not (t.isdigit() and int(t) in years)]
 
@@ -549,6 +991,7 @@ def small_review(lang):
 def test_summary_counts_statuses_names_the_largest_gaps_and_the_districts_that_lag_most():
     review = small_review("zh")
     assert review.kind == "mid_term" and review.kind_label == "中期评估"
+    # a mid-term review counts the in-progress statuses; 基本完成 / 未完成 belong to the final review
     assert review.counts == {"achieved": 0, "on_track": 1, "acceleration_needed": 2, "limited": 0,
                              "deterioration": 0, "cannot_assess": 1}
     assert review.summary == (
@@ -600,16 +1043,19 @@ def test_revision_notes_say_which_figures_changed_and_by_how_much():
     notes = revision_notes(groups, {1: FLOW}, assessed, CITY, lang="zh", district_names={"emeishan": "峨眉山市"},
                            first_rows=first)
     assert [n.text for n in notes] == [
-        "全市服务业增加值2024年数据由1152.40亿元（初步核算，2024年乐山市国民经济和社会发展统计公报）修订为1140.00亿元"
-        "（最终核实，2025年乐山统计年鉴），调减12.40亿元（1.1%）；完成目标进度由64.0%（按初次公布数）调整为61.0%。",
+        "全市服务业增加值2024年数据由1152.40亿元（初步核算，乐山市统计局《2024年乐山市国民经济和社会发展统计公报》）修订为"
+        "1140.00亿元（最终核实，乐山市统计局《2025年乐山统计年鉴》），调减12.40亿元（1.1%）；完成目标进度由64.0%（按初次公布数）"
+        "调整为61.0%。",
         "峨眉山市服务业增加值2024年数据由150.00亿元（区县填报）修订为152.50亿元（区县填报），调增2.50亿元（1.7%）。",
         "服务业增加值基期（2020年）值由890.02亿元修订为900.00亿元，完成目标进度按修订后的基期计算。",
     ]
     english = revision_notes(groups[:1], {1: FLOW}, assessed, CITY, lang="en", first_rows=first)
     assert english[0].text == (
-        "The 2024 figure of value added of the services sector in Leshan was revised from 115.240 billion yuan "
-        "(preliminary, 2024年乐山市国民经济和社会发展统计公报) to 114.000 billion yuan (verified, 2025年乐山统计年鉴), down "
-        "1.240 billion yuan (1.1%); completion moves from 64.0% (as first published) to 61.0%.")
+        "The 2024 figure of value added of the services sector in Leshan was revised from 1,152.40 CNY 100 million "
+        "(preliminary, Leshan Municipal Bureau of Statistics, Statistical Communiqué of Leshan on the 2024 National "
+        "Economic and Social Development) to 1,140.00 CNY 100 million (verified, Leshan Municipal Bureau of "
+        "Statistics, Leshan Statistical Yearbook 2025), down 12.40 CNY 100 million (1.1%); completion moves from "
+        "64.0% (as first published) to 61.0%.")
 
 
 # ------------------------------------------------------------------------------------------------ on the database
@@ -659,8 +1105,9 @@ def test_a_revised_figure_is_reported_with_its_change_and_progress_follows_it(pl
     progress_recompute(plan=plan)
     review, _data = _review(plan)
     assert [r.text for r in review.revisions] == [
-        "全市服务业增加值2024年数据由1152.40亿元（初步核算，2024年乐山市国民经济和社会发展统计公报）修订为1140.00亿元"
-        "（最终核实，2025年乐山统计年鉴（假设的核实数）），调减12.40亿元（1.1%）；完成目标进度由64.0%（按初次公布数）调整为61.0%。"]
+        "全市服务业增加值2024年数据由1152.40亿元（初步核算，乐山市统计局《2024年乐山市国民经济和社会发展统计公报》）修订为"
+        "1140.00亿元（最终核实，乐山市统计局《2025年乐山统计年鉴》（假设的核实数）），调减12.40亿元（1.1%）；"
+        "完成目标进度由64.0%（按初次公布数）调整为61.0%。"]
     assert review.paragraphs[0].text.startswith("截至2024年底，全市服务业增加值完成1140.00亿元，为2025年目标的87.7%，"
                                                 "完成目标进度61.0%，低于时间进度19.0个百分点")
     assert "本期有1项数据经过修订" in review.summary

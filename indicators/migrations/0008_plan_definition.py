@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0005_observation_demo_index'),
+        ('indicators', '0007_entry_workflow'),
     ]
 
     operations = [
