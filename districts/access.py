@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 COUNTY_STAFF = "county_staff"
 CITY_OFFICIAL = "city_official"
 ADMIN = "plan_admin"
-ROLE_GROUPS = (COUNTY_STAFF, CITY_OFFICIAL, ADMIN)
+DEPARTMENT_STAFF = "department_staff"
+ROLE_GROUPS = (COUNTY_STAFF, CITY_OFFICIAL, ADMIN, DEPARTMENT_STAFF)
 
 
 def _groups(user) -> set[str]:
@@ -31,6 +32,14 @@ def user_district_code(user) -> str | None:
     return membership.district.code if membership else None
 
 
+def user_department_code(user) -> str | None:
+    """The municipal department a department staff member acts for; None for everyone else."""
+    if not user.is_authenticated or is_official(user) or DEPARTMENT_STAFF not in _groups(user):
+        return None
+    membership = getattr(user, "department_membership", None)
+    return membership.department.code if membership else None
+
+
 def role_of(user) -> str:
     if not user.is_authenticated:
         return "anonymous"
@@ -40,6 +49,8 @@ def role_of(user) -> str:
         return "official"
     if COUNTY_STAFF in _groups(user) and user_district_code(user):
         return "county_staff"
+    if user_department_code(user):
+        return "department_staff"
     return "none"
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from districts.models import District, Membership, Plan, SpatialArea
+from districts.models import Department, DepartmentMembership, District, Membership, Plan, SpatialArea
 
 
 def _lifecycle(service_name: str):
@@ -60,3 +60,19 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "district"]
     autocomplete_fields = ["user"]
     list_filter = ["district"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "code", "name_en", "is_active"]
+    list_display_links = ["name"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code", "name_en"]
+
+
+@admin.register(DepartmentMembership)
+class DepartmentMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "department"]
+    list_select_related = ["user", "department"]
+    autocomplete_fields = ["user"]
+    list_filter = ["department"]

@@ -116,3 +116,41 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.district}"
+
+
+class Department(models.Model):
+    """A municipal department (市商务局, 市文广旅局, …) that leads or supports the plan's tasks and projects.
+
+    Departments outlive plans, so they belong to none; the admin keeps the list (a starting list is loaded by
+    `manage.py load_departments`). Their staff report on what they lead or support, and nothing else.
+    """
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("市级部门")
+        verbose_name_plural = _("市级部门")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class DepartmentMembership(models.Model):
+    """Which municipal department a department staff member acts for."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="department_membership", verbose_name=_("user"))
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="members",
+                                   verbose_name=_("市级部门"))
+
+    class Meta:
+        verbose_name = _("部门成员")
+        verbose_name_plural = _("部门成员")
+
+    def __str__(self):
+        return f"{self.user} → {self.department}"

@@ -57,18 +57,20 @@ def make_user(db):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from districts.access import ADMIN, CITY_OFFICIAL, COUNTY_STAFF
-    from districts.models import District, Membership
+    from districts.access import ADMIN, CITY_OFFICIAL, COUNTY_STAFF, DEPARTMENT_STAFF
+    from districts.models import Department, DepartmentMembership, District, Membership
 
-    def make(username: str, role: str, district_code: str | None = None):
+    def make(username: str, role: str, district_code: str | None = None, department_code: str | None = None):
         user = get_user_model().objects.create_user(username=username, password=PASSWORD)
-        group = {"staff": COUNTY_STAFF, "official": CITY_OFFICIAL, "admin": ADMIN}[role]
+        group = {"staff": COUNTY_STAFF, "official": CITY_OFFICIAL, "admin": ADMIN, "department": DEPARTMENT_STAFF}[role]
         user.groups.add(Group.objects.get_or_create(name=group)[0])
         if role == "admin":
             user.is_staff = user.is_superuser = True
             user.save()
         if district_code:
             Membership.objects.create(user=user, district=District.objects.get(code=district_code))
+        if department_code:
+            DepartmentMembership.objects.create(user=user, department=Department.objects.get(code=department_code))
         return user
 
     return make
@@ -92,3 +94,16 @@ def staff_shizhong(plan, make_user):
 @pytest.fixture
 def staff_emeishan(plan, make_user):
     return make_user("staff_emeishan", "staff", "emeishan")
+
+
+@pytest.fixture
+def departments(db):
+    """The starting list of municipal departments (fixtures/departments.json)."""
+    from districts.services import load_departments
+
+    load_departments(json.loads((ROOT / "fixtures" / "departments.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def dept_commerce(plan, departments, make_user):
+    return make_user("dept_commerce", "department", department_code="commerce")
