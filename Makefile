@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# test processes (pytest-xdist): one per CPU; each has its own test database
+TEST_WORKERS ?= auto
 
 .PHONY: run test setup venv migrate data bench clean messages
 
@@ -33,7 +35,7 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 bench: venv
 	$(PY) -m benchmarks.run
