@@ -14,8 +14,11 @@ from indicators.entry import reminders
 
 @shared_task(bind=True, autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=3)
 def remind_due_submissions(self, plan_id: int | None = None) -> int:
-    """E-mail the staff of districts due in ENTRY_REMINDER_DAYS days; returns the number of e-mails sent."""
-    plans = Plan.objects.filter(pk=plan_id) if plan_id else Plan.objects.all()
+    """E-mail the staff of districts due in ENTRY_REMINDER_DAYS days; returns the number of e-mails sent. Only the
+    plan in force takes figures, so only its districts are reminded (drafts and ended plans never)."""
+    plans = Plan.objects.filter(status=Plan.Status.IN_FORCE)
+    if plan_id:
+        plans = plans.filter(pk=plan_id)
     return sum(reminders.send_due_reminders(plan) for plan in plans)
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from districts.models import District
+from districts.models import District, Plan
 from indicators.entry import reminders, validation
 from indicators.entry import selectors as entry_reads
 from indicators.entry import services as entry
@@ -659,3 +659,21 @@ def test_an_admin_revises_an_approved_figure_with_old_new_and_why(plan, submitte
     with pytest.raises(validation.WorkflowError):  # a figure not approved is changed on the entry form
         entry.observation_revise(observation=obs(ind, shizhong, 1, quarter=2), user=admin_user,
                                  values={"value": "210"}, reason="x")
+
+
+def test_the_reminder_task_reminds_the_plan_in_force_only(plan, monkeypatch, settings, staff_shizhong):
+    """A draft or ended plan takes no figures: its districts are never reminded, whichever plan the task is given."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.ENTRY_REMINDER_DAYS = 7
+    staff_shizhong.email = "s@example.org"
+    staff_shizhong.save()
+    deadline = reminders.default_deadline(2024, 2)
+    monkeypatch.setattr(reminders, "today", lambda: deadline - timedelta(days=7))
+    from indicators.entry.tasks import remind_due_submissions
+
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.ENDED)
+    assert remind_due_submissions.delay().get() == 0
+    assert remind_due_submissions.delay(plan_id=plan.pk).get() == 0
+    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.IN_FORCE)
+    assert remind_due_submissions.delay(plan_id=plan.pk).get() == 1
+    assert mail.outbox[0].to == ["s@example.org"]
