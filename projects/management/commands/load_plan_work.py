@@ -11,7 +11,7 @@ DEFAULT_FIXTURE = settings.BASE_DIR / "fixtures" / "leshan_14th_fyp_work.json"
 
 
 class Command(BaseCommand):
-    help = "Load text projects, 专栏4/13/14, targets outside 专栏6 and the register (fixtures/leshan_14th_fyp_work.json)."
+    help = "Load text projects, 专栏4/13/14, targets outside 专栏6 and the register (the work fixture)."
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(DEFAULT_FIXTURE))
