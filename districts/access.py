@@ -116,7 +116,7 @@ def require_admin(user) -> None:
 def can_report_project(user, *, responsible_district: str | None, responsible_department: str | None,
                        district_codes: set[str] | frozenset = frozenset()) -> bool:
     """Enter a project's quarterly progress: admins; the staff of the department responsible for it; the staff of
-    the county responsible for it or, while no county is named responsible, of a county it lies in. Officials
+    the county responsible for it or, while no responsible unit is named at all, of a county it lies in. Officials
     decide, they do not report."""
     if is_admin(user):
         return True
@@ -125,7 +125,7 @@ def can_report_project(user, *, responsible_district: str | None, responsible_de
         return responsible_department is not None and user_department_code(user) == responsible_department
     if role == "county_staff":
         own = user_district_code(user)
-        if responsible_district is not None:
+        if responsible_district is not None or responsible_department is not None:
             return own == responsible_district
         return own in district_codes
     return False
