@@ -13,7 +13,7 @@ urlpatterns = [
     path("targets/", views.targets_page, name="targets"),
     path("targets/<int:pk>/", views.target_enter, name="target_enter"),
     path("register/", views.register_page, name="register"),
-    re_path(rf"^register/(?P<code>[-a-z0-9]+)/{PERIOD}/$", views.register_entry, name="register_entry"),
     re_path(rf"^register/bulletin/{PERIOD}/$", views.register_bulletin, name="register_bulletin"),
     re_path(rf"^register/bulletin/{PERIOD}\.xlsx$", views.register_bulletin_xlsx, name="register_bulletin_xlsx"),
+    re_path(rf"^register/(?P<code>[-a-z0-9]+)/{PERIOD}/$", views.register_entry, name="register_entry"),
 ]
