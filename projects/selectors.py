@@ -1,8 +1,8 @@
 """Reads for zones and projects."""
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -191,3 +191,42 @@ def register_bulletin(plan: Plan, year: int, quarter: int) -> dict:
     return {"figures": figures, "by_sector": project_maths.enterprise_summary(figures, "sector"),
             "by_district": project_maths.enterprise_summary(figures, "district"),
             "has_demo": bool(figures["is_demo"].any()) if len(figures) else False}
+
+
+def review_section(plan: Plan, *, year: int, quarter: int, lang: str) -> dict:
+    """Projects and the targets outside 专栏6 as of a review's quarter: the approved progress up to that quarter
+    only, the targets' values up to that year (4 queries)."""
+    from projects import review
+
+    as_of = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
+    approved = dict(ProjectReport.objects.filter(project__plan=plan, status=ProjectReport.Status.APPROVED).filter(
+        Q(year__lt=year) | Q(year=year, quarter__lte=quarter)).values("project_id").annotate(
+        s=Sum("investment")).values_list("project_id", "s"))
+    reported = set(ProjectReport.objects.filter(project__plan=plan).values_list("project_id", flat=True))
+    rows = []
+    for project in Project.objects.filter(plan=plan).prefetch_related("milestones").order_by("kind", "number"):
+        ms = [(m.due_date, m.done_date if m.done_date and m.done_date <= as_of else None)
+              for m in project.milestones.all()]
+        # approved quarters up to the review's; a project without any keeps the amount entered in the admin
+        completed = approved[project.pk] if project.pk in approved else (
+            None if project.pk in reported else project.completed_investment)
+        light = project_light(planned=project.planned_investment, completed=completed, milestones=ms, plan=plan,
+                              today=as_of, start_year=project.start_year, finish_year=project.end_year)
+        rows.append({"name": project.name, "light": light["light"], "planned": project.planned_investment,
+                     "completed": completed})
+    targets = []
+    values = pd.DataFrame(list(TrackedTargetValue.objects.filter(target__plan=plan, year__lte=year).values(
+        "target_id", "year", "value")), columns=["target_id", "year", "value"])
+    latest = values.sort_values("year").groupby("target_id").tail(1).set_index("target_id")
+    for target in TrackedTarget.objects.filter(plan=plan).order_by("order"):
+        last = latest.loc[target.pk] if target.pk in latest.index else None
+        value = float(last["value"]) if last is not None else None
+        verdict = project_maths.target_assessment(
+            kind=target.kind, value=value, year=int(last["year"]) if last is not None else None,
+            baseline=target.baseline_value, baseline_year=target.baseline_year, target=target.target_value,
+            target_year=target.target_year, assigned=target.assigned_value, plan_base_year=plan.base_year)
+        targets.append({"name": target.name, "unit": target.unit, "value": value,
+                        "year": int(last["year"]) if last is not None else None,
+                        "assigned_missing": target.kind == "assigned" and target.assigned_value is None, **verdict})
+    return {"projects_text": review.projects_summary(rows, lang), "targets_text": review.targets_summary(targets, lang),
+            "targets": targets, "red": [r for r in rows if r["light"] == "red"]}
