@@ -133,7 +133,7 @@ def can_report_project(user, *, responsible_district: str | None, responsible_de
 
 def require_report_project(user, **unit) -> None:
     if not can_report_project(user, **unit):
-        raise PermissionDenied(_("您无权填报该项目的进展。 You may not report on this project."))
+        raise PermissionDenied(_("您无权填报该项目的进展。"))
 
 
 def can_enter_enterprise_figures(user, district_code: str | None) -> bool:
@@ -145,5 +145,4 @@ def can_enter_enterprise_figures(user, district_code: str | None) -> bool:
 
 def require_enterprise_figures(user, district_code: str | None) -> None:
     if not can_enter_enterprise_figures(user, district_code):
-        raise PermissionDenied(_("您无权填报该县（市、区）企业的数据。 You may not enter figures for this district's "
-                                 "enterprises."))
+        raise PermissionDenied(_("您无权填报该县（市、区）企业的数据。"))

@@ -23,8 +23,8 @@ def test_every_text_project_and_target_cites_a_sentence_of_the_plan_verbatim(pla
     for p in projects:
         assert p.source_text in text, p.name
         assert p.name in p.source_text, p.name
-    for name in ("乐山机场", "乐山火车北站（吴场）交通枢纽", "乐山（犍为）水港物流园", "乐山智慧物流园", "沐川南向临港物流园",
-                 "春华路综合金融示范区", "城北商圈", "乐活中心城市综合体", "乐山特色美食主题博物馆"):
+    for name in ("乐山机场", "乐山火车北站（吴场）交通枢纽", "乐山（犍为）水港物流园", "乐山智慧物流园",
+                 "沐川南向临港物流园", "春华路综合金融示范区", "城北商圈", "乐活中心城市综合体", "乐山特色美食主题博物馆"):
         assert any(p.name == name for p in projects), name
     targets = {t.code: t for t in TrackedTarget.objects.filter(plan=plan_work)}
     assert len(targets) == 8

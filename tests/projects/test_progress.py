@@ -94,7 +94,8 @@ def test_a_stale_form_is_refused_and_a_return_needs_a_reason_then_history_shows_
     client.force_login(staff_qianwei)
     r = report(client, project, "2024-Q2", revision=3, investment="1.0")
     assert r.status_code == 400 and "修改原因" in r.content.decode()
-    assert report(client, project, "2024-Q2", revision=3, investment="1.0", change_reason="按统计口径更正").status_code == 302
+    r = report(client, project, "2024-Q2", revision=3, investment="1.0", change_reason="按统计口径更正")
+    assert r.status_code == 302
     page = client.get(reverse("projects:detail", args=[project.pk]) + "?period=2024-Q2").content.decode()
     assert "1.2000 → 1.0000" in page and "按统计口径更正" in page and "staff_qianwei" in page
 

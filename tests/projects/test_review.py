@@ -15,15 +15,17 @@ pytestmark = pytest.mark.django_db
 def test_the_summary_sentences_say_what_the_data_says():
     rows = [{"name": "乐山机场", "light": "red", "planned": Decimal("10"), "completed": Decimal("2")},
             {"name": "城北商圈", "light": None, "planned": None, "completed": None}]
-    assert projects_summary(rows, "zh") == ("规划共列明项目和设施2个，其中1个已录入计划投资（计划投资10.00亿元，经审核完成2.00亿元，"
-                                            "完成20.0%）。灯号：红灯1个。滞后（红灯）项目：乐山机场。")
+    assert projects_summary(rows, "zh") == (
+        "规划共列明项目和设施2个，其中1个已录入计划投资（计划投资10.00亿元，经审核完成2.00亿元，"
+        "完成20.0%）。灯号：红灯1个。滞后（红灯）项目：乐山机场。")
     assert projects_summary(rows, "en").startswith("The plan names 2 projects and facilities; 1 have")
     targets = [{"name": "国家级高新技术企业总量", "unit": "家", "value": 161.0, "year": 2023, "status_zh": "需加快",
                 "status_en": "Acceleration needed", "assigned_missing": False},
                {"name": "全省服务业强县", "unit": "个", "value": None, "year": None, "status_zh": "无法评估",
                 "status_en": "Cannot assess", "assigned_missing": True}]
-    assert targets_summary(targets, "zh") == ("专栏6以外的量化目标共2项，已填报1项。国家级高新技术企业总量161家（2023年），需加快。"
-                                              "省尚未下达目标数的：全省服务业强县。")
+    assert targets_summary(targets, "zh") == (
+        "专栏6以外的量化目标共2项，已填报1项。国家级高新技术企业总量161家（2023年），需加快。"
+        "省尚未下达目标数的：全省服务业强县。")
     assert "161 家 (2023), acceleration needed" in targets_summary(targets, "en")
 
 

@@ -110,3 +110,22 @@ def test_a_county_enters_its_enterprises_at_once_and_the_bulletin_sums_them(plan
     ws = load_workbook(BytesIO(xlsx.content))["按县（市、区）"]
     assert [c.value for c in ws[3]] == ["市中区", 2, 3.5, 200, 40]
     assert EnterpriseFigure.objects.get(enterprise=mine[0]).revenue == Decimal("1.5")
+
+
+@pytest.mark.django_db
+def test_demo_enterprises_come_only_from_load_demo_and_say_so(plan_work, official, client):
+    """The services behind load_demo / clear_demo (the commands themselves recompute every indicator: slow)."""
+    from projects.demo import register_demo_clear, register_demo_load
+
+    assert not RegisterEnterprise.objects.filter(is_demo=True).exists()
+    assert register_demo_load(plan=plan_work, last_year=2025) == 24 * 20
+    assert register_demo_load(plan=plan_work, last_year=2025) == 0
+    assert RegisterEnterprise.objects.filter(is_demo=True).count() == 24
+    client.force_login(official)
+    for url in (reverse("projects:register"), reverse("projects:register_bulletin", args=["2024-Q4"])):
+        assert "演示" in client.get(url).content.decode()
+    xlsx = load_workbook(BytesIO(client.get(reverse("projects:register_bulletin_xlsx", args=["2024-Q4"])).content))
+    assert "演示" in xlsx["按赛道"]["A1"].value
+    register_demo_clear(plan=plan_work)
+    assert not EnterpriseFigure.objects.exists() and not RegisterEnterprise.objects.filter(is_demo=True).exists()
+    assert RegisterEnterprise.objects.filter(source="专栏12").count() == 35
