@@ -16,7 +16,8 @@ def projects_summary(rows: list[dict], lang: str) -> str:
     planned = sum(float(r["planned"]) for r in tracked)
     completed = sum(float(r["completed"] or 0) for r in tracked)
     if lang == "en":
-        text = f"The plan names {total} projects and facilities; {len(tracked)} have a planned investment entered"
+        text = (f"The plan names {total} projects and facilities; {len(tracked)} "
+                f"{'has' if len(tracked) == 1 else 'have'} a planned investment entered")
         if tracked:
             text += (f" ({planned:.2f} billion yuan planned, {completed:.2f} completed and approved, "
                      f"{completed / planned:.1%})" if planned else "")

@@ -39,7 +39,8 @@ def project_list(request):
         groups.setdefault(row["project"].get_kind_display(), []).append(row)
     context = {"plan": plan, "groups": groups, "kinds": Project.Kind.choices, "kind": kind, "districts": districts,
                "district": district, "sectors": selectors.sectors(plan) if plan and not kind and not district else [],
-               "boxes": selectors.plan_boxes(plan) if plan and not kind and not district else {}}
+               "boxes": selectors.plan_boxes(plan) if plan and not kind and not district else {},
+               "pending": list(selectors.pending_reports(plan)) if plan and access.can_decide(request.user) else []}
     if data:
         context["by_district_json"] = charts.to_json(charts.projects_by_district(data["by_district"]))
         if len(data["milestones"]):

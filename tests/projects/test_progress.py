@@ -50,6 +50,8 @@ def test_a_county_reports_quarterly_investment_and_after_approval_the_light_and_
     # not approved yet: nothing counts
     assert Project.objects.get(pk=project.pk).completed_investment is None
     client.force_login(official)
+    inbox = client.get(reverse("projects:list")).content.decode()
+    assert "待审核的季度进展" in inbox and "乐山（犍为）水港物流园 · 2023年第四季度" in inbox
     r = client.post(reverse("projects:decide", args=[project.pk, "2023-Q4", "approve"]), {"revision": 1})
     assert r.status_code == 302
     project.refresh_from_db()
