@@ -25,6 +25,7 @@ setup: venv .env.development
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_plan
 	$(PY) manage.py load_departments
+	$(PY) manage.py load_plan_work
 	$(PY) manage.py load_published
 	$(PY) manage.py load_demo
 	$(PY) manage.py create_demo_accounts

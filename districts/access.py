@@ -109,3 +109,40 @@ def require_role(user) -> None:
 def require_admin(user) -> None:
     if not is_admin(user):
         raise PermissionDenied(_("仅管理员可执行此操作。 Only administrators may do this."))
+
+
+# ---- projects, tracked targets and the key-enterprise register (issue 16)
+
+def can_report_project(user, *, responsible_district: str | None, responsible_department: str | None,
+                       district_codes: set[str] | frozenset = frozenset()) -> bool:
+    """Enter a project's quarterly progress: admins; the staff of the department responsible for it; the staff of
+    the county responsible for it or, while no responsible unit is named at all, of a county it lies in. Officials
+    decide, they do not report."""
+    if is_admin(user):
+        return True
+    role = role_of(user)
+    if role == "department_staff":
+        return responsible_department is not None and user_department_code(user) == responsible_department
+    if role == "county_staff":
+        own = user_district_code(user)
+        if responsible_district is not None or responsible_department is not None:
+            return own == responsible_district
+        return own in district_codes
+    return False
+
+
+def require_report_project(user, **unit) -> None:
+    if not can_report_project(user, **unit):
+        raise PermissionDenied(_("您无权填报该项目的进展。"))
+
+
+def can_enter_enterprise_figures(user, district_code: str | None) -> bool:
+    """The register's quarterly figures: county staff for enterprises of their district; officials for all."""
+    if is_official(user):
+        return True
+    return role_of(user) == "county_staff" and district_code is not None and user_district_code(user) == district_code
+
+
+def require_enterprise_figures(user, district_code: str | None) -> None:
+    if not can_enter_enterprise_figures(user, district_code):
+        raise PermissionDenied(_("您无权填报该县（市、区）企业的数据。"))

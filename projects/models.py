@@ -3,7 +3,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from districts.models import District, Plan
+from django.conf import settings
+from django.db.models import Q
+
+from districts.models import Department, District, Plan
 
 
 class Project(models.Model):
@@ -14,6 +17,7 @@ class Project(models.Model):
         PARK = "park", _("cooperation park (专栏15)")
         OPENING = "opening", _("opening-up project (专栏16)")
         PLATFORM = "platform", _("information platform (专栏3)")
+        TEXT = "text", _("文中所列项目")
 
     class Status(models.TextChoices):
         NOT_GIVEN = "not_given", _("not given (未载明)")
@@ -39,6 +43,19 @@ class Project(models.Model):
                                              null=True, blank=True)
     completed_investment = models.DecimalField(_("completed investment (亿元)"), max_digits=14, decimal_places=4,
                                                null=True, blank=True)
+    # how officials track it (issue 16); every field the plan does not give stays empty and shows 未载明
+    source_text = models.TextField(_("出处（规划原文）"), blank=True,
+                                   help_text=_("文中所列项目：规划原句；专栏项目：专栏名称与序号。"))
+    responsible_department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL,
+                                               related_name="projects", verbose_name=_("责任单位（市级部门）"))
+    responsible_district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL,
+                                             related_name="responsible_projects",
+                                             verbose_name=_("责任单位（县、市、区）"))
+    start_year = models.PositiveSmallIntegerField(_("开工年份"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("完工年份"), null=True, blank=True)
+    acceptance_date = models.DateField(_("验收日期"), null=True, blank=True)
+    acceptance_by = models.CharField(_("验收单位"), max_length=100, blank=True)
+    acceptance_result = models.CharField(_("验收结论"), max_length=200, blank=True)
     history = HistoricalRecords(m2m_fields=[districts])
 
     class Meta:
@@ -49,6 +66,10 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def responsible_unit(self):
+        return self.responsible_department or self.responsible_district
 
 
 class Milestone(models.Model):
@@ -103,3 +124,194 @@ class Enterprise(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# ---- project tracking, targets, enterprises
+
+class ProjectYearInvestment(models.Model):
+    """A project's planned investment for one year, as the responsible unit or an official enters it (the plan gives
+    none)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="year_investments",
+                                verbose_name=_("project"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    planned = models.DecimalField(_("年度计划投资（亿元）"), max_digits=14, decimal_places=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度计划投资")
+        verbose_name_plural = _("年度计划投资")
+        ordering = ["project", "year"]
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="project_year_investment_unique")]
+
+
+class ProjectReport(models.Model):
+    """A project's progress in one quarter: draft → submitted → approved / returned, like a district's figures."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已报送")
+        RETURNED = "returned", _("已退回")
+        APPROVED = "approved", _("已审核")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports", verbose_name=_("project"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    investment = models.DecimalField(_("本季度完成投资（亿元）"), max_digits=14, decimal_places=4, null=True,
+                                     blank=True)
+    milestone = models.ForeignKey(Milestone, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("本季度完成的里程碑"))
+    milestone_done_date = models.DateField(_("里程碑完成日期"), null=True, blank=True)
+    problems = models.TextField(_("存在问题"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    revision = models.PositiveIntegerField(_("版本"), default=0)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("填报人"))
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("审核人"))
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    change_reason = models.CharField(_("修改说明"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("项目季度进展")
+        verbose_name_plural = _("项目季度进展")
+        ordering = ["project", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year", "quarter"], name="project_report_unique"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="project_report_quarter"),
+        ]
+
+
+class PlanBoxEntry(models.Model):
+    """A row of a text box of the plan stored verbatim: 专栏4 (the province ranking of Leshan's
+    internationalisation), 专栏13 (consumption scenes) and 专栏14 (local service brands)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="box_entries", verbose_name=_("plan"))
+    box = models.PositiveSmallIntegerField(_("专栏"))
+    box_title = models.CharField(_("专栏名称"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("序号"))
+    heading = models.CharField(_("标题或指标"), max_length=100)
+    text = models.TextField(_("内容（原文）"))
+
+    class Meta:
+        verbose_name = _("专栏条目")
+        verbose_name_plural = _("专栏条目")
+        ordering = ["plan", "box", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "box", "order"], name="plan_box_entry_unique")]
+
+    def __str__(self):
+        return f"专栏{self.box} {self.heading}"
+
+
+class TrackedTarget(models.Model):
+    """A quantitative target the plan states outside 专栏6, with the sentence it comes from. A province-assigned
+    item is judged against the amount the province assigns, entered by an official (until then 未下达)."""
+
+    class Kind(models.TextChoices):
+        LEVEL = "level", _("数量目标")
+        ASSIGNED = "assigned", _("省下达目标")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tracked_targets", verbose_name=_("plan"))
+    code = models.SlugField(_("代码"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("名称"), max_length=100)
+    unit = models.CharField(_("单位"), max_length=10)
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    target_text = models.CharField(_("目标（原文）"), max_length=100)
+    target_value = models.DecimalField(_("目标值"), max_digits=14, decimal_places=4, null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(_("目标年份"))
+    baseline_value = models.DecimalField(_("基期值"), max_digits=14, decimal_places=4, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(_("基期年份"), null=True, blank=True)
+    source_text = models.TextField(_("出处（规划原文）"))
+    baseline_source_text = models.TextField(_("基期出处（规划原文）"), blank=True)
+    assigned_value = models.DecimalField(_("省下达数"), max_digits=14, decimal_places=4, null=True, blank=True)
+    assigned_note = models.CharField(_("下达依据"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("专栏6以外的量化目标")
+        verbose_name_plural = _("专栏6以外的量化目标")
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="tracked_target_unique_code")]
+
+    def __str__(self):
+        return self.name
+
+
+class TrackedTargetValue(models.Model):
+    """A year's value of a tracked target, entered by an official (audited by its history)."""
+
+    target = models.ForeignKey(TrackedTarget, on_delete=models.CASCADE, related_name="values",
+                               verbose_name=_("目标"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    value = models.DecimalField(_("数值"), max_digits=14, decimal_places=4)
+    note = models.CharField(_("来源或说明"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("填报人"))
+    entered_at = models.DateTimeField(_("填报时间"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("量化目标年度值")
+        verbose_name_plural = _("量化目标年度值")
+        ordering = ["target", "year"]
+        constraints = [models.UniqueConstraint(fields=["target", "year"], name="tracked_target_value_unique")]
+
+
+class RegisterEnterprise(models.Model):
+    """An enterprise of the key-enterprise register (服务业标杆库) with the flags the plan names: 链主, “553”,
+    省级“三百工程”, 规上. Starts from 专栏12's local key enterprises; officials and counties add the rest."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="register_enterprises",
+                             verbose_name=_("plan"))
+    name = models.CharField(_("企业名称"), max_length=100)
+    sector = models.ForeignKey(Sector, null=True, blank=True, on_delete=models.SET_NULL, related_name="register",
+                               verbose_name=_("赛道"))
+    district = models.ForeignKey(District, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="register_enterprises", verbose_name=_("县（市、区）"))
+    is_chain_leader = models.BooleanField(_("链主企业"), default=False)
+    is_553 = models.BooleanField(_("“553”企业"), default=False)
+    is_three_hundred = models.BooleanField(_("省级“三百工程”"), default=False)
+    is_above_scale = models.BooleanField(_("规上企业"), default=False)
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("标杆库企业")
+        verbose_name_plural = _("标杆库企业")
+        ordering = ["plan", "sector__order", "name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="register_enterprise_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class EnterpriseFigure(models.Model):
+    """One quarter's figures of a register enterprise (year to date): 营业收入 (亿元), 从业人员 (人, end of
+    quarter), 纳税 (万元), entered by the county staff of its district."""
+
+    enterprise = models.ForeignKey(RegisterEnterprise, on_delete=models.CASCADE, related_name="figures",
+                                   verbose_name=_("企业"))
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    revenue = models.DecimalField(_("营业收入（亿元）"), max_digits=14, decimal_places=4, null=True, blank=True)
+    employees = models.PositiveIntegerField(_("从业人员（人）"), null=True, blank=True)
+    taxes = models.DecimalField(_("纳税（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("填报人"))
+    entered_at = models.DateTimeField(_("填报时间"), auto_now=True)
+    is_demo = models.BooleanField(_("演示数据"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("标杆库企业季度数据")
+        verbose_name_plural = _("标杆库企业季度数据")
+        ordering = ["enterprise", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year", "quarter"], name="enterprise_figure_unique"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="enterprise_figure_quarter"),
+        ]

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -110,8 +112,33 @@ def plan_ended(before, after):
     return before["plans"] == [(PLAN, "in_force")] and after["plans"] == [(PLAN, "ended")]
 
 
+def _report(snap, period):
+    return next((r for r in snap["project_reports"] if r[:2] == period), None)
+
+
+def project_draft_saved(before, after):
+    return _report(after, (2023, 4))[2:5] == ("draft", 2, Decimal("1.25"))
+
+
+def project_approved(before, after):
+    return _report(after, (2023, 3))[2] == "approved" and after["projects"] != before["projects"]
+
+
+def project_returned(before, after):
+    return _report(after, (2023, 3))[2] == "returned"
+
+
+def target_value_saved(before, after):
+    return after["target_values"] == before["target_values"] + [(2023, Decimal("150"))]
+
+
+def enterprise_figures_saved(before, after):
+    return after["enterprise_figures"] == [(2023, 3, Decimal("1.5"), 12, Decimal("3"))]
+
+
 EFFECTS = {f.__name__: f for f in (draft_saved, city_draft_saved, approved, returned, reopened, bulletin_recorded,
-                                   plan_ended)}
+                                   plan_ended, project_draft_saved, project_approved, project_returned,
+                                   target_value_saved, enterprise_figures_saved)}
 
 
 # ------------------------------------------------------------------------------------------ the table
@@ -169,6 +196,16 @@ def definition_post(site, role):
 
 
 REASON = {"reason": "请核实第5项 access-matrix"}
+PROJECT = 9001  # created with this id by the site fixture (a project, a tracked target, a register enterprise)
+
+
+def project_post(site, role):
+    return {"revision": 1, "action": "save", "investment": "1.25", "milestone": "", "milestone_done_date": "",
+            "problems": "", "change_reason": ""}
+
+
+def register_post(site, role):
+    return {f"e{PROJECT}_revenue": "1.5", f"e{PROJECT}_employees": "12", f"e{PROJECT}_taxes": "3"}
 S1, S2, S3, S4 = Q[1], Q[2], Q[3], Q[4]
 
 TABLE: list[Row] = [
@@ -260,6 +297,37 @@ TABLE: list[Row] = [
     Row("GET", "/projects/", ANY_ROLE),
     Row("GET", "/projects/?kind=zone&district=shizhong", ANY_ROLE),
     Row("POST", "/projects/", GET_ONLY),
+    # ---- project tracking, targets, the key-enterprise register (issue 16); project 9001: 市中区 responsible,
+    # 2023 Q3 submitted, Q4 a draft
+    Row("GET", f"/projects/{PROJECT}/", ANY_ROLE, note="a project's tracking page: any role reads it"),
+    Row("POST", f"/projects/{PROJECT}/", GET_ONLY),
+    Row("GET", f"/projects/{PROJECT}/edit/", CITY_ONLY),
+    Row("POST", f"/projects/{PROJECT}/edit/", E(LOGIN, 403, 403, 400, 400, 403), {"start_year": "2023"},
+        note="no reason given: the form again, nothing changed"),
+    Row("GET", f"/projects/{PROJECT}/2023-Q4/", POST_ONLY),
+    Row("POST", f"/projects/{PROJECT}/2023-Q4/", E(LOGIN, 302, 403, 403, 302, 403), project_post,
+        {"staff_own": "project_draft_saved", "admin": "project_draft_saved"},
+        "the responsible county reports; officials decide, they do not report"),
+    Row("GET", f"/projects/{PROJECT}/2023-Q3/approve/", POST_ONLY),
+    Row("POST", f"/projects/{PROJECT}/2023-Q3/approve/", DECIDE, {"revision": 1},
+        {"official": "project_approved", "admin": "project_approved"}),
+    Row("GET", f"/projects/{PROJECT}/2023-Q3/return/", POST_ONLY),
+    Row("POST", f"/projects/{PROJECT}/2023-Q3/return/", DECIDE, {"revision": 1, **REASON},
+        {"official": "project_returned", "admin": "project_returned"}),
+    Row("GET", "/projects/targets/", ANY_ROLE),
+    Row("POST", "/projects/targets/", GET_ONLY),
+    Row("GET", f"/projects/targets/{PROJECT}/", POST_ONLY),
+    Row("POST", f"/projects/targets/{PROJECT}/", DECIDE, {"action": "value", "year": "2023", "value": "150"},
+        {"official": "target_value_saved", "admin": "target_value_saved"}),
+    Row("GET", "/projects/register/", ANY_ROLE, note="county staff see their district's enterprises"),
+    Row("POST", "/projects/register/", GET_ONLY),
+    Row("GET", f"/projects/register/{OWN}/2023-Q3/", OWN_DISTRICT),
+    Row("POST", f"/projects/register/{OWN}/2023-Q3/", E(LOGIN, 302, 403, 302, 302, 403), register_post,
+        {r: "enterprise_figures_saved" for r in ("staff_own", "official", "admin")}),
+    Row("GET", "/projects/register/bulletin/2023-Q3/", CITY_ONLY),
+    Row("POST", "/projects/register/bulletin/2023-Q3/", GET_ONLY),
+    Row("GET", "/projects/register/bulletin/2023-Q3.xlsx", CITY_ONLY),
+    Row("POST", "/projects/register/bulletin/2023-Q3.xlsx", GET_ONLY),
     # ---- published figures (bulletins): administrators only
     Row("GET", "/published/upload/", E(LOGIN, 403, 403, 403, 200, 403)),
     Row("POST", "/published/upload/", E(LOGIN, 403, 403, 403, 302, 403), bulletin_post,
@@ -395,6 +463,7 @@ def site(django_db_setup, django_db_blocker):
         city_field = f"i{city[0].number}_{'numerator' if city[0].measure == 'share' else 'value'}"
         city_form = {f"i{i.number}_{part}": "" for i in city for part in (
             ("numerator", "denominator", "comment") if i.measure == "share" else ("value", "comment"))}
+        _project_site(plan, users["staff_own"])
         template_q4 = staff.get(S4 + "template.xlsx").content
         definition = _client(users["admin"]).get(f"/plans/template.xlsx?plan={PLAN}").content
     yield Site(plan, users, revision, city_field, city_form, template_q4, definition)
@@ -402,6 +471,24 @@ def site(django_db_setup, django_db_blocker):
         call_command("flush", interactive=False, verbosity=0)
     for name, level in quiet.items():
         logging.getLogger(name).setLevel(level)
+
+
+def _project_site(plan, staff_user):
+    """Project 9001 (市中区 responsible) with 2023 Q3 submitted and Q4 a draft; target 9001; enterprise 9001 of
+    市中区 in the register."""
+    from projects.models import Project, ProjectReport, RegisterEnterprise, TrackedTarget
+
+    shizhong = plan.districts.get(code=OWN)
+    project = Project.objects.create(pk=PROJECT, plan=plan, kind="text", number=900, name="矩阵测试项目",
+                                     responsible_district=shizhong)
+    ProjectReport.objects.create(project=project, year=2023, quarter=3, status="submitted", revision=1,
+                                 investment=Decimal("2"), entered_by=staff_user)
+    ProjectReport.objects.create(project=project, year=2023, quarter=4, status="draft", revision=1,
+                                 entered_by=staff_user)
+    TrackedTarget.objects.create(pk=PROJECT, plan=plan, code="matrix", order=99, name="矩阵测试目标", unit="家",
+                                 kind="level", target_text="10家", target_value=10, target_year=2025,
+                                 source_text="—")
+    RegisterEnterprise.objects.create(pk=PROJECT, plan=plan, name="矩阵测试企业", district=shizhong)
 
 
 def snapshot() -> dict:
@@ -413,9 +500,14 @@ def snapshot() -> dict:
         ObservationVersion,
         Submission,
     )
-    from projects.models import Project
+    from projects.models import EnterpriseFigure, Project, ProjectReport, TrackedTargetValue
 
     return {
+        "project_reports": list(ProjectReport.objects.order_by("id").values_list(
+            "year", "quarter", "status", "revision", "investment", "return_reason")),
+        "target_values": list(TrackedTargetValue.objects.order_by("id").values_list("year", "value")),
+        "enterprise_figures": list(EnterpriseFigure.objects.order_by("id").values_list(
+            "year", "quarter", "revenue", "employees", "taxes")),
         "plans": list(Plan.objects.order_by("id").values_list("code", "status")),
         "submissions": list(Submission.objects.order_by("id").values_list(
             "district__code", "year", "quarter", "status", "revision", "return_reason")),
@@ -424,7 +516,7 @@ def snapshot() -> dict:
             "comment")),
         "versions": ObservationVersion.objects.count(),
         "targets": list(DistrictTarget.objects.order_by("id").values_list("target_value", "source")),
-        "projects": list(Project.objects.order_by("id").values_list("name", "status")),
+        "projects": list(Project.objects.order_by("id").values_list("name", "status", "completed_investment")),
         "users": list(get_user_model().objects.order_by("id").values_list(
             "username", "password", "is_active", "is_staff", "is_superuser")),
     }

@@ -28,7 +28,7 @@ from indicators.dashboards import selectors as dashboard
 from indicators.figures import formatting
 from indicators.figures import selectors as figures
 from indicators.models import Indicator, Progress
-from projects.selectors import projects_of_district
+from projects.selectors import district_projects
 
 MEASURES = ("light", "completion", "value")
 
@@ -397,7 +397,8 @@ def district_detail(request, code):
     table["share_of_city_text"] = [charts.pct_text(s) for s in table["share_of_city"]]
     heat = charts.scorecard_heatmap(data["scorecard"], highlight=district.code) if len(data["scorecard"]) else None
     return render(request, "indicators/dashboards/district_detail.html", {
-        "plan": plan, "district": district, "projects": projects_of_district(district),
+        "plan": plan, "district": district,
+        "projects": district_projects(plan, district, today=timezone.localdate()),
         "areas": district.spatial_areas.order_by("order"), "rows": table.to_dict("records"),
         "counts": data["counts"], "rank": data["rank"], "ranked": data["ranked"],
         "completeness": data["completeness"], "year": data["year"],

@@ -33,7 +33,8 @@ LEVELS = (("district", ("区县", "分区县", "县（市、区）")), ("city", 
 FREQUENCIES = (("quarterly", ("季度", "按季")), ("annual", ("年度", "按年")))
 YES_NO = (("是", ("yes", "y", "true", "1")), ("否", ("no", "n", "false", "0")))
 PROJECT_KINDS = (("zone", ("集聚区",)), ("street", ("特色街区", "街区")), ("building", ("商务楼宇", "楼宇")),
-                 ("park", ("合作园区", "园区")), ("opening", ("开放项目",)), ("platform", ("信息平台", "平台")))
+                 ("park", ("合作园区", "园区")), ("opening", ("开放项目",)), ("platform", ("信息平台", "平台")),
+                 ("text", ("文中所列项目", "文中项目")))
 PROJECT_STATUSES = (("not_given", ("未载明",)), ("planned", ("规划",)), ("under_construction", ("在建",)),
                     ("upgrading", ("持续提升",)), ("completed", ("建成",)))
 AREA_KINDS = (("core", ("核",)), ("core_part", ("片区",)), ("belt", ("带",)), ("area", ("片",)))
@@ -110,6 +111,7 @@ PROJECT_COLS = [
     C("districts", "所在区县代码", "codes", help="多个代码以顿号或逗号分隔"),
     C("status", "状态", "choice", False, PROJECT_STATUSES, 12, "留空即未载明"),
     C("planned_investment", "计划投资（亿元）", "decimal"), C("completed_investment", "已完成投资（亿元）", "decimal"),
+    C("source_text", "出处（规划原文）", width=40, help="文中所列项目：规划原句"),
 ]
 DISTRICT_COLS = [
     C("code", "区县代码", required=True, help="小写字母、数字和连字符；沿用上期的代码，填报账号随之沿用"),

@@ -498,7 +498,8 @@ def _check_projects(rows: list[S.Row], d: Definition, district_codes: set) -> No
             if v.get(code) is not None and v[code] < 0:
                 row.problem(_("不能为负数"), code, cols)
         entry = {k: v.get(k) or "" for k in ("kind", "name", "category", "positioning", "leading_industries",
-                                              "supporting_industries", "remark", "region_text")}
+                                              "supporting_industries", "remark", "region_text",
+                                              "source_text")}
         entry.update(number=v.get("number"), status=v.get("status") or Project.Status.NOT_GIVEN,
                      planned_investment=v.get("planned_investment"),
                      completed_investment=v.get("completed_investment"))

@@ -304,7 +304,8 @@ def _table(doc: Document, review: Review) -> None:
 
 
 def build_docx(review: Review, data: ReviewData, *, title: str, generated_at: datetime | None = None,
-               pngs: list[bytes | None] | None = None, fonts: DocxFonts | None = None) -> bytes:
+               pngs: list[bytes | None] | None = None, fonts: DocxFonts | None = None,
+               work: list[str] | None = None) -> bytes:
     """The .docx bytes. pngs: the lagging charts already drawn (tests pass them); None: draw them here.
     fonts: the East Asian fonts (default: those of 公文 this machine has, see choose_fonts)."""
     labels = LABELS[review.lang]
@@ -370,6 +371,12 @@ def build_docx(review: Review, data: ReviewData, *, title: str, generated_at: da
         doc.add_paragraph(p.text)
         if p.source_note:
             doc.add_paragraph(p.source_note)
+
+    if work:  # projects and the targets outside 专栏6 (issue 16)
+        doc.add_heading(heading_text(next(n), "项目与专栏6以外的目标" if lang == "zh" else
+                                     "Projects and targets outside Box 6", lang), level=1)
+        for text in work:
+            doc.add_paragraph(text)
 
     doc.add_heading(heading_text(next(n), labels["h_revisions"], lang), level=1)
     for revision in review.revisions:

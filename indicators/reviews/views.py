@@ -20,6 +20,7 @@ from indicators.progress.services import thresholds
 from indicators.reviews import report, wording
 from indicators.reviews import selectors as selectors_review
 from indicators.reviews.docx import build_docx
+from projects import selectors as project_selectors
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -94,6 +95,7 @@ def review_page(request):
         "columns": report.table_columns(review), "table": report.table_rows(review),
         "table_note": report.table_note(review), "ranking_columns": report.ranking_columns(review),
         "ranking": report.ranking_rows(review),
+        "work": project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"]),
     }
     return render(request, "indicators/reviews/review.html", context)
 
@@ -104,7 +106,9 @@ def review_docx(request):
     codes = {d["code"]: d["name"] for d in selectors_review.districts(plan)}
     p = _params(request, plan, codes)
     review, data = review_for(plan, **p)
-    content = build_docx(review, data, title=_title(plan, p), generated_at=timezone.localtime())
+    work = project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"])
+    content = build_docx(review, data, title=_title(plan, p), generated_at=timezone.localtime(),
+                         work=[work["projects_text"], work["targets_text"]])
     response = HttpResponse(content, content_type=DOCX_TYPE)
     filename = f"review-{p['scope']}-{p['year']}Q{p['quarter']}-{p['lang']}.docx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

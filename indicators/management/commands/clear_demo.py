@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from districts.models import Plan
 from indicators.loaders.demo import demo_clear
+from projects.demo import register_demo_clear
 
 
 class Command(BaseCommand):
@@ -22,3 +23,4 @@ class Command(BaseCommand):
             f"{result.assignments} demo assignments, {result.district_targets} demo district targets; "
             f"{result.kept_with_real_versions} figures kept (they have real versions); "
             + (f"{result.recomputed} progress rows recomputed" if result.recomputed is not None else "nothing to remove"))
+        self.stdout.write(f"removed {register_demo_clear(plan=target)} demo key-enterprise figures")

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from districts.models import Plan
 from indicators.figures.selectors import current_plan
 from indicators.loaders.demo import demo_load
+from projects.demo import register_demo_load
 
 
 class Command(BaseCommand):
@@ -22,3 +23,5 @@ class Command(BaseCommand):
             f"(real figures); {result.assignments} province assignments; "
             + (f"{result.recomputed} progress rows recomputed" if result.recomputed is not None
                else "nothing changed, progress not recomputed"))
+        figures = register_demo_load(plan=target, last_year=target.end_year)
+        self.stdout.write(f"demo key-enterprise register (演示): {figures} quarterly figures written")
