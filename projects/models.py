@@ -161,6 +161,18 @@ class Task(models.Model):
     def lead(self):
         return self.lead_department or self.lead_district
 
+    @property
+    def chapter_label(self) -> str:
+        from projects.tasks.text import chapter_label
+
+        return chapter_label(self.chapter)
+
+    @property
+    def section_label(self) -> str:
+        from projects.tasks.text import section_label
+
+        return section_label(self.section)
+
 
 class TaskMilestone(models.Model):
     """What a task should have reached by the end of a year (one a year)."""

@@ -182,12 +182,13 @@ def task_assign(*, task: Task, user, lead: str, supporting: list[str], milestone
     task.lead_department = unit.obj if unit and unit.kind == "department" else None
     task.lead_district = unit.obj if unit and unit.kind == "district" else None
     chosen = [units[k] for k in supporting]
-    task.supporting_departments.set([u.obj for u in chosen if u.kind == "department"])
-    task.supporting_districts.set([u.obj for u in chosen if u.kind == "district"])
     task.full_clean()
+    # the history rows the many-to-many changes write carry who and why too
     task._history_user = user
     task._change_reason = _reason(_("分配"), old_lead, str(task.lead or "—"), reason.strip())
     task.save()
+    task.supporting_departments.set([u.obj for u in chosen if u.kind == "department"])
+    task.supporting_districts.set([u.obj for u in chosen if u.kind == "district"])
     _set_milestones(task, milestones, user, reason)
     return task
 
