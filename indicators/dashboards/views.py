@@ -29,6 +29,7 @@ from indicators.figures import formatting
 from indicators.figures import selectors as figures
 from indicators.models import Indicator, Progress
 from projects.selectors import projects_of_district
+from projects.tasks import selectors as task_selectors
 
 MEASURES = ("light", "completion", "value")
 
@@ -311,7 +312,8 @@ def _review_context(request, plan, year, kind):
             "counts": data["counts"], "warnings": data["warnings"], "basis": basis,
             "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
             "last_recompute": data["last_recompute"], "heat_json": _chart(heat) if heat is not None else None,
-            "years": dashboard.review_years(plan), "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2}
+            "years": dashboard.review_years(plan), "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2,
+            "tasks": task_selectors.review_summary(plan, year, 2) if task_selectors.has_tasks(plan) else None}
 
 
 def _mark_published(rows: list[dict], basis: str) -> None:

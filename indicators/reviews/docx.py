@@ -304,7 +304,8 @@ def _table(doc: Document, review: Review) -> None:
 
 
 def build_docx(review: Review, data: ReviewData, *, title: str, generated_at: datetime | None = None,
-               pngs: list[bytes | None] | None = None, fonts: DocxFonts | None = None) -> bytes:
+               pngs: list[bytes | None] | None = None, fonts: DocxFonts | None = None, tasks: dict | None = None
+               ) -> bytes:
     """The .docx bytes. pngs: the lagging charts already drawn (tests pass them); None: draw them here.
     fonts: the East Asian fonts (default: those of 公文 this machine has, see choose_fonts)."""
     labels = LABELS[review.lang]
@@ -370,6 +371,14 @@ def build_docx(review: Review, data: ReviewData, *, title: str, generated_at: da
         doc.add_paragraph(p.text)
         if p.source_note:
             doc.add_paragraph(p.source_note)
+
+    if tasks:  # the plan's tasks (projects.tasks.selectors.review_summary), issue 16
+        doc.add_heading(heading_text(next(n), "重点任务" if lang == "zh" else "Key tasks", lang), level=1)
+        doc.add_paragraph(f"{tasks['label']}{sep}{tasks['sentence']}")
+        _table_font(_small_table(doc, ["序号", "任务", "牵头单位", "进展"] if lang == "zh" else
+                                 ["No.", "Task", "Lead unit", "Progress"],
+                                 [[str(r.task.number), r.task.title, r.lead or "—", r.status_shown]
+                                  for r in tasks["rows"]]))
 
     doc.add_heading(heading_text(next(n), labels["h_revisions"], lang), level=1)
     for revision in review.revisions:

@@ -247,10 +247,12 @@ def task_history(task: Task) -> list[HistoryEvent]:
     return events
 
 
-def review_summary(plan: Plan, year: int, half: int) -> dict:
+def review_summary(plan: Plan, year: int, half: int, *, unit: str | None = None) -> dict:
     """The tasks' standing for a review: counts per status of the approved reports of the half-year and the
     sentence drafted from them (zh through gettext; en when the page is English)."""
-    rows = ledger(plan, None, year, half).rows
+    rows = ledger(plan, None, year, half, unit=unit).rows
+    for row in rows:  # in the language active now (a review in English is drafted under translation.override)
+        row.status_shown = row.status_text
     counts = Counter(r.status for r in rows)
     lagging = [r.task for r in rows if r.status == TaskProgress.LAGGING]
     n = len(rows)
@@ -273,3 +275,7 @@ def department_counts(plan: Plan) -> list[dict]:
         leads=Count("led_tasks", filter=Q(led_tasks__plan=plan), distinct=True),
         supports=Count("supported_tasks", filter=Q(supported_tasks__plan=plan), distinct=True))
         .order_by("order", "code").values("code", "name", "leads", "supports"))
+
+
+def has_tasks(plan: Plan) -> bool:
+    return Task.objects.filter(plan=plan).exists()

@@ -29,6 +29,7 @@ def _plan(request):
 
 
 def _task(request, number: int) -> Task:
+    access.require_role(request.user)
     task = get_object_or_404(Task.objects.select_related("plan", "lead_department", "lead_district"),
                              plan=_plan(request), number=number)
     access.require_view_task(request.user, task)
@@ -242,6 +243,7 @@ def report_return(request, number, year, half):
 @require_GET
 def evidence_download(request, pk):
     """An evidence file, for whoever may see its task; always as an attachment under its original name."""
+    access.require_role(request.user)
     evidence = get_object_or_404(TaskEvidence.objects.select_related("report__task__plan",
                                                                      "report__task__lead_department",
                                                                      "report__task__lead_district"), pk=pk)
@@ -266,6 +268,7 @@ def inbox(request):
 @require_GET
 def department_detail(request, code):
     """A department's page: the tasks it leads and supports, their latest status, the reports it owes."""
+    access.require_role(request.user)
     department = get_object_or_404(Department, code=code)
     access.require_view_department(request.user, department.code)
     plan = _plan(request)
