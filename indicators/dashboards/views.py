@@ -74,6 +74,9 @@ def overview(request):
             if "plan" in request.GET:
                 response["Location"] += "?" + urlencode({"plan": plan.code})
             return response
+        department = access.user_department_code(request.user)
+        if department:  # a department's staff land on their department's tasks (issue 16)
+            return redirect("tasks:department", code=department)
         raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
     # The overview changes only when progress is recomputed: its rendered body is cached until the next recompute
     # run (the page around it, with the user's name and forms, is rendered for each request).

@@ -99,3 +99,42 @@ def test_load_plan_command_loads_the_companion_tasks(db):
 
     call_command("load_plan", verbosity=0)
     assert Task.objects.count() == TASK_COUNT
+
+
+@pytest.mark.django_db
+def test_the_tasks_travel_in_the_plan_definition_workbook(tasks_plan):
+    """A next plan carries its tasks in the 任务 sheet: the 14th plan's 58 exported and imported are the same."""
+    from openpyxl import load_workbook
+    import io
+
+    from indicators.loaders import definition_sheets as S
+    from indicators.loaders.plan_definition import parse_definition, plan_definition_import, write_template
+    from projects.models import Task
+
+    content = write_template(tasks_plan)
+    sheet = load_workbook(io.BytesIO(content))[S.TASKS]
+    assert sheet.max_row == TASK_COUNT + 1
+    wb = load_workbook(io.BytesIO(content))
+    ws = wb[S.PLAN]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value and "[code]" in str(row[0].value):
+            row[1].value = "leshan-14th-copy"
+    out = io.BytesIO()
+    wb.save(out)
+    definition, problems = parse_definition(out.getvalue())
+    assert problems == []
+    copy = plan_definition_import(definition=definition, user=None)
+    fields = ("number", "chapter", "chapter_title", "section", "section_title", "subsection", "title", "text")
+    assert (list(Task.objects.filter(plan=copy).order_by("number").values_list(*fields))
+            == list(Task.objects.filter(plan=tasks_plan).order_by("number").values_list(*fields)))
+    # a task row without its text is refused, named by sheet, row and column
+    ws = wb[S.TASKS]
+    ws.cell(row=3, column=8).value = None
+    ws2 = wb[S.PLAN]
+    for row in ws2.iter_rows(min_row=2):
+        if row[0].value and "[code]" in str(row[0].value):
+            row[1].value = "leshan-14th-copy2"
+    out = io.BytesIO()
+    wb.save(out)
+    _definition, problems = parse_definition(out.getvalue())
+    assert [str(p) for p in problems] == ["「任务」第3行 H列「规划原文」：必填，不能为空"]
