@@ -3,8 +3,9 @@ expected status, in ONE table (TABLE below). Nothing outside the table is reacha
 resolver and fails on any pattern the table does not cover with both a GET and a POST row.
 
 Roles: anonymous, county staff of the district in the URL (市中区), county staff of another district (峨眉山市),
-city official, administrator, a signed-in user with no role, and a department's staff (市商务局, issue 16). Data: the plan, the published city figures
-(recomputed into progress rows) and 市中区's 2023 quarters in every workflow state (Q1 returned, Q2 approved,
+city official, administrator, a signed-in user with no role, and a department's staff (市商务局, issue 16).
+Data: the plan, the published city figures (recomputed into progress rows) and 市中区's 2023 quarters in every
+workflow state (Q1 returned, Q2 approved,
 Q3 submitted, Q4 draft). Each cell runs in its own savepoint, so a POST that changes state (an approval, a save)
 is rolled back before the next cell; the database is compared before and after every request: a refused
 request (403, 405, a redirect to log in) changes nothing, an allowed one makes exactly the change named in

@@ -315,7 +315,8 @@ def _review_context(request, plan, year, kind):
             "counts": data["counts"], "warnings": data["warnings"], "basis": basis,
             "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
             "last_recompute": data["last_recompute"], "heat_json": _chart(heat) if heat is not None else None,
-            "years": dashboard.review_years(plan), "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2,
+            "years": dashboard.review_years(plan),
+            "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2,
             "tasks": task_selectors.review_summary(plan, year, 2) if task_selectors.has_tasks(plan) else None}
 
 

@@ -256,7 +256,8 @@ def review_summary(plan: Plan, year: int, half: int, *, unit: str | None = None)
     counts = Counter(r.status for r in rows)
     lagging = [r.task for r in rows if r.status == TaskProgress.LAGGING]
     n = len(rows)
-    sentence = _("%(n)s项重点任务中，已完成%(done)s项，按序时推进%(on)s项，滞后%(lag)s项，未启动%(ns)s项，未报送%(nr)s项") % {
+    sentence = _("%(n)s项重点任务中，已完成%(done)s项，按序时推进%(on)s项，滞后%(lag)s项，未启动%(ns)s项，"
+                 "未报送%(nr)s项") % {
         "n": n, "done": counts[TaskProgress.DONE], "on": counts[TaskProgress.ON_SCHEDULE],
         "lag": counts[TaskProgress.LAGGING], "ns": counts[TaskProgress.NOT_STARTED], "nr": counts[NOT_REPORTED]}
     if lagging:
