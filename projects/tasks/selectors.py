@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -215,6 +216,13 @@ def task_history(task: Task) -> list[HistoryEvent]:
     events = []
     records = list(task.history.select_related("history_user", "lead_department", "lead_district")
                    .order_by("history_date", "history_id"))
+    # the supporting units each history row recorded (simple-history's many-to-many tables), two queries
+    held: dict[int, list[str]] = {}
+    for through, unit in (("HistoricalTask_supporting_departments", "department"),
+                          ("HistoricalTask_supporting_districts", "district")):
+        for history_id, name in (apps.get_model("projects", through).objects.filter(task_id=task.pk)
+                                 .values_list("history_id", f"{unit}__name")):
+            held.setdefault(history_id, []).append(name)
     # one assignment writes several rows (the save, then each many-to-many change): compare whole assignments
     bursts: list[list] = []
     for rec in records:
@@ -227,8 +235,7 @@ def task_history(task: Task) -> list[HistoryEvent]:
     for burst in bursts:
         rec = burst[-1]
         lead = str(rec.lead_department or rec.lead_district or "—")
-        supporting = "、".join(sorted([str(x.department) for x in rec.supporting_departments.all()]
-                                     + [str(x.district) for x in rec.supporting_districts.all()])) or "—"
+        supporting = "、".join(sorted(held.get(rec.history_id, []))) or "—"
         if (lead, supporting) != previous:
             events.append(HistoryEvent(rec.history_date, who(rec), _("牵头 / 配合单位"),
                                        f"{previous[0]} / {previous[1]} → {lead} / {supporting}",

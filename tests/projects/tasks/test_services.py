@@ -129,3 +129,13 @@ def test_units_see_only_their_tasks(assigned, staff, official):
     assert not selectors.visible_tasks(plan, staff["other_county"]).exists()
     assert not selectors.visible_tasks(plan, staff["other_dept"]).exists()
     assert selectors.visible_tasks(plan, official).count() == 58
+
+
+def test_history_reads_a_fixed_number_of_queries(assigned, official, django_assert_max_num_queries):
+    for n in range(3):
+        services.task_assign(task=assigned, user=official, lead="department:commerce",
+                             supporting=["district:shizhong"] if n % 2 else ["district:emeishan"],
+                             milestones_text=f"2023：第{n}版", reason=f"第{n}次")
+    with django_assert_max_num_queries(8):
+        events = selectors.task_history(assigned)
+    assert len([e for e in events if e.what == "牵头 / 配合单位"]) == 4
