@@ -37,3 +37,6 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_display = ["name", "sector"]
     list_select_related = ["sector"]
     search_fields = ["name"]
+
+
+from projects.tasks import admin as tasks_admin  # noqa: E402,F401  (the tasks' admin pages, issue 16)

@@ -223,6 +223,9 @@ def half_allowed(plan: Plan, year: int, half: int, *, on=None) -> bool:
 
 
 def report_get_or_create(*, task: Task, year: int, half: int) -> TaskReport:
+    """The report of a task for a half-year, created as an empty draft the first time (the plan in force only)."""
+    if task.plan.status != Plan.Status.IN_FORCE:
+        raise TaskError(_("只能为施行中的规划报送任务进展。"))
     if not half_allowed(task.plan, year, half):
         raise TaskError(_("该半年不在可报送范围内。"))
     report = TaskReport.objects.filter(task=task, year=year, half=half).first()
