@@ -146,3 +146,81 @@ def can_enter_enterprise_figures(user, district_code: str | None) -> bool:
 def require_enterprise_figures(user, district_code: str | None) -> None:
     if not can_enter_enterprise_figures(user, district_code):
         raise PermissionDenied(_("您无权填报该县（市、区）企业的数据。"))
+
+
+# ---- tasks (重点任务): officials see and assign every task and decide on its reports; a department's staff and a
+# county's staff see the tasks their unit leads or supports, the lead unit reports, the supporting units add their
+# part. Unit: ("department", code) or ("district", code).
+
+def user_unit(user) -> tuple[str, str] | None:
+    """The unit a department's or a county's staff member acts for on tasks; None for officials and the rest."""
+    role = role_of(user)
+    if role == "department_staff":
+        return "department", user_department_code(user)
+    if role == "county_staff":
+        return "district", user_district_code(user)
+    return None
+
+
+def _task_lead(task) -> tuple[str, str] | None:
+    if task.lead_department_id:
+        return "department", task.lead_department.code
+    if task.lead_district_id:
+        return "district", task.lead_district.code
+    return None
+
+
+def _task_supporters(task) -> set[tuple[str, str]]:
+    return ({("department", d.code) for d in task.supporting_departments.all()}
+            | {("district", d.code) for d in task.supporting_districts.all()})
+
+
+def can_view_task(user, task) -> bool:
+    if is_official(user):
+        return True
+    unit = user_unit(user)
+    return unit is not None and (unit == _task_lead(task) or unit in _task_supporters(task))
+
+
+def can_report_task(user, task) -> bool:
+    """The lead unit's staff write and submit the half-yearly reports."""
+    unit = user_unit(user)
+    return unit is not None and unit == _task_lead(task)
+
+
+def require_view_task(user, task) -> None:
+    if not can_view_task(user, task):
+        raise PermissionDenied(_("您无权查看该任务。"))
+
+
+def require_report_task(user, task) -> None:
+    if not can_report_task(user, task):
+        raise PermissionDenied(_("只有牵头单位可以填报该任务的进展。"))
+
+
+def require_contribute_task(user, task) -> tuple[str, str]:
+    """A supporting unit's staff add their part; returns their unit."""
+    unit = user_unit(user)
+    if unit is None or unit not in _task_supporters(task):
+        raise PermissionDenied(_("只有配合单位可以填写配合进展。"))
+    return unit
+
+
+def require_assign_tasks(user) -> None:
+    if not is_official(user):
+        raise PermissionDenied(_("仅市级部门可以分配任务。"))
+
+
+def require_decide_tasks(user) -> None:
+    if not is_official(user):
+        raise PermissionDenied(_("仅市级部门可以审核任务进展。"))
+
+
+def can_view_department(user, department_code: str) -> bool:
+    """A department's page: officials, and the department's own staff."""
+    return is_official(user) or user_department_code(user) == department_code
+
+
+def require_view_department(user, department_code: str) -> None:
+    if not can_view_department(user, department_code):
+        raise PermissionDenied(_("您无权查看该部门的页面。"))

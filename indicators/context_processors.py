@@ -15,6 +15,7 @@ def site(request):
     """
     from indicators.entry.selectors import awaiting_review_count
     from indicators.figures.selectors import demo_data_present, plans_visible_to
+    from projects.tasks.selectors import awaiting_reports_count
 
     user = getattr(request, "user", None)
     role = access.role_of(user) if user is not None else "anonymous"
@@ -31,4 +32,6 @@ def site(request):
             "PLANS": SimpleLazyObject(lambda: list(plans_visible_to(user).only(
                 "code", "name", "status", "start_year", "end_year", "is_example")))
             if user is not None and user.is_authenticated else [],
-            "INBOX_COUNT": SimpleLazyObject(awaiting_review_count) if official else 0}
+            "INBOX_COUNT": SimpleLazyObject(awaiting_review_count) if official else 0,
+            "TASK_INBOX_COUNT": SimpleLazyObject(awaiting_reports_count) if official else 0,
+            "OWN_DEPARTMENT": access.user_department_code(user) if user is not None else None}

@@ -242,3 +242,7 @@ ENTRY_DEFAULT_DEADLINE_DAYS = env.int("ENTRY_DEFAULT_DEADLINE_DAYS", default=20)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Uploaded plan definitions wait here between the preview and the confirmed import (a day at most).
 PLAN_UPLOAD_DIR = env.str("PLAN_UPLOAD_DIR", default=str(Path(tempfile.gettempdir()) / "leshan-plan-uploads"))
+# Evidence files of task reports (projects.TaskEvidence): stored here under names the server chooses, never served
+# directly (a view checks who may see the task, then streams the file).
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+TASK_EVIDENCE_MAX_BYTES = env.int("TASK_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)

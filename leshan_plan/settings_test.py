@@ -12,3 +12,13 @@ from .settings import *  # noqa: E402,F401,F403
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# uploaded evidence goes to a throw-away directory, never into the checkout
+if os.environ.get("TEST_MEDIA_ROOT"):
+    MEDIA_ROOT = os.environ["TEST_MEDIA_ROOT"]
+else:
+    import atexit
+    import shutil
+    import tempfile
+
+    MEDIA_ROOT = tempfile.mkdtemp(prefix="leshan-test-media-")
+    atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("", include("indicators.urls")),
     path("projects/", include("projects.urls")),
+    path("", include("projects.tasks.urls")),
 ]
 
 admin.site.site_header = _("乐山市“十四五”现代服务业发展规划 · 管理后台")

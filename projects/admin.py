@@ -98,3 +98,6 @@ class EnterpriseFigureAdmin(SimpleHistoryAdmin):
     list_display = ["enterprise", "year", "quarter", "revenue", "employees", "taxes", "is_demo"]
     list_filter = ["year", "quarter", "is_demo"]
     list_select_related = ["enterprise"]
+
+
+from projects.tasks import admin as tasks_admin  # noqa: E402,F401  (the tasks' admin pages, issue 16)

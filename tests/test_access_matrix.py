@@ -3,12 +3,14 @@ expected status, in ONE table (TABLE below). Nothing outside the table is reacha
 resolver and fails on any pattern the table does not cover with both a GET and a POST row.
 
 Roles: anonymous, county staff of the district in the URL (市中区), county staff of another district (峨眉山市),
-city official, administrator, and a signed-in user with no role. Data: the plan, the published city figures
-(recomputed into progress rows) and 市中区's 2023 quarters in every workflow state (Q1 returned, Q2 approved,
+city official, administrator, a signed-in user with no role, and a department's staff (市商务局, issue 16).
+Data: the plan, the published city figures (recomputed into progress rows) and 市中区's 2023 quarters in every
+workflow state (Q1 returned, Q2 approved,
 Q3 submitted, Q4 draft). Each cell runs in its own savepoint, so a POST that changes state (an approval, a save)
 is rolled back before the next cell; the database is compared before and after every request: a refused
 request (403, 405, a redirect to log in) changes nothing, an allowed one makes exactly the change named in
-its row. `pytest -s` prints the table as it runs.
+its row. Tasks (issue 16): task 16 led by 市商务局 with 市中区 supporting, its 2023 first-half report submitted
+with an evidence file. `pytest -s` prints the table as it runs.
 """
 from __future__ import annotations
 
@@ -32,9 +34,9 @@ from tests.conftest import PASSWORD, PLAN_FIXTURE
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = ROOT / "fixtures" / "published_figures.json"
-ROLES = ("anonymous", "staff_own", "staff_other", "official", "admin", "no_role")
+ROLES = ("anonymous", "staff_own", "staff_other", "official", "admin", "no_role", "department")
 SHORT = {"anonymous": "anon", "staff_own": "own", "staff_other": "other", "official": "official",
-         "admin": "admin", "no_role": "none"}
+         "admin": "admin", "no_role": "none", "department": "dept"}
 LOGIN = "login"              # 302 to /accounts/login/?next=…
 ADMIN_LOGIN = "admin-login"  # 302 to /admin/login/?next=…
 OWN, OTHER = "shizhong", "emeishan"
@@ -49,13 +51,18 @@ VALID = {"i1_value": "420.5", "i2_value": "6.8", "i3_numerator": "120", "i3_deno
          **{f"i{n}_comment": "" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15)}}
 
 
-def E(anonymous, staff_own, staff_other, official, admin, no_role) -> dict:
-    """One row's expected outcome per role, in the order of ROLES."""
-    return dict(zip(ROLES, (anonymous, staff_own, staff_other, official, admin, no_role)))
+_AS_OTHER = object()
+
+
+def E(anonymous, staff_own, staff_other, official, admin, no_role, department=_AS_OTHER) -> dict:
+    """One row's expected outcome per role, in the order of ROLES. A department's staff (市商务局) act for no
+    district: unless the row says otherwise, they fare as county staff of another district."""
+    return dict(zip(ROLES, (anonymous, staff_own, staff_other, official, admin, no_role,
+                            staff_other if department is _AS_OTHER else department)))
 
 
 def same_for_signed_in(status, anonymous=LOGIN) -> dict:
-    return E(anonymous, status, status, status, status, status)
+    return E(anonymous, status, status, status, status, status, status)
 
 
 # Expected-status profiles shared by many rows.
@@ -136,9 +143,34 @@ def enterprise_figures_saved(before, after):
     return after["enterprise_figures"] == [(2023, 3, Decimal("1.5"), 12, Decimal("3"))]
 
 
+def _task_report(snap, year, half):
+    return next((r for r in snap["task_reports"] if r[:3] == (TASK, year, half)), None)
+
+
+def task_assigned(before, after):
+    return before["tasks"] != after["tasks"] and (TASK, "science", None) in after["tasks"]
+
+
+def task_report_saved(before, after):
+    return _task_report(before, 2023, 2) is None and _task_report(after, 2023, 2)[3:5] == ("draft", "done")
+
+
+def task_part_saved(before, after):
+    return after["task_parts"] == before["task_parts"] + [(TASK, 2023, 1, "shizhong", "市中区配合 access-matrix")]
+
+
+def task_approved(before, after):
+    return _task_report(before, 2023, 1)[3] == "submitted" and _task_report(after, 2023, 1)[3] == "approved"
+
+
+def task_returned(before, after):
+    return _task_report(after, 2023, 1)[3] == "returned" and _task_report(after, 2023, 1)[6] == REASON["reason"]
+
+
 EFFECTS = {f.__name__: f for f in (draft_saved, city_draft_saved, approved, returned, reopened, bulletin_recorded,
                                    plan_ended, project_draft_saved, project_approved, project_returned,
-                                   target_value_saved, enterprise_figures_saved)}
+                                   target_value_saved, enterprise_figures_saved, task_assigned, task_report_saved,
+                                   task_part_saved, task_approved, task_returned)}
 
 
 # ------------------------------------------------------------------------------------------ the table
@@ -207,14 +239,37 @@ def project_post(site, role):
 def register_post(site, role):
     return {f"e{PROJECT}_revenue": "1.5", f"e{PROJECT}_employees": "12", f"e{PROJECT}_taxes": "3"}
 S1, S2, S3, S4 = Q[1], Q[2], Q[3], Q[4]
+TASK = 16  # led by 市商务局, 市中区 supporting
+T, T_OTHER, TH1, TH2 = f"/tasks/{TASK}/", "/tasks/1/", f"/tasks/{TASK}/2023-H1/", f"/tasks/{TASK}/2023-H2/"
+EVIDENCE_PK = 4242
+TASK_VIEW = E(LOGIN, 200, 403, 200, 200, 403, 200)      # task 16: the units that lead or support it, officials
+TASK_OFFICIALS = E(LOGIN, 403, 403, 200, 200, 403, 403)
+
+
+def task_decision(**extra):
+    def data(site, role):
+        return {"revision": site.task_revision, **extra}
+    return data
+
+
+def assign_post(site, role):
+    return {"lead": "department:science", "supporting": ["district:shizhong"], "milestones": "2024：完成"}
+
+
+def task_report_post(site, role):
+    return {"revision": 0, "progress": "done", "narrative": "access-matrix", "action": "save"}
+
+
+def task_part_post(site, role):
+    return {"revision": site.task_revision, "narrative": "市中区配合 access-matrix"}
 
 TABLE: list[Row] = [
     # ---- data entry (indicators/urls_entry.py)
-    Row("GET", "/entry/", ANY_ROLE, note="own district's quarters; officials the city's"),
+    Row("GET", "/entry/", ANY_ROLE | {"department": 403}, note="own district's quarters; officials the city's"),
     Row("POST", "/entry/", GET_ONLY),
     Row("GET", S3, OWN_DISTRICT, note="a submitted quarter: read-only for everyone, decision box for officials"),
     Row("GET", S1, OWN_DISTRICT, note="a returned quarter shows the reason"),
-    Row("GET", f"/entry/{OTHER}/2023-Q3/", E(LOGIN, 403, 200, 200, 200, 403)),
+    Row("GET", f"/entry/{OTHER}/2023-Q3/", E(LOGIN, 403, 200, 200, 200, 403, 403)),
     Row("GET", CITY_Q, CITY_ONLY),
     Row("POST", S4, E(LOGIN, 302, 403, 403, 302, 403), draft_post(4),
         {"staff_own": "draft_saved", "admin": "draft_saved"}, "save a draft with the revision token"),
@@ -247,26 +302,29 @@ TABLE: list[Row] = [
     Row("POST", "/entry/inbox/", GET_ONLY),
     Row("GET", "/completeness/?year=2023", CITY_ONLY),
     Row("POST", "/completeness/", GET_ONLY),
-    Row("GET", "/exports/figures.xlsx", ANY_ROLE, note="staff: their own district's approved figures"),
+    Row("GET", "/exports/figures.xlsx", ANY_ROLE | {"department": 403},
+        note="staff: their own district's approved figures; a department has none"),
     Row("GET", f"/exports/figures.xlsx?district={OWN}", OWN_DISTRICT),
     Row("POST", "/exports/figures.xlsx", GET_ONLY),
-    Row("GET", "/exports/figures.csv", ANY_ROLE),
+    Row("GET", "/exports/figures.csv", ANY_ROLE | {"department": 403}),
     Row("GET", f"/exports/figures.csv?district={OWN}", OWN_DISTRICT),
     Row("GET", "/exports/figures.csv?district=city", CITY_ONLY),
     Row("POST", "/exports/figures.csv", GET_ONLY),
     # ---- dashboards (indicators/urls.py, urls_dashboard.py): read-only pages refuse POST (@require_safe)
-    Row("GET", "/", TO_OWN_DISTRICT, note="staff are sent to their own district's page"),
+    Row("GET", "/", TO_OWN_DISTRICT | {"department": (302, "/departments/commerce/")},
+        note="staff are sent to their own district's page, a department's staff to its page"),
     Row("POST", "/", GET_ONLY),
-    Row("GET", "/overview/", TO_OWN_DISTRICT),
+    Row("GET", "/overview/", TO_OWN_DISTRICT | {"department": (302, "/departments/commerce/")}),
     Row("POST", "/overview/", GET_ONLY),
-    Row("GET", "/indicators/1/", ANY_ROLE, note="staff see their own district's bars only"),
+    Row("GET", "/indicators/1/", ANY_ROLE | {"department": 403},
+        note="staff see their own district's bars only; departments enter no figures"),
     Row("GET", "/indicators/99/", same_for_signed_in(404)),
     Row("POST", "/indicators/1/", GET_ONLY),
-    Row("GET", "/indicators/1/data.csv", ANY_ROLE, note="staff: their own district's rows only"),
+    Row("GET", "/indicators/1/data.csv", ANY_ROLE | {"department": 403}, note="staff: their own district's rows only"),
     Row("POST", "/indicators/1/data.csv", GET_ONLY),
     Row("GET", f"/districts/{OWN}/data.csv", OWN_DISTRICT),
     Row("POST", f"/districts/{OWN}/data.csv", GET_ONLY),
-    Row("GET", "/map/", ANY_ROLE, note="staff: their own district only"),
+    Row("GET", "/map/", ANY_ROLE | {"department": 403}, note="staff: their own district only"),
     Row("POST", "/map/", GET_ONLY),
     Row("GET", "/reports/", CITY_ONLY),
     Row("POST", "/reports/", GET_ONLY),
@@ -280,7 +338,8 @@ TABLE: list[Row] = [
     Row("GET", "/reports/2023.xlsx", CITY_ONLY),
     Row("POST", "/reports/2023.xlsx", GET_ONLY),
     # ---- review texts (indicators/urls_review.py)
-    Row("GET", "/reviews/", ANY_ROLE, note="default scope: the city for officials, the own district for staff"),
+    Row("GET", "/reviews/", ANY_ROLE | {"department": 403},
+        note="default scope: the city for officials, the own district for staff"),
     Row("GET", "/reviews/?scope=city", CITY_ONLY),
     Row("GET", f"/reviews/?scope={OWN}&year=2023&quarter=4", OWN_DISTRICT),
     Row("GET", "/reviews/?scope=nowhere", same_for_signed_in(404)),
@@ -319,7 +378,8 @@ TABLE: list[Row] = [
     Row("GET", f"/projects/targets/{PROJECT}/", POST_ONLY),
     Row("POST", f"/projects/targets/{PROJECT}/", DECIDE, {"action": "value", "year": "2023", "value": "150"},
         {"official": "target_value_saved", "admin": "target_value_saved"}),
-    Row("GET", "/projects/register/", ANY_ROLE, note="county staff see their district's enterprises"),
+    Row("GET", "/projects/register/", ANY_ROLE | {"department": 403},
+        note="county staff see their district's enterprises; departments report no enterprise figures"),
     Row("POST", "/projects/register/", GET_ONLY),
     Row("GET", f"/projects/register/{OWN}/2023-Q3/", OWN_DISTRICT),
     Row("POST", f"/projects/register/{OWN}/2023-Q3/", E(LOGIN, 302, 403, 302, 302, 403), register_post,
@@ -349,6 +409,44 @@ TABLE: list[Row] = [
         effect={"admin": "plan_ended"}),
     Row("GET", "/?plan=nowhere", same_for_signed_in(404), note="a plan that does not exist"),
     # ---- health, accounts, language, admin
+    # ---- tasks (projects/tasks/urls.py, issue 16): units see what they lead or support
+    Row("GET", "/tasks/", E(LOGIN, 200, 200, 200, 200, 403, 200), note="each unit: its own tasks only"),
+    Row("GET", "/tasks/?by=district&unit=district:shizhong&status=not_reported", E(LOGIN, 200, 200, 200, 200, 403,
+                                                                                     200)),
+    Row("POST", "/tasks/", GET_ONLY),
+    Row("GET", "/tasks/inbox/", TASK_OFFICIALS),
+    Row("POST", "/tasks/inbox/", GET_ONLY),
+    Row("GET", T, TASK_VIEW),
+    Row("GET", T_OTHER, TASK_OFFICIALS, note="a task no unit of these users leads or supports"),
+    Row("GET", "/tasks/999/", E(LOGIN, 404, 404, 404, 404, 403, 404)),
+    Row("POST", T, GET_ONLY),
+    Row("GET", T + "assign/", TASK_OFFICIALS),
+    Row("POST", T + "assign/", E(LOGIN, 403, 403, 302, 302, 403, 403), assign_post,
+        {"official": "task_assigned", "admin": "task_assigned"}),
+    Row("GET", TH1, TASK_VIEW, note="a submitted report: read-only, decision box for officials"),
+    Row("GET", "/tasks/16/2031-H1/", E(LOGIN, 404, 403, 404, 404, 403, 404), note="outside the plan"),
+    Row("POST", TH2, E(LOGIN, 403, 403, 403, 403, 403, 302), task_report_post, {"department": "task_report_saved"},
+        "the lead unit's staff only"),
+    Row("POST", TH1, E(LOGIN, 403, 403, 403, 403, 403, 409), task_report_post,
+        note="a submitted report cannot be changed (nor is it the revision shown): message, nothing stored"),
+    Row("GET", TH1 + "contribution/", POST_ONLY),
+    Row("POST", TH1 + "contribution/", E(LOGIN, 302, 403, 403, 403, 403, 403), task_part_post,
+        {"staff_own": "task_part_saved"}, "a supporting unit's part"),
+    Row("GET", TH1 + "approve/", POST_ONLY),
+    Row("POST", TH1 + "approve/", TASK_OFFICIALS | {"official": 302, "admin": 302}, task_decision(comment=""),
+        {"official": "task_approved", "admin": "task_approved"}),
+    Row("GET", TH1 + "return/", POST_ONLY),
+    Row("POST", TH1 + "return/", TASK_OFFICIALS | {"official": 302, "admin": 302}, task_decision(**REASON),
+        {"official": "task_returned", "admin": "task_returned"}),
+    Row("POST", TH1 + "return/", TASK_OFFICIALS | {"official": 302, "admin": 302}, task_decision(reason=" "),
+        note="a reason is required"),
+    Row("GET", f"/tasks/evidence/{EVIDENCE_PK}/", TASK_VIEW, note="evidence: whoever may see the task"),
+    Row("POST", f"/tasks/evidence/{EVIDENCE_PK}/", GET_ONLY),
+    Row("GET", "/departments/", TASK_OFFICIALS),
+    Row("POST", "/departments/", GET_ONLY),
+    Row("GET", "/departments/commerce/", E(LOGIN, 403, 403, 200, 200, 403, 200), note="officials and its own staff"),
+    Row("GET", "/departments/nowhere/", E(LOGIN, 404, 404, 404, 404, 403, 404)),
+    Row("POST", "/departments/commerce/", GET_ONLY),
     Row("GET", "/healthz", PUBLIC),
     Row("POST", "/healthz", PUBLIC),
     Row("GET", "/accounts/login/", PUBLIC),
@@ -403,6 +501,7 @@ class Site:
     city_form: dict
     template_q4: bytes
     definition: bytes
+    task_revision: int = 0
 
 
 def _client(user=None) -> Client:
@@ -418,7 +517,7 @@ def site(django_db_setup, django_db_blocker):
     state; loaded once for the test class that uses it (committed), flushed afterwards."""
     from django.contrib.auth.models import Group
 
-    from districts.access import ADMIN, CITY_OFFICIAL, COUNTY_STAFF
+    from districts.access import ADMIN, CITY_OFFICIAL, COUNTY_STAFF, DEPARTMENT_STAFF
     from districts.models import District, Membership
     from indicators.entry import validation
     from indicators.figures.selectors import current_plan
@@ -449,7 +548,9 @@ def site(django_db_setup, django_db_blocker):
                  "staff_other": user("matrix_staff_other", COUNTY_STAFF, OTHER),
                  "official": user("matrix_official", CITY_OFFICIAL),
                  "admin": user("matrix_admin", ADMIN, is_staff=True, is_superuser=True),
-                 "no_role": user("matrix_no_role")}
+                 "no_role": user("matrix_no_role"),
+                 "department": user("matrix_department", DEPARTMENT_STAFF)}
+        task_revision = _tasks(plan, users)
         staff, official = _client(users["staff_own"]), _client(users["official"])
         for quarter in (1, 2, 3):
             assert staff.post(Q[quarter], {"revision": 0, "action": "submit", **VALID}).status_code == 302
@@ -466,7 +567,7 @@ def site(django_db_setup, django_db_blocker):
         _project_site(plan, users["staff_own"])
         template_q4 = staff.get(S4 + "template.xlsx").content
         definition = _client(users["admin"]).get(f"/plans/template.xlsx?plan={PLAN}").content
-    yield Site(plan, users, revision, city_field, city_form, template_q4, definition)
+    yield Site(plan, users, revision, city_field, city_form, template_q4, definition, task_revision)
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
     for name, level in quiet.items():
@@ -491,6 +592,28 @@ def _project_site(plan, staff_user):
     RegisterEnterprise.objects.create(pk=PROJECT, plan=plan, name="矩阵测试企业", district=shizhong)
 
 
+def _tasks(plan, users) -> int:
+    """Task 16 led by 市商务局 (the department user's), 市中区 supporting; its 2023 first-half report submitted with
+    an evidence file (pk EVIDENCE_PK). Returns the report's revision."""
+    from districts.models import Department, DepartmentMembership
+    from districts.services import load_departments
+    from projects.models import Task, TaskEvidence
+    from projects.tasks import services as tasks
+
+    load_departments(json.loads((ROOT / "fixtures" / "departments.json").read_text(encoding="utf-8")))
+    DepartmentMembership.objects.create(user=users["department"], department=Department.objects.get(code="commerce"))
+    tasks.tasks_document_load(json.loads((ROOT / "fixtures" / "leshan_14th_fyp_tasks.json").read_text(
+        encoding="utf-8")))
+    task = tasks.task_assign(task=Task.objects.get(plan=plan, number=TASK), user=users["official"],
+                             lead="department:commerce", supporting=["district:shizhong"], milestones_text="")
+    report = tasks.report_get_or_create(task=task, year=2023, half=1)
+    report = tasks.report_save(report=report, user=users["department"], expected_revision=0, progress="on_schedule",
+                               narrative="按序时推进", submit=True,
+                               files=[SimpleUploadedFile("evidence.pdf", b"%PDF-1.4 access-matrix")])
+    TaskEvidence.objects.filter(report=report).update(id=EVIDENCE_PK)
+    return report.revision
+
+
 def snapshot() -> dict:
     """What a request must not change unless its row says so: workflow, figures, versions, accounts."""
     from districts.models import Plan
@@ -500,7 +623,8 @@ def snapshot() -> dict:
         ObservationVersion,
         Submission,
     )
-    from projects.models import EnterpriseFigure, Project, ProjectReport, TrackedTargetValue
+    from projects.models import (EnterpriseFigure, Project, ProjectReport, Task, TaskContribution, TaskReport,
+                                 TrackedTargetValue)
 
     return {
         "project_reports": list(ProjectReport.objects.order_by("id").values_list(
@@ -508,6 +632,12 @@ def snapshot() -> dict:
         "target_values": list(TrackedTargetValue.objects.order_by("id").values_list("year", "value")),
         "enterprise_figures": list(EnterpriseFigure.objects.order_by("id").values_list(
             "year", "quarter", "revenue", "employees", "taxes")),
+        "tasks": list(Task.objects.order_by("number").values_list("number", "lead_department__code",
+                                                                  "lead_district__code")),
+        "task_reports": list(TaskReport.objects.order_by("id").values_list(
+            "task__number", "year", "half", "state", "progress", "revision", "return_reason")),
+        "task_parts": list(TaskContribution.objects.order_by("id").values_list(
+            "report__task__number", "report__year", "report__half", "district__code", "narrative")),
         "plans": list(Plan.objects.order_by("id").values_list("code", "status")),
         "submissions": list(Submission.objects.order_by("id").values_list(
             "district__code", "year", "quarter", "status", "revision", "return_reason")),

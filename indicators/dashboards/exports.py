@@ -162,4 +162,15 @@ def review_workbook(context: dict, plan, year: int):
         heat.append([int(first["rank"]), safe_text(first["district_name"])]
                     + [safe_text(f"{charts.light_badge(cells[n][0])} {cells[n][1]}") if n in cells else ""
                        for n in numbers])
+    tasks = context.get("tasks")
+    if tasks:
+        sheet = wb.create_sheet(safe_text(_("重点任务"))[:31])
+        sheet.append([safe_text(tasks["label"] + "：" + tasks["sentence"])])
+        sheet.append([_("序号"), _("任务"), _("牵头单位"), _("配合单位"), _("进展"), _("审核状态")])
+        for row in tasks["rows"]:
+            sheet.append([row.task.number, safe_text(row.task.title), safe_text(row.lead), safe_text("、".join(
+                row.supporting)), safe_text(row.status_text),
+                safe_text(row.report.get_state_display() if row.report else "")])
+        for letter, width in zip("ABCDEF", (6, 30, 16, 30, 12, 10)):
+            sheet.column_dimensions[letter].width = width
     return wb

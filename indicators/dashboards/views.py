@@ -29,6 +29,7 @@ from indicators.figures import formatting
 from indicators.figures import selectors as figures
 from indicators.models import Indicator, Progress
 from projects.selectors import district_projects
+from projects.tasks import selectors as task_selectors
 
 MEASURES = ("light", "completion", "value")
 
@@ -73,6 +74,9 @@ def overview(request):
             if "plan" in request.GET:
                 response["Location"] += "?" + urlencode({"plan": plan.code})
             return response
+        department = access.user_department_code(request.user)
+        if department:  # a department's staff land on their department's tasks (issue 16)
+            return redirect("tasks:department", code=department)
         raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
     # The overview changes only when progress is recomputed: its rendered body is cached until the next recompute
     # run (the page around it, with the user's name and forms, is rendered for each request).
@@ -311,7 +315,9 @@ def _review_context(request, plan, year, kind):
             "counts": data["counts"], "warnings": data["warnings"], "basis": basis,
             "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
             "last_recompute": data["last_recompute"], "heat_json": _chart(heat) if heat is not None else None,
-            "years": dashboard.review_years(plan), "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2}
+            "years": dashboard.review_years(plan),
+            "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2,
+            "tasks": task_selectors.review_summary(plan, year, 2) if task_selectors.has_tasks(plan) else None}
 
 
 def _mark_published(rows: list[dict], basis: str) -> None:

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from indicators.figures.parsing import ParseError, normalise, parse_number
 from projects.models import Project
 
-README, PLAN, PILLARS, INDICATORS, TARGETS, PROJECTS, DISTRICTS, AREAS = (
-    "说明", "规划", "目标领域", "指标", "区县目标", "项目", "区县", "空间布局")
+README, PLAN, PILLARS, INDICATORS, TARGETS, PROJECTS, DISTRICTS, AREAS, TASKS = (
+    "说明", "规划", "目标领域", "指标", "区县目标", "项目", "区县", "空间布局", "任务")
 NOT_GIVEN_WORDS = ("未给出", "无", "-", "—")
 CARRY_WORDS = ("沿用上期", "沿用", "上期期末", "上期期末数", "carry")
 COUNT_UNITS = ("户", "家", "个", "人", "座", "项")
@@ -127,8 +127,16 @@ AREA_COLS = [
     C("order", "顺序", "int", width=8), C("districts", "覆盖区县代码", "codes", help="多个代码以顿号或逗号分隔"),
     C("districts_note", "覆盖范围（原文）", width=24), C("description", "原文表述", width=40),
 ]
+TASK_COLS = [
+    C("number", "任务序号", "int", True, width=8, help="按规划原文顺序编号，不可重复"),
+    C("chapter", "章", "int", True, width=6, help="第几章，如 3"), C("chapter_title", "章名", required=True, width=24),
+    C("section", "节", "int", width=6, help="第几节；章的开篇段落留空"), C("section_title", "节名", width=24),
+    C("subsection", "小标题", width=16, help="如“2.现代金融”"),
+    C("title", "任务名称", required=True, width=20, help="段首的标题句（不含句号），无标题句时填所在小标题或节名"),
+    C("text", "规划原文", required=True, width=80, help="整段原文，一字不改"),
+]
 TABLES = {PILLARS: PILLAR_COLS, INDICATORS: INDICATOR_COLS, TARGETS: TARGET_COLS, PROJECTS: PROJECT_COLS,
-          DISTRICTS: DISTRICT_COLS, AREAS: AREA_COLS}
+          DISTRICTS: DISTRICT_COLS, AREAS: AREA_COLS, TASKS: TASK_COLS}
 SHEET_NOTES = {
     PLAN: "每行一个字段：在 B 列填写。",
     PILLARS: "规划“主要目标”的各个方面；留空则按「指标」表中的领域名称自动建立。",
@@ -137,6 +145,7 @@ SHEET_NOTES = {
     PROJECTS: "规划的集聚区、街区、楼宇、园区、开放项目与信息平台（可选）。",
     DISTRICTS: "留空则沿用上一规划的区县；填写则以本表为准（可新增或撤销区县）。",
     AREAS: "空间布局（可选）；「区县」与本表均留空时沿用上一规划的空间布局。",
+    TASKS: "规划的重点任务（可选）：每段一行，原文照录；牵头、配合单位导入后在“任务台账”中分配。",
 }
 
 

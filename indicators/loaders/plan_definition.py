@@ -38,7 +38,7 @@ from indicators.models import (
     Progress,
     Submission,
 )
-from projects.models import Project
+from projects.models import Project, Task
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,7 @@ class Definition:
     projects: list[dict] = field(default_factory=list)
     districts: list[dict] = field(default_factory=list)
     areas: list[dict] = field(default_factory=list)
+    tasks: list[dict] = field(default_factory=list)
     districts_carried: bool = False
     areas_carried: bool = False
     rows: dict[str, list[S.Row]] = field(default_factory=dict)
@@ -538,6 +539,17 @@ def _check_areas(rows: list[S.Row], d: Definition, district_codes: set, previous
         before.add(entry["code"])
 
 
+def _check_tasks(rows: list[S.Row], d: Definition) -> None:
+    cols = S.TASK_COLS
+    _duplicates(rows, lambda v: v.get("number"), "number", cols, _("任务序号"))
+    for row in rows:
+        v = row.values
+        entry = {"number": v.get("number"), "chapter": v.get("chapter"), "section": v.get("section"),
+                 **{k: v.get(k) or "" for k in ("chapter_title", "section_title", "subsection", "title", "text")}}
+        _model_check(row, Task(**entry), cols, ["plan", "lead_department", "lead_district"])
+        d.tasks.append(entry)
+
+
 def parse_definition(content: bytes) -> tuple[Definition, list[S.Problem]]:
     """Read and check a whole plan-definition workbook. Nothing is stored; the problems (empty when it can be
     imported) name sheet, row and column. Reads the database only for what the definition refers to (the previous
@@ -567,6 +579,7 @@ def parse_definition(content: bytes) -> tuple[Definition, list[S.Problem]]:
     _check_targets(tables[S.TARGETS], d, codes)
     _check_projects(tables[S.PROJECTS], d, codes)
     _check_areas(tables[S.AREAS], d, codes, previous)
+    _check_tasks(tables[S.TASKS], d)
     problems.extend(p for rows in d.rows.values() for row in rows for p in row.problems)
     return d, problems
 
@@ -628,6 +641,8 @@ def plan_definition_import(*, definition: Definition, user=None) -> Plan:
     for x in definition.projects:
         project = _saved(Project(plan=plan, **{k: v for k, v in x.items() if k != "districts"}), S.PROJECTS)
         project.districts.set([districts[c] for c in x["districts"]])
+    for x in definition.tasks:
+        _saved(Task(plan=plan, **x), S.TASKS)
     logger.info("plan definition imported: plan=%s indicators=%d districts=%d user=%s", plan.code, len(indicators),
                 len(districts), getattr(user, "username", None))
     return plan
@@ -717,7 +732,7 @@ def _indicator_rows(plan: Plan) -> list[dict]:
 
 
 def write_workbook(*, plan: dict, pillars=(), indicators=(), targets=(), projects=(), districts=(), areas=(),
-                   exported_from: str = "") -> bytes:
+                   tasks=(), exported_from: str = "") -> bytes:
     """The plan-definition workbook with these rows (dicts keyed by field code, as the sheets' columns)."""
     wb = Workbook()
     _readme(wb, exported_from)
@@ -731,7 +746,7 @@ def write_workbook(*, plan: dict, pillars=(), indicators=(), targets=(), project
     for letter, width in zip("ABC", (24, 44, 60)):
         plan_sheet.column_dimensions[letter].width = width
     for sheet, rows in ((S.PILLARS, pillars), (S.INDICATORS, indicators), (S.TARGETS, targets),
-                        (S.PROJECTS, projects), (S.DISTRICTS, districts), (S.AREAS, areas)):
+                        (S.PROJECTS, projects), (S.DISTRICTS, districts), (S.AREAS, areas), (S.TASKS, tasks)):
         _sheet(wb, sheet, S.TABLES[sheet], list(rows))
     out = io.BytesIO()
     wb.save(out)
@@ -762,4 +777,5 @@ def write_template(plan: Plan | None = None) -> bytes:
                 "districts": "、".join(d.code for d in sorted(a.districts.all(), key=lambda d: d.order)),
                 "districts_note": a.districts_note, "description": a.description}
                for a in SpatialArea.objects.filter(plan=plan).select_related("parent")
-               .prefetch_related("districts").order_by("order")])
+               .prefetch_related("districts").order_by("order")],
+        tasks=Task.objects.filter(plan=plan).order_by("number").values(*[c.code for c in S.TASK_COLS]))

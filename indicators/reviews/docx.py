@@ -305,7 +305,7 @@ def _table(doc: Document, review: Review) -> None:
 
 def build_docx(review: Review, data: ReviewData, *, title: str, generated_at: datetime | None = None,
                pngs: list[bytes | None] | None = None, fonts: DocxFonts | None = None,
-               work: list[str] | None = None) -> bytes:
+               work: list[str] | None = None, tasks: dict | None = None) -> bytes:
     """The .docx bytes. pngs: the lagging charts already drawn (tests pass them); None: draw them here.
     fonts: the East Asian fonts (default: those of 公文 this machine has, see choose_fonts)."""
     labels = LABELS[review.lang]
@@ -377,6 +377,13 @@ def build_docx(review: Review, data: ReviewData, *, title: str, generated_at: da
                                      "Projects and targets outside Box 6", lang), level=1)
         for text in work:
             doc.add_paragraph(text)
+    if tasks:  # the plan's tasks (projects.tasks.selectors.review_summary), issue 16
+        doc.add_heading(heading_text(next(n), "重点任务" if lang == "zh" else "Key tasks", lang), level=1)
+        doc.add_paragraph(f"{tasks['label']}{sep}{tasks['sentence']}")
+        _table_font(_small_table(doc, ["序号", "任务", "牵头单位", "进展"] if lang == "zh" else
+                                 ["No.", "Task", "Lead unit", "Progress"],
+                                 [[str(r.task.number), r.task.title, r.lead or "—", r.status_shown]
+                                  for r in tasks["rows"]]))
 
     doc.add_heading(heading_text(next(n), labels["h_revisions"], lang), level=1)
     for revision in review.revisions:

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils import translation
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -21,6 +22,7 @@ from indicators.reviews import report, wording
 from indicators.reviews import selectors as selectors_review
 from indicators.reviews.docx import build_docx
 from projects import selectors as project_selectors
+from projects.tasks import selectors as task_selectors
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -37,6 +39,16 @@ def review_for(plan: Plan, *, scope: str, year: int, quarter: int, lang: str):
         lang=lang, district_rows=district_rows, district_names=names, revision_groups=data.revision_groups,
         first_rows=data.first_rows, start_year=plan.start_year, end_year=plan.end_year, thresholds=thresholds())
     return review, data
+
+
+def tasks_for(plan: Plan, *, scope: str, year: int, quarter: int, lang: str) -> dict | None:
+    """The tasks' standing for the review: the half-year the period ends in (Q1–Q2: 上半年, Q3–Q4: 下半年), every task
+    for the city, a county's own (it leads or supports) for a county; the sentence in the review's language."""
+    if not task_selectors.has_tasks(plan):
+        return None
+    with translation.override("en" if lang == "en" else "zh-hans"):
+        return task_selectors.review_summary(plan, year, 1 if quarter <= 2 else 2,
+                                             unit=None if scope == "city" else f"district:{scope}")
 
 
 def _int(value, name: str) -> int:
@@ -94,7 +106,7 @@ def review_page(request):
         "docx_url": f"{reverse('review:docx')}?{urlencode({**p, 'plan': plan.code})}", "plain_text": review.plain_text(),
         "columns": report.table_columns(review), "table": report.table_rows(review),
         "table_note": report.table_note(review), "ranking_columns": report.ranking_columns(review),
-        "ranking": report.ranking_rows(review),
+        "ranking": report.ranking_rows(review), "tasks": tasks_for(plan, **p),
         "work": project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"]),
     }
     return render(request, "indicators/reviews/review.html", context)
@@ -108,7 +120,7 @@ def review_docx(request):
     review, data = review_for(plan, **p)
     work = project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"])
     content = build_docx(review, data, title=_title(plan, p), generated_at=timezone.localtime(),
-                         work=[work["projects_text"], work["targets_text"]])
+                         work=[work["projects_text"], work["targets_text"]], tasks=tasks_for(plan, **p))
     response = HttpResponse(content, content_type=DOCX_TYPE)
     filename = f"review-{p['scope']}-{p['year']}Q{p['quarter']}-{p['lang']}.docx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

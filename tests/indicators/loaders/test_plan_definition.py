@@ -123,7 +123,8 @@ def real_targets(plan):
 
 def test_the_empty_template_has_every_sheet_and_field_code(db):
     wb = book(write_template())
-    assert wb.sheetnames == [S.README, S.PLAN, S.PILLARS, S.INDICATORS, S.TARGETS, S.PROJECTS, S.DISTRICTS, S.AREAS]
+    assert wb.sheetnames == [S.README, S.PLAN, S.PILLARS, S.INDICATORS, S.TARGETS, S.PROJECTS, S.DISTRICTS, S.AREAS,
+                             S.TASKS]
     for sheet, cols in S.TABLES.items():
         assert [c.value for c in wb[sheet][1]] == [c.header for c in cols]
         assert wb[sheet].max_row == 1  # empty

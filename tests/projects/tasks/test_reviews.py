@@ -1,0 +1,49 @@
+"""The tasks in the reviews: the review texts page (zh and en) and its .docx, the annual report page and its xlsx."""
+import io
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from projects.tasks import services
+
+SENTENCE_ZH = "58项重点任务中，已完成0项，按序时推进0项，滞后1项，未启动0项，未报送57项；滞后任务：16. 加强金融风险防范化解。"
+SENTENCE_EN = ("Of 58 key tasks, 0 are completed, 0 on schedule, 1 behind schedule, 0 not started and 57 not reported; "
+               "behind schedule: 16. 加强金融风险防范化解.")
+
+
+@pytest.fixture
+def lagging(task, official, dept_commerce):
+    services.task_assign(task=task, user=official, lead="department:commerce", supporting=["district:shizhong"],
+                         milestones_text="")
+    report = services.report_get_or_create(task=task, year=2023, half=2)
+    services.report_save(report=report, user=dept_commerce, expected_revision=0, progress="lagging",
+                         narrative="处置机制尚未建立", submit=True)
+    services.report_approve(report=report, user=official, expected_revision=1)
+    return task
+
+
+def test_review_texts_page_and_docx(client, lagging, official):
+    client.force_login(official)
+    page = client.get("/reviews/?scope=city&year=2023&quarter=4&lang=zh").content.decode()
+    assert SENTENCE_ZH in page
+    page = client.get("/reviews/?scope=city&year=2023&quarter=4&lang=en").content.decode()
+    assert SENTENCE_EN in page
+    docx = client.get("/reviews/report.docx?scope=city&year=2023&quarter=4&lang=zh")
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    assert "重点任务" in text and SENTENCE_ZH in text
+    county = client.get("/reviews/?scope=shizhong&year=2023&quarter=4&lang=zh").content.decode()
+    assert "1项重点任务中，已完成0项，按序时推进0项，滞后1项" in county  # the tasks 市中区 leads or supports
+
+
+def test_annual_midterm_final_reports_and_xlsx(client, lagging, official):
+    client.force_login(official)
+    assert SENTENCE_ZH in client.get("/reports/2023/").content.decode()
+    assert SENTENCE_ZH in client.get("/reports/midterm/").content.decode()
+    final = client.get("/reports/final/").content.decode()
+    assert "58项重点任务中，已完成0项，按序时推进0项，滞后0项，未启动0项，未报送58项。" in final
+    wb = load_workbook(io.BytesIO(client.get("/reports/2023.xlsx").content))
+    sheet = wb["重点任务"]
+    assert sheet["A1"].value == "2023年下半年：" + SENTENCE_ZH
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
+    assert rows[16] == (16, "加强金融风险防范化解", "市商务局", "市中区", "滞后", "已审核")

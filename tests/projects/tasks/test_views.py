@@ -1,0 +1,112 @@
+"""Task pages as each role sees them: the ledger and its filters, the department page, assignment and reporting
+forms (bad input: a clear message, the typed text kept, nothing stored), evidence downloads, the inbox."""
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from projects.models import TaskReport
+from projects.tasks import services
+
+PDF = b"%PDF-1.4\n%evidence\n"
+
+
+@pytest.fixture
+def assigned(task, official):
+    return services.task_assign(task=task, user=official, lead="department:commerce",
+                                supporting=["district:shizhong"], milestones_text="2023：建立风险监测台账")
+
+
+def _client(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_ledger_for_officials_by_chapter_department_and_county(client, assigned, official):
+    c = _client(client, official)
+    page = c.get("/tasks/?year=2023&half=1").content.decode()
+    assert page.count('<tr data-task="') == 58
+    assert "第三章 优化服务体系，提升产业发展能级" in page and "第六章 保障措施" in page
+    assert "未报送 58" in page
+    by_dept = c.get("/tasks/?by=department&year=2023&half=1").content.decode()
+    assert "<h2>市商务局</h2>" in by_dept
+    by_county = c.get("/tasks/?by=district&year=2023&half=1").content.decode()
+    assert "<h2>市中区</h2>" in by_county
+    only = c.get("/tasks/?unit=department:commerce&year=2023&half=1").content.decode()
+    assert re.findall(r'<tr data-task="(\d+)"', only) == ["16"]
+    assert "建立风险监测台账" in only
+    assert 'data-testid="tasks-link"' in page
+
+
+def test_department_staff_see_only_their_tasks(client, assigned, dept_commerce, make_user):
+    c = _client(client, dept_commerce)
+    page = c.get("/tasks/").content.decode()
+    assert re.findall(r'<tr data-task="(\d+)"', page) == ["16"]
+    assert c.get("/tasks/16/").status_code == 200
+    assert c.get("/tasks/1/").status_code == 403
+    assert c.get("/tasks/1/2023-H1/").status_code == 403
+    assert c.get("/tasks/16/assign/").status_code == 403
+    assert c.get("/departments/commerce/").status_code == 200
+    assert c.get("/departments/science/").status_code == 403
+    other = make_user("dept_science", "department", department_code="science")
+    c.force_login(other)
+    assert c.get("/tasks/16/").status_code == 403
+    assert c.post("/tasks/16/2023-H1/", {"revision": 0, "progress": "done", "narrative": "x"}).status_code == 403
+    assert not TaskReport.objects.exists()
+
+
+def test_assign_form_keeps_what_was_typed(client, task, official):
+    c = _client(client, official)
+    response = c.post("/tasks/16/assign/", {"lead": "department:commerce", "supporting": ["department:commerce"],
+                                            "milestones": "2023 建成\n二〇二四：错"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "牵头单位不能同时是配合单位" in page and "第2行：应为“年份：内容”" in page
+    assert "二〇二四：错" in page
+    task.refresh_from_db()
+    assert task.lead is None
+
+
+def test_report_form_bad_input_and_evidence_download(client, assigned, dept_commerce, staff_shizhong,
+                                                     staff_emeishan, official):
+    c = _client(client, dept_commerce)
+    response = c.post("/tasks/16/2023-H1/", {"revision": 0, "progress": "", "narrative": "已建立台账（草）",
+                                             "action": "submit",
+                                             "files": [SimpleUploadedFile("x.exe", b"MZ")]})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "报送前请选择进展状态" in page and "只接受 pdf、docx、xlsx、jpg、png 文件" in page
+    assert "已建立台账（草）" in page
+    assert not TaskReport.objects.filter(revision__gt=0).exists()
+    response = c.post("/tasks/16/2023-H1/", {"revision": 0, "progress": "on_schedule", "narrative": "已建立台账",
+                                             "action": "save", "files": [SimpleUploadedFile("台账.pdf", PDF)]})
+    assert response.status_code == 302
+    report = TaskReport.objects.get()
+    evidence = report.evidence.get()
+    assert evidence.name == "台账.pdf" and "台账" not in evidence.file.name
+    url = f"/tasks/evidence/{evidence.pk}/"
+    download = c.get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert "attachment" in download["Content-Disposition"]
+    c.force_login(staff_shizhong)  # a supporting county may see the task and its files
+    assert c.get(url).status_code == 200
+    c.force_login(staff_emeishan)
+    assert c.get(url).status_code == 403
+    c.force_login(official)
+    assert c.get(url).status_code == 200
+    # a stale page: the revision it showed is gone
+    c.force_login(dept_commerce)
+    response = c.post("/tasks/16/2023-H1/", {"revision": 0, "progress": "done", "narrative": "覆盖", "action": "save"})
+    assert response.status_code == 409 and "现为第 1 版" in response.content.decode()
+    report.refresh_from_db()
+    assert report.narrative == "已建立台账"
+
+
+def test_inbox_and_menu_count(client, assigned, dept_commerce, official):
+    report = services.report_get_or_create(task=assigned, year=2023, half=1)
+    services.report_save(report=report, user=dept_commerce, expected_revision=0, progress="done", narrative="完成",
+                         submit=True)
+    c = _client(client, official)
+    page = c.get("/tasks/inbox/").content.decode()
+    assert "16. 加强金融风险防范化解" in page
+    assert re.search(r'data-testid="task-inbox-count">1<', page)
