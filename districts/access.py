@@ -98,3 +98,13 @@ def require_role(user) -> None:
 def require_admin(user) -> None:
     if not is_admin(user):
         raise PermissionDenied(_("仅管理员可执行此操作。 Only administrators may do this."))
+
+
+def can_view_job(user, owner_id: int) -> bool:
+    """A background job (its progress and its file): the user who started it, and officials."""
+    return user.is_authenticated and (user.pk == owner_id or is_official(user))
+
+
+def require_job(user, owner_id: int) -> None:
+    if not can_view_job(user, owner_id):
+        raise PermissionDenied(_("该文件由他人生成，您无权查看。 This file was made for someone else."))

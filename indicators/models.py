@@ -418,3 +418,42 @@ class RecomputeRun(models.Model):
         verbose_name_plural = _("recompute runs")
         ordering = ["-finished_at"]
         get_latest_by = "finished_at"
+
+
+class BackgroundJob(models.Model):
+    """A long job a user started from a page (the Word review, the figures workbook): its progress, shown by a
+    page that polls it, and its file, kept in the database so that the web and the worker containers share it
+    without a shared volume. Only its owner (and officials) may see it (districts.access.can_view_job)."""
+
+    class Kind(models.TextChoices):
+        REVIEW_DOCX = "review_docx", _("review report (.docx)")
+        FIGURES_XLSX = "figures_xlsx", _("approved figures (.xlsx)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(_("parameters"), default=dict)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("started by"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    percent = models.PositiveSmallIntegerField(_("percent done"), default=0)
+    step = models.CharField(_("step"), max_length=40, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    content = models.BinaryField(_("file"), null=True, blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.id} {self.state} {self.percent}%"
