@@ -107,4 +107,4 @@ def can_view_job(user, owner_id: int) -> bool:
 
 def require_job(user, owner_id: int) -> None:
     if not can_view_job(user, owner_id):
-        raise PermissionDenied(_("该文件由他人生成，您无权查看。 This file was made for someone else."))
+        raise PermissionDenied(_("该文件由他人生成，您无权查看。"))

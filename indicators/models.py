@@ -426,33 +426,33 @@ class BackgroundJob(models.Model):
     without a shared volume. Only its owner (and officials) may see it (districts.access.can_view_job)."""
 
     class Kind(models.TextChoices):
-        REVIEW_DOCX = "review_docx", _("review report (.docx)")
-        FIGURES_XLSX = "figures_xlsx", _("approved figures (.xlsx)")
+        REVIEW_DOCX = "review_docx", _("评估报告（Word）")
+        FIGURES_XLSX = "figures_xlsx", _("已审核数据（xlsx）")
 
     class State(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
 
     id = models.UUIDField(primary_key=True, editable=False)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    params = models.JSONField(_("parameters"), default=dict)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(_("参数"), default=dict)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
-                              verbose_name=_("started by"))
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
-    percent = models.PositiveSmallIntegerField(_("percent done"), default=0)
-    step = models.CharField(_("step"), max_length=40, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    filename = models.CharField(_("file name"), max_length=200, blank=True)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    content = models.BinaryField(_("file"), null=True, blank=True)
-    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+                              verbose_name=_("发起人"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    percent = models.PositiveSmallIntegerField(_("完成百分比"), default=0)
+    step = models.CharField(_("步骤"), max_length=40, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
+    content = models.BinaryField(_("文件"), null=True, blank=True)
+    created_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("background job")
-        verbose_name_plural = _("background jobs")
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
         indexes = [models.Index(fields=["created_at"])]
 
     def __str__(self):

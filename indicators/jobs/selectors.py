@@ -19,7 +19,7 @@ def job_for(user, job_id, *, with_content: bool = False) -> BackgroundJob:
     qs = BackgroundJob.objects.all() if with_content else BackgroundJob.objects.defer("content")
     job = qs.filter(pk=job_id).first()
     if job is None:
-        raise Http404(_("没有这个任务。 No such job."))
+        raise Http404(_("没有这个任务。"))
     access.require_job(user, job.owner_id)
     return job
 

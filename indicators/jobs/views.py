@@ -35,7 +35,7 @@ def job_status(request, job_id):
 def job_download(request, job_id):
     job = selectors.job_for(request.user, job_id, with_content=True)
     if job.state != BackgroundJob.State.DONE:
-        raise Http404(_("文件尚未生成。 The file is not ready yet."))
+        raise Http404(_("文件尚未生成。"))
     response = HttpResponse(bytes(job.content), content_type=job.content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response
