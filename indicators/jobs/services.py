@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,9 +41,14 @@ BUILDERS: dict[str, Callable[[dict, Progress], tuple[str, str, bytes]]] = {
 }
 
 
+KEEP_FOR = timedelta(days=1)  # a job's file is for its download, not an archive
+
+
 @transaction.atomic
 def job_start(*, owner, kind: str, params: dict) -> BackgroundJob:
-    """A queued job, its task sent when the transaction commits (run in-process when no broker answers)."""
+    """A queued job, its task sent when the transaction commits (run in-process when no broker answers). Jobs
+    started more than KEEP_FOR ago are deleted with their files."""
+    BackgroundJob.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()
     job = BackgroundJob(id=uuid.uuid4(), owner=owner, kind=kind, params=params)
     job.full_clean(exclude=["content"])
     job.save()

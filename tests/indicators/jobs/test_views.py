@@ -4,6 +4,7 @@ opens, which then shows 100 % and the download); the progress JSON the page poll
 who started the job, or an official; nobody starts a job for a district they may not see."""
 import json
 import re
+import uuid
 from io import BytesIO
 from pathlib import Path
 
@@ -126,3 +127,18 @@ def test_the_figures_workbook_runs_as_a_job_for_the_staffs_own_district(client, 
     direct = load_workbook(BytesIO(client.get("/exports/figures.xlsx").content))["figures"]
     made = load_workbook(BytesIO(client.get(status["download_url"]).content))["figures"]
     assert [[c.value for c in row] for row in made.iter_rows()] == [[c.value for c in row] for row in direct.iter_rows()]
+
+
+def test_a_new_job_clears_the_files_of_jobs_older_than_a_day(client, official, published,
+                                                              django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = BackgroundJob.objects.create(id="00000000-0000-4000-8000-000000000001", owner=official,
+                                       kind=BackgroundJob.Kind.FIGURES_XLSX, params={}, state="done", content=b"x")
+    BackgroundJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+    client.force_login(official)
+    job_url = _start(client, "/exports/figures.xlsx/job/", "district=city", django_capture_on_commit_callbacks)
+    assert list(BackgroundJob.objects.values_list("id", flat=True)) == [uuid.UUID(job_url[6:42])]
+    assert client.get(f"/jobs/{old.pk}/").status_code == 404
