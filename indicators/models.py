@@ -421,13 +421,14 @@ class RecomputeRun(models.Model):
 
 
 class BackgroundJob(models.Model):
-    """A long job a user started from a page (the Word review, the figures workbook): its progress, shown by a
-    page that polls it, and its file, kept in the database so that the web and the worker containers share it
+    """A long job a user started from a page (the Word review, the figures workbook, a full recompute): its
+    progress, shown by a page that polls it, and its file (none for a recompute), kept in the database so that the web and the worker containers share it
     without a shared volume. Only its owner (and officials) may see it (districts.access.can_view_job)."""
 
     class Kind(models.TextChoices):
         REVIEW_DOCX = "review_docx", _("评估报告（Word）")
         FIGURES_XLSX = "figures_xlsx", _("已审核数据（xlsx）")
+        RECOMPUTE = "recompute", _("重新计算进度")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("排队中")

@@ -10,7 +10,8 @@ from indicators.models import BackgroundJob
 
 STEPS = {
     "started": gettext_noop("已开始"), "reading": gettext_noop("读取数据"), "texts": gettext_noop("生成文字"),
-    "charts": gettext_noop("绘制图表"), "document": gettext_noop("写入文件"), "done": gettext_noop("已完成"),
+    "charts": gettext_noop("绘制图表"), "document": gettext_noop("写入文件"), "computing": gettext_noop("计算进度"),
+    "done": gettext_noop("已完成"),
 }
 
 
@@ -27,9 +28,10 @@ def job_for(user, job_id, *, with_content: bool = False) -> BackgroundJob:
 def job_status(job: BackgroundJob, *, download_url: str) -> dict:
     """What the progress page shows and polls: state, percent, the step in words, the file when it is ready."""
     done = job.state == BackgroundJob.State.DONE
+    has_file = done and bool(job.filename)
     return {
         "state": job.state, "percent": 100 if done else job.percent,
         "step": _(STEPS.get(job.step, STEPS["started"])) if job.state != BackgroundJob.State.FAILED
         else _("生成失败，请重试或联系管理员。"),
-        "download_url": download_url if done else None, "filename": job.filename if done else None,
+        "download_url": download_url if has_file else None, "filename": job.filename if has_file else None,
     }

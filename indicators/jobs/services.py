@@ -13,6 +13,7 @@ from districts.models import Plan
 from indicators.entry import selectors as entry_reads
 from indicators.entry import spreadsheets
 from indicators.models import BackgroundJob
+from indicators.progress import services as progress_services
 from indicators.reviews import documents
 
 logger = logging.getLogger(__name__)
@@ -35,9 +36,18 @@ def _figures_xlsx(params: dict, progress: Progress) -> tuple[str, str, bytes]:
     return f"figures-{params['scope']}.xlsx", XLSX_TYPE, content
 
 
-BUILDERS: dict[str, Callable[[dict, Progress], tuple[str, str, bytes]]] = {
+def _recompute(params: dict, progress: Progress) -> tuple[str, str, bytes | None]:
+    """Every progress row of the plan recomputed (an administrator's on-demand run; nightly it is a beat task)."""
+    plan = Plan.objects.get(code=params["plan"])
+    progress(10, "computing")
+    progress_services.progress_recompute(plan=plan)
+    return "", "", None
+
+
+BUILDERS: dict[str, Callable[[dict, Progress], tuple[str, str, bytes | None]]] = {
     BackgroundJob.Kind.REVIEW_DOCX: _review_docx,
     BackgroundJob.Kind.FIGURES_XLSX: _figures_xlsx,
+    BackgroundJob.Kind.RECOMPUTE: _recompute,
 }
 
 
@@ -89,5 +99,5 @@ def job_run(*, job_id) -> str:
     BackgroundJob.objects.filter(pk=job.pk).update(
         state=BackgroundJob.State.DONE, percent=100, step="done", filename=filename, content_type=content_type,
         content=content, finished_at=timezone.now())
-    logger.info("background job %s (%s) done: %d bytes", job.pk, job.kind, len(content))
+    logger.info("background job %s (%s) done: %d bytes", job.pk, job.kind, len(content or b""))
     return BackgroundJob.State.DONE

@@ -34,7 +34,7 @@ def job_status(request, job_id):
 @require_GET
 def job_download(request, job_id):
     job = selectors.job_for(request.user, job_id, with_content=True)
-    if job.state != BackgroundJob.State.DONE:
+    if job.state != BackgroundJob.State.DONE or job.content is None:
         raise Http404(_("文件尚未生成。"))
     response = HttpResponse(bytes(job.content), content_type=job.content_type)
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'

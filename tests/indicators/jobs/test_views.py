@@ -142,3 +142,27 @@ def test_a_new_job_clears_the_files_of_jobs_older_than_a_day(client, official, p
     job_url = _start(client, "/exports/figures.xlsx/job/", "district=city", django_capture_on_commit_callbacks)
     assert list(BackgroundJob.objects.values_list("id", flat=True)) == [uuid.UUID(job_url[6:42])]
     assert client.get(f"/jobs/{old.pk}/").status_code == 404
+
+
+def test_an_administrator_recomputes_a_plan_as_a_job(client, admin_user, official, published,
+                                                      django_capture_on_commit_callbacks):
+    """Every progress row deleted, then the plan page's 重新计算进度: the job page opens at 100 % (no file to
+    download) and the rows are back. Officials are not administrators: the admin's gate sends them to log in."""
+    from indicators.models import Progress
+
+    rows = sorted(Progress.objects.values_list("indicator_id", "scope", "basis", "year", "quarter", "status"))
+    Progress.objects.all().delete()
+    client.force_login(official)
+    response = client.post("/plans/leshan-14th-fyp-services/recompute/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert not BackgroundJob.objects.exists() and not Progress.objects.exists()
+
+    client.force_login(admin_user)
+    assert 'action="/plans/leshan-14th-fyp-services/recompute/"' in client.get("/plans/").content.decode()
+    job_url = _start(client, "/plans/leshan-14th-fyp-services/recompute/", "", django_capture_on_commit_callbacks)
+    assert client.get(job_url + "status.json").json() == {"state": "done", "percent": 100, "step": "已完成",
+                                                           "download_url": None, "filename": None}
+    html = client.get(job_url).content.decode()
+    assert 'value="100"' in html and "重新计算进度" in html
+    assert client.get(job_url + "download").status_code == 404
+    assert sorted(Progress.objects.values_list("indicator_id", "scope", "basis", "year", "quarter", "status")) == rows
