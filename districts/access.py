@@ -224,3 +224,13 @@ def can_view_department(user, department_code: str) -> bool:
 def require_view_department(user, department_code: str) -> None:
     if not can_view_department(user, department_code):
         raise PermissionDenied(_("您无权查看该部门的页面。"))
+
+
+def can_view_job(user, owner_id: int) -> bool:
+    """A background job (its progress and its file): the user who started it, and officials."""
+    return user.is_authenticated and (user.pk == owner_id or is_official(user))
+
+
+def require_job(user, owner_id: int) -> None:
+    if not can_view_job(user, owner_id):
+        raise PermissionDenied(_("该文件由他人生成，您无权查看。"))

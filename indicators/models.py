@@ -418,3 +418,43 @@ class RecomputeRun(models.Model):
         verbose_name_plural = _("recompute runs")
         ordering = ["-finished_at"]
         get_latest_by = "finished_at"
+
+
+class BackgroundJob(models.Model):
+    """A long job a user started from a page (the Word review, the figures workbook, a full recompute): its
+    progress, shown by a page that polls it, and its file (none for a recompute), kept in the database so that the web and the worker containers share it
+    without a shared volume. Only its owner (and officials) may see it (districts.access.can_view_job)."""
+
+    class Kind(models.TextChoices):
+        REVIEW_DOCX = "review_docx", _("评估报告（Word）")
+        FIGURES_XLSX = "figures_xlsx", _("已审核数据（xlsx）")
+        RECOMPUTE = "recompute", _("重新计算进度")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(_("参数"), default=dict)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("发起人"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    percent = models.PositiveSmallIntegerField(_("完成百分比"), default=0)
+    step = models.CharField(_("步骤"), max_length=40, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
+    content = models.BinaryField(_("文件"), null=True, blank=True)
+    created_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.id} {self.state} {self.percent}%"

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("indicators.reviews.urls")),
     path("", include("indicators.loaders.urls")),
     path("", include("indicators.plans.urls")),
+    path("", include("indicators.jobs.urls")),
 ]

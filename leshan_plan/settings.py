@@ -52,6 +52,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and JSON gzip-compressed (static files are whitenoise's: precompressed .br/.gz, served above). Below
+    # whitenoise, above every middleware that reads or writes the body. BREACH: the pages carry a CSRF token, and
+    # Django masks it afresh in every response and pads the gzip header with random bytes (Django ≥ 4.2), so a
+    # token cannot be guessed from compressed lengths; the other secrets (session) travel in cookies, not bodies.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "leshan_plan.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

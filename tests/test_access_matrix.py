@@ -77,6 +77,7 @@ NOT_ROUTED = same_for_signed_in(404, anonymous=404)
 TO_OWN_DISTRICT = E(LOGIN, (302, f"/districts/{OWN}/"), (302, f"/districts/{OTHER}/"), 200, 200, 403)
 ADMIN_PAGE = same_for_signed_in(ADMIN_LOGIN, anonymous=ADMIN_LOGIN) | {"admin": 200}  # the admin's gate, admins only
 PLAN = "leshan-14th-fyp-services"
+JOB = "/jobs/00000000-0000-4000-8000-000000000017/"  # a finished job of 市中区's staff (the figures workbook)
 
 
 # ------------------------------------------------------------------------------------------ effects
@@ -167,10 +168,14 @@ def task_returned(before, after):
     return _task_report(after, 2023, 1)[3] == "returned" and _task_report(after, 2023, 1)[6] == REASON["reason"]
 
 
+def job_started(before, after):
+    return after["jobs"] == before["jobs"] + 1
+
+
 EFFECTS = {f.__name__: f for f in (draft_saved, city_draft_saved, approved, returned, reopened, bulletin_recorded,
                                    plan_ended, project_draft_saved, project_approved, project_returned,
                                    target_value_saved, enterprise_figures_saved, task_assigned, task_report_saved,
-                                   task_part_saved, task_approved, task_returned)}
+                                   task_part_saved, task_approved, task_returned, job_started)}
 
 
 # ------------------------------------------------------------------------------------------ the table
@@ -347,6 +352,25 @@ TABLE: list[Row] = [
     Row("GET", f"/reviews/report.docx?scope={OWN}&year=2023&quarter=4", OWN_DISTRICT),
     Row("GET", "/reviews/report.docx?scope=city&year=2023&quarter=4", CITY_ONLY),
     Row("POST", "/reviews/report.docx", GET_ONLY),
+    # ---- background jobs (indicators/jobs): started by POST from their pages; the job only for its owner and officials
+    Row("POST", f"/reviews/report.docx/job/?scope={OWN}&year=2023&quarter=4", E(LOGIN, 302, 403, 302, 302, 403),
+        effect={"staff_own": "job_started", "official": "job_started", "admin": "job_started"}),
+    Row("POST", "/reviews/report.docx/job/?scope=city&year=2023&quarter=4", E(LOGIN, 403, 403, 302, 302, 403),
+        effect={"official": "job_started", "admin": "job_started"}),
+    Row("GET", "/reviews/report.docx/job/", POST_ONLY),
+    Row("POST", "/exports/figures.xlsx/job/", E(LOGIN, 302, 302, 302, 302, 403),
+        effect={r: "job_started" for r in ("staff_own", "staff_other", "official", "admin")},
+        note="staff: their own district's workbook"),
+    Row("POST", f"/exports/figures.xlsx/job/?district={OWN}", E(LOGIN, 302, 403, 302, 302, 403),
+        effect={"staff_own": "job_started", "official": "job_started", "admin": "job_started"}),
+    Row("GET", "/exports/figures.xlsx/job/", POST_ONLY),
+    Row("GET", JOB, E(LOGIN, 200, 403, 200, 200, 403), note="the progress page: its owner and officials"),
+    Row("POST", JOB, GET_ONLY),
+    Row("GET", JOB + "status.json", E(LOGIN, 200, 403, 200, 200, 403)),
+    Row("POST", JOB + "status.json", GET_ONLY),
+    Row("GET", JOB + "download", E(LOGIN, 200, 403, 200, 200, 403)),
+    Row("POST", JOB + "download", GET_ONLY),
+    Row("GET", "/jobs/00000000-0000-4000-8000-000000000404/", same_for_signed_in(404), note="no such job"),
     # ---- districts and projects
     Row("GET", "/districts/", ANY_ROLE),
     Row("POST", "/districts/", GET_ONLY),
@@ -404,6 +428,9 @@ TABLE: list[Row] = [
     Row("GET", f"/plans/{PLAN}/in-force/", ADMIN_PAGE | {"admin": 405}),
     Row("POST", f"/plans/{PLAN}/in-force/", ADMIN_PAGE | {"admin": 302},
         note="already in force: refused with a message, nothing changes"),
+    Row("GET", f"/plans/{PLAN}/recompute/", ADMIN_PAGE | {"admin": 405}),
+    Row("POST", f"/plans/{PLAN}/recompute/", ADMIN_PAGE | {"admin": 302}, effect={"admin": "job_started"},
+        note="a full recompute as a background job (queued: run after commit)"),
     Row("GET", f"/plans/{PLAN}/end/", ADMIN_PAGE | {"admin": 405}),
     Row("POST", f"/plans/{PLAN}/end/", ADMIN_PAGE | {"admin": 302},
         effect={"admin": "plan_ended"}),
@@ -521,9 +548,10 @@ def site(django_db_setup, django_db_blocker):
     from districts.models import District, Membership
     from indicators.entry import validation
     from indicators.figures.selectors import current_plan
+    from indicators.jobs import services as jobs
     from indicators.loaders.plan import load_plan
     from indicators.loaders.published import published_load
-    from indicators.models import Submission
+    from indicators.models import BackgroundJob, Submission
     from indicators.progress import services
 
     quiet = {name: logging.getLogger(name).level for name in ("django.request", "axes", "kaleido", "choreographer")}
@@ -567,6 +595,9 @@ def site(django_db_setup, django_db_blocker):
         _project_site(plan, users["staff_own"])
         template_q4 = staff.get(S4 + "template.xlsx").content
         definition = _client(users["admin"]).get(f"/plans/template.xlsx?plan={PLAN}").content
+        job = BackgroundJob.objects.create(id=JOB.split("/")[2], owner=users["staff_own"], params={
+            "plan": PLAN, "scope": OWN}, kind=BackgroundJob.Kind.FIGURES_XLSX)
+        assert jobs.job_run(job_id=job.pk) == "done"
     yield Site(plan, users, revision, city_field, city_form, template_q4, definition, task_revision)
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
@@ -618,6 +649,7 @@ def snapshot() -> dict:
     """What a request must not change unless its row says so: workflow, figures, versions, accounts."""
     from districts.models import Plan
     from indicators.models import (
+        BackgroundJob,
         DistrictTarget,
         Observation,
         ObservationVersion,
@@ -649,6 +681,7 @@ def snapshot() -> dict:
         "projects": list(Project.objects.order_by("id").values_list("name", "status", "completed_investment")),
         "users": list(get_user_model().objects.order_by("id").values_list(
             "username", "password", "is_active", "is_staff", "is_superuser")),
+        "jobs": BackgroundJob.objects.count(),
     }
 
 

@@ -343,3 +343,12 @@ def due_quarter(plan: Plan, district: District | None, *, on: date | None = None
     return GridCell(year, quarter, found["status"], reminders.timeliness(
         status=found["status"], submitted_at=found["submitted_at"], deadline=deadline, on=on), deadline,
         (deadline - on).days, found["submitted_at"])
+
+
+def export_figures(plan: Plan, scope: str) -> list[dict]:
+    """The approved figures of an export's scope: "all", "city" or a district's code (access already decided)."""
+    if scope == "all":
+        return approved_figures(plan)
+    if scope == CITY:
+        return approved_figures(plan, district_codes=[], include_city=True)
+    return approved_figures(plan, district_codes=[scope], include_city=False)

@@ -20,5 +20,6 @@ urlpatterns = [
     path("entry/<slug:code>/<int:year>-Q<int:quarter>/", include(quarter_patterns)),
     path("completeness/", views.completeness, name="completeness"),
     path("exports/figures.xlsx", views.export_figures_xlsx, name="export_xlsx"),
+    path("exports/figures.xlsx/job/", views.export_figures_xlsx_job, name="export_xlsx_job"),
     path("exports/figures.csv", views.export_figures_csv, name="export_csv"),
 ]

@@ -28,7 +28,8 @@ from indicators.entry.forms import (
 )
 from indicators.figures.formatting import quarter_label
 from indicators.figures.selectors import plan_in_force
-from indicators.models import Indicator
+from indicators.jobs import services as jobs
+from indicators.models import BackgroundJob, Indicator
 from indicators.plans import schedule
 
 Status = validation.Status
@@ -388,25 +389,29 @@ def completeness(request):
         "grid": entry_reads.completeness_grid(plan, year, on=today), "quarters": range(1, 5)})
 
 
-def _export_rows(request):
+def _export_scope(request):
     """Officials: every figure (optionally ?district=code or city). County staff: their own district only;
-    asking for another district is refused (403)."""
+    asking for another district is refused (403). Returns (plan, scope): "all", "city" or a district's code."""
     plan = _plan()
     user = request.user
     requested = request.GET.get("district") or None
     if access.is_official(user):
         if requested is None:
-            return plan, entry_reads.approved_figures(plan), "all"
-        if requested == validation.CITY:
-            return plan, entry_reads.approved_figures(plan, district_codes=[], include_city=True), requested
-        get_object_or_404(District, plan=plan, code=requested)
-        return plan, entry_reads.approved_figures(plan, district_codes=[requested], include_city=False), requested
+            return plan, "all"
+        if requested != validation.CITY:
+            get_object_or_404(District, plan=plan, code=requested)
+        return plan, requested
     own = access.user_district_code(user)
     access.require_view(user, own)
     if requested is not None and requested != own:
         access.require_view(user, None if requested == validation.CITY else requested)
         raise PermissionDenied  # unreachable for county staff; kept so a change in access never leaks figures
-    return plan, entry_reads.approved_figures(plan, district_codes=[own], include_city=False), own
+    return plan, own
+
+
+def _export_rows(request):
+    plan, scope = _export_scope(request)
+    return plan, entry_reads.export_figures(plan, scope), scope
 
 
 @require_GET
@@ -416,6 +421,15 @@ def export_figures_xlsx(request):
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="figures-{scope}.xlsx"'
     return response
+
+
+@require_POST
+def export_figures_xlsx_job(request):
+    """The same workbook built in the background: a progress page, then the file (the query as for the xlsx)."""
+    plan, scope = _export_scope(request)
+    job = jobs.job_start(owner=request.user, kind=BackgroundJob.Kind.FIGURES_XLSX,
+                         params={"plan": plan.code, "scope": scope})
+    return redirect("jobs:page", job_id=job.pk)
 
 
 @require_GET

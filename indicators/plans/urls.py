@@ -10,4 +10,5 @@ urlpatterns = [
     path("plans/upload/", views.definition_upload, name="upload"),
     path("plans/<slug:code>/in-force/", views.put_in_force, name="put_in_force"),
     path("plans/<slug:code>/end/", views.end, name="end"),
+    path("plans/<slug:code>/recompute/", views.recompute, name="recompute"),
 ]

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from districts import access
 from districts.models import Plan
+from indicators.jobs import services as jobs
 from indicators.loaders import definition_sheets as sheets
 from indicators.loaders.plan_definition import (
     MAX_BYTES,
@@ -33,6 +34,7 @@ from indicators.loaders.plan_definition import (
     plan_definition_import,
     write_template,
 )
+from indicators.models import BackgroundJob
 from indicators.plans import services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -187,3 +189,10 @@ def end(request, code):
     return _move(request, code, services.plan_end, _("“%(name)s”已结束：不再填报，页面与评估仍可查看。"))
 
 
+@admin_only
+@require_POST
+def recompute(request, code):
+    """Every progress row of the plan recomputed now, as a background job with its progress page."""
+    plan = get_object_or_404(Plan, code=code)
+    job = jobs.job_start(owner=request.user, kind=BackgroundJob.Kind.RECOMPUTE, params={"plan": plan.code})
+    return redirect("jobs:page", job_id=job.pk)

@@ -23,7 +23,7 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -305,9 +305,12 @@ def _table(doc: Document, review: Review) -> None:
 
 def build_docx(review: Review, data: ReviewData, *, title: str, generated_at: datetime | None = None,
                pngs: list[bytes | None] | None = None, fonts: DocxFonts | None = None,
-               work: list[str] | None = None, tasks: dict | None = None) -> bytes:
+               work: list[str] | None = None, tasks: dict | None = None,
+               progress: Callable[[int, str], None] | None = None) -> bytes:
     """The .docx bytes. pngs: the lagging charts already drawn (tests pass them); None: draw them here.
-    fonts: the East Asian fonts (default: those of 公文 this machine has, see choose_fonts)."""
+    fonts: the East Asian fonts (default: those of 公文 this machine has, see choose_fonts).
+    progress(percent, step): told as the document is built (the background job's progress bar)."""
+    progress = progress or (lambda percent, step: None)
     labels = LABELS[review.lang]
     lang = review.lang
     fonts = fonts or choose_fonts(installed_fonts())
@@ -348,7 +351,9 @@ def build_docx(review: Review, data: ReviewData, *, title: str, generated_at: da
     doc.add_heading(heading_text(next(n), labels["h_charts_final" if review.final else "h_charts"], lang), level=1)
     figures = lagging_figures(review, data)
     if pngs is None:
+        progress(30, "charts")
         pngs = figures_png([fig for _p, fig in figures])
+    progress(85, "document")
     if not figures:
         doc.add_paragraph(labels["no_lagging_final" if review.final else "no_lagging"])
     measures = {i["indicator_id"]: i["measure"] for i in data.indicators}

@@ -6,49 +6,21 @@ from __future__ import annotations
 
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils import translation
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from districts import access
 from districts.models import Plan
 from indicators.figures import selectors as figures
-from indicators.progress.services import thresholds
-from indicators.reviews import report, wording
+from indicators.jobs import services as jobs
+from indicators.models import BackgroundJob
+from indicators.reviews import documents, report, wording
 from indicators.reviews import selectors as selectors_review
-from indicators.reviews.docx import build_docx
+from indicators.reviews.documents import review_for, tasks_for
 from projects import selectors as project_selectors
-from projects.tasks import selectors as task_selectors
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def review_for(plan: Plan, *, scope: str, year: int, quarter: int, lang: str):
-    """The review of one scope and period, built from the stored rows: (Review, ReviewData)."""
-    data = selectors_review.review_data(plan, scope=scope, year=year, quarter=quarter)
-    names = data.district_names
-    scope_obj = wording.Scope.city() if scope == "city" else wording.Scope.district(scope, names[scope])
-    own = [r for r in data.rows if r["scope"] == scope]
-    district_rows = [r for r in data.rows if r["scope"] != "city"] if scope == "city" else None
-    review = report.build_review(
-        data.indicators, own, scope=scope_obj, year=year, quarter=quarter,
-        lang=lang, district_rows=district_rows, district_names=names, revision_groups=data.revision_groups,
-        first_rows=data.first_rows, start_year=plan.start_year, end_year=plan.end_year, thresholds=thresholds())
-    return review, data
-
-
-def tasks_for(plan: Plan, *, scope: str, year: int, quarter: int, lang: str) -> dict | None:
-    """The tasks' standing for the review: the half-year the period ends in (Q1–Q2: 上半年, Q3–Q4: 下半年), every task
-    for the city, a county's own (it leads or supports) for a county; the sentence in the review's language."""
-    if not task_selectors.has_tasks(plan):
-        return None
-    with translation.override("en" if lang == "en" else "zh-hans"):
-        return task_selectors.review_summary(plan, year, 1 if quarter <= 2 else 2,
-                                             unit=None if scope == "city" else f"district:{scope}")
 
 
 def _int(value, name: str) -> int:
@@ -86,10 +58,6 @@ def _plan(request) -> Plan:
     return plan
 
 
-def _title(plan: Plan, p: dict) -> str:
-    return wording.review_title(plan.name, plan.start_year, plan.end_year, p["year"], p["quarter"], p["lang"])
-
-
 @require_GET
 def review_page(request):
     plan = _plan(request)
@@ -100,10 +68,11 @@ def review_page(request):
     scopes = ([("city", "全市 Leshan")] if access.can_view_district(request.user, None) else []) + [
         (d["code"], d["name"]) for d in districts if access.can_view_district(request.user, d["code"])]
     context = {
-        "plan": plan, "params": p, "review": review, "title": _title(plan, p), "scopes": scopes,
+        "plan": plan, "params": p, "review": review, "title": documents.review_title(plan, p), "scopes": scopes,
         "years": list(range(plan.start_year, plan.end_year + 1)), "quarters": [1, 2, 3, 4],
         "langs": [("zh", "中文"), ("en", "English")], "demo": data.demo,
-        "docx_url": f"{reverse('review:docx')}?{urlencode({**p, 'plan': plan.code})}", "plain_text": review.plain_text(),
+        "docx_url": f"{reverse('review:docx')}?{urlencode({**p, 'plan': plan.code})}",
+        "docx_job_url": f"{reverse('review:docx_job')}?{urlencode({**p, 'plan': plan.code})}", "plain_text": review.plain_text(),
         "columns": report.table_columns(review), "table": report.table_rows(review),
         "table_note": report.table_note(review), "ranking_columns": report.ranking_columns(review),
         "ranking": report.ranking_rows(review), "tasks": tasks_for(plan, **p),
@@ -117,11 +86,16 @@ def review_docx(request):
     plan = _plan(request)
     codes = {d["code"]: d["name"] for d in selectors_review.districts(plan)}
     p = _params(request, plan, codes)
-    review, data = review_for(plan, **p)
-    work = project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"])
-    content = build_docx(review, data, title=_title(plan, p), generated_at=timezone.localtime(),
-                         work=[work["projects_text"], work["targets_text"]], tasks=tasks_for(plan, **p))
-    response = HttpResponse(content, content_type=DOCX_TYPE)
-    filename = f"review-{p['scope']}-{p['year']}Q{p['quarter']}-{p['lang']}.docx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = HttpResponse(documents.review_docx(plan, p), content_type=documents.DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{documents.docx_filename(p)}"'
     return response
+
+
+@require_POST
+def review_docx_job(request):
+    """The same .docx built in the background: a progress page, then the file (the query as for review_docx)."""
+    plan = _plan(request)
+    codes = {d["code"]: d["name"] for d in selectors_review.districts(plan)}
+    p = _params(request, plan, codes)
+    job = jobs.job_start(owner=request.user, kind=BackgroundJob.Kind.REVIEW_DOCX, params={**p, "plan": plan.code})
+    return redirect("jobs:page", job_id=job.pk)
