@@ -4,7 +4,7 @@ from django.views.decorators.http import require_safe
 
 from districts import access
 from districts.models import District
-from indicators.dashboards import charts
+from indicators.dashboards import charts, page_cache
 from indicators.figures.selectors import plan_for_request
 from projects import selectors
 from projects.models import Project
@@ -23,6 +23,12 @@ def project_list(request):
     district = request.GET.get("district") or None
     if district not in {d["code"] for d in districts}:
         district = None
+    body = page_cache.body(request, plan, "projects", lambda: _body(plan, kind, district, districts),
+                           vary=(kind, district), reference=True, dated=True)
+    return render(request, "projects/project_list.html", {"plan": plan, "body": body})
+
+
+def _body(plan, kind, district, districts) -> tuple[str, dict]:
     today = timezone.localdate()
     data = selectors.project_progress(plan, kind=kind, district_code=district, today=today) if plan else None
     groups = {}
@@ -36,4 +42,4 @@ def project_list(request):
             context["timeline_json"] = charts.to_json(charts.project_timeline(data["milestones"], today=today))
         if len(data["investment"]):
             context["investment_json"] = charts.to_json(charts.investment_bars(data["investment"]))
-    return render(request, "projects/project_list.html", context)
+    return "projects/_project_list_body.html", context

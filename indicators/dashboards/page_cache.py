@@ -35,7 +35,10 @@ def body(request, plan, page: str, build: Callable[[], tuple[str, dict]], *, var
     vary: the request's parameters the body depends on (an indicator's number, a year, a basis …);
     entry: the body shows reporting status (keyed on the newest submission change and figure version too);
     reference: it shows places and projects as edited in the admin; dated: it counts days from today.
-    The key is read with one SQL statement; the demo banner's flag comes with it."""
+    The key is read with one SQL statement; the demo banner's flag comes with it. Without a plan: not cached."""
+    if plan is None:
+        template, context = build()
+        return mark_safe(render_to_string(template, context, request=request))
     state, request.demo_data_present = figures.page_state(plan.id, entry=entry, reference=reference)
     parts = [page, str(plan.id), state, get_language() or "", viewer(request.user), *map(str, vary)]
     if dated:

@@ -119,8 +119,8 @@ def _reference_rows(p: str) -> list[str]:
 def page_state(plan_id: int, *, entry: bool = False, reference: bool = False) -> tuple[str, bool]:
     """A key for a page's body cached per recompute, and whether demo data is present (the banner). One SQL statement.
 
-    Always: the plan's newest recompute run, its indicators' names and the newest figure version (a revision shows
-    before its recompute has run). ``entry``: also the newest change of a submission of the plan (pages that show
+    Always: the plan's newest recompute run, its indicators' names and the newest figure version (an approval or a
+    revision shows before its recompute has run). ``entry``: also the newest change of a submission of the plan (pages that show
     reporting status). ``reference``: also the plan's districts, layout, projects, milestones and sectors as
     edited in the admin (the district and project pages)."""
     run, observation, indicator = (m._meta.db_table for m in (RecomputeRun, Observation, Indicator))
@@ -136,9 +136,7 @@ def page_state(plan_id: int, *, entry: bool = False, reference: bool = False) ->
                f"(SELECT max(r.finished_at) FROM {run} r WHERE r.plan_id = %s)",
                f"EXISTS (SELECT 1 FROM {observation} o WHERE o.is_demo)", names]
     params = [plan_id, plan_id, plan_id]
-    extra = []
-    if entry or reference:
-        extra.append(f"(SELECT max(v.id) FROM {version} v)")
+    extra = [f"(SELECT max(v.id) FROM {version} v)"]
     if entry:
         extra.append(f"(SELECT CAST(count(*) AS TEXT) || ':' || coalesce(CAST(max(s.updated_at) AS TEXT), '') "
                      f"FROM {submission} s WHERE s.plan_id = %s)")
@@ -152,10 +150,8 @@ def page_state(plan_id: int, *, entry: bool = False, reference: bool = False) ->
     if isinstance(finished_at, str):  # SQLite returns the text
         finished_at = datetime.fromisoformat(finished_at)
     digest = hashlib.blake2b((names or "").encode(), digest_size=8).hexdigest()
-    key = f"{_recompute_key(run_id, finished_at)}-{digest}"
-    if more:
-        key += "-" + hashlib.blake2b(chr(29).join(str(m) for m in more).encode(), digest_size=8).hexdigest()
-    return key, bool(demo)
+    more = hashlib.blake2b(chr(29).join(str(m) for m in more).encode(), digest_size=8).hexdigest()
+    return f"{_recompute_key(run_id, finished_at)}-{digest}-{more}", bool(demo)
 
 
 def continued_history(indicator: Indicator) -> list[tuple[Plan, pd.DataFrame]]:

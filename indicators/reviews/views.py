@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from districts import access
 from districts.models import Plan
+from indicators.dashboards import page_cache
 from indicators.figures import selectors as figures
 from indicators.progress.services import thresholds
 from indicators.reviews import report, wording
@@ -83,6 +84,12 @@ def review_page(request):
     districts = selectors_review.districts(plan)
     codes = {d["code"]: d["name"] for d in districts}
     p = _params(request, plan, codes)
+    body = page_cache.body(request, plan, "review", lambda: _review_body(request, plan, districts, p),
+                           vary=sorted(p.items()))
+    return render(request, "indicators/reviews/review.html", {"plan": plan, "title": _title(plan, p), "body": body})
+
+
+def _review_body(request, plan: Plan, districts: list[dict], p: dict) -> tuple[str, dict]:
     review, data = review_for(plan, **p)
     scopes = ([("city", "全市 Leshan")] if access.can_view_district(request.user, None) else []) + [
         (d["code"], d["name"]) for d in districts if access.can_view_district(request.user, d["code"])]
@@ -95,7 +102,7 @@ def review_page(request):
         "table_note": report.table_note(review), "ranking_columns": report.ranking_columns(review),
         "ranking": report.ranking_rows(review),
     }
-    return render(request, "indicators/reviews/review.html", context)
+    return "indicators/reviews/_review_body.html", context
 
 
 @require_GET
