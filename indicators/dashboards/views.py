@@ -8,15 +8,11 @@ import json
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -65,7 +61,6 @@ def _geo() -> tuple[dict, dict]:
 def overview(request):
     """The ten-second page: headline counts, the warning list (预警), 16 cards in 专栏6's order."""
     plan = _plan(request)
-    recompute_key, request.demo_data_present = figures.current_plan_state(plan.id)
     if not access.can_view_district(request.user, None):
         own = access.user_district_code(request.user)
         if own:
@@ -76,21 +71,20 @@ def overview(request):
         raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
     # The overview changes only when progress is recomputed: its rendered body is cached until the next recompute
     # run (the page around it, with the user's name and forms, is rendered for each request).
-    key = f"overview:{plan.id}:{recompute_key}:{get_language()}"
-    body = cache.get(key)
-    if body is None:
-        data = dashboard.overview(plan)
-        for card in data["cards"]:
-            card["spark_json"] = _chart(card.pop("spark"))
-            card["chart_id"] = f"spark-{card['number']}"
-        _mark_published(data["cards"], Progress.Basis.LATEST)
-        body = render_to_string("indicators/dashboards/_overview_body.html", {
-            "plan": plan, "cards": data["cards"], "counts": data["counts"], "warnings": data["warnings"],
-            "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
-            "last_recompute": data["last_recompute"], "total": len(data["table"])}, request=request)
-        cache.set(key, body, timeout=24 * 3600)
-    # the body is the output of our own template, every value escaped when it was rendered
-    return render(request, "indicators/dashboards/overview.html", {"body": mark_safe(body)})
+    body = page_cache.body(request, plan, "overview", lambda: _overview_body(plan))
+    return render(request, "indicators/dashboards/overview.html", {"body": body})
+
+
+def _overview_body(plan) -> tuple[str, dict]:
+    data = dashboard.overview(plan)
+    for card in data["cards"]:
+        card["spark_json"] = _chart(card.pop("spark"))
+        card["chart_id"] = f"spark-{card['number']}"
+    _mark_published(data["cards"], Progress.Basis.LATEST)
+    return "indicators/dashboards/_overview_body.html", {
+        "plan": plan, "cards": data["cards"], "counts": data["counts"], "warnings": data["warnings"],
+        "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
+        "last_recompute": data["last_recompute"], "total": len(data["table"])}
 
 
 # ------------------------------------------------------------------------------------------------ indicator
