@@ -1,19 +1,22 @@
 """`make bench`: the province-scale benchmark of issue 7, each figure against its floor, on PostgreSQL.
 
 Creates its own database (drop/create), migrates, and runs:
-  1. generate_synthetic (183 districts × 100 indicators × 6 years, and a small plan for query counts);
+  1. generate_synthetic (183 districts × 100 indicators × 6 years);
   2. full recompute (first run: empty progress table; second run: rows in place) against the floor — one SQL
      query into pandas and one groupby over the same rows — and the peak memory of each;
   3. incremental recompute: one district's quarter approved → its rows and the city's updated (median of 20),
      checked identical to a full recompute;
   4. freshness: a quarter approved with a real Celery worker on Redis → the overview served by gunicorn shows it;
-  5. pages under gunicorn, 20 concurrent clients for a bounded time, p50/p95 against a trivial view, and SQL
-     queries per page at two data sizes;
-  6. headless chromium: bytes transferred for the overview (compressed) and its Largest Contentful Paint.
+  5. every page of issue 17 at Leshan's scale (its plan, published and demo figures) and at 183 × 100: SQL queries
+     (rendered and cached), HTML bytes raw and gzip, then 20 concurrent clients under gunicorn for a bounded time,
+     p50/p95 against the floor (the admin login page; the trivial view beside it);
+  6. headless chromium: bytes transferred (compressed) and Largest Contentful Paint of the overview, an indicator
+     page and a district page.
 Prints one table and writes benchmarks/results.json. Timings on a shared machine are noisy: medians are given.
 
 Environment: DATABASE_URL (server and credentials; the database name is replaced by BENCH_DB, default
-leshan_bench), REDIS_URL (default redis://127.0.0.1:6379; database BENCH_REDIS_DB, default 13, is flushed).
+leshan_bench), REDIS_URL (default redis://127.0.0.1:6379; database BENCH_REDIS_DB, default 13, is flushed; the
+pages' cache in database BENCH_CACHE_DB, default 14).
 Options: python -m benchmarks.run --help
 """
 from __future__ import annotations
