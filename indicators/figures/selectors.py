@@ -120,8 +120,8 @@ def page_state(plan_id: int, *, entry: bool = False, reference: bool = False) ->
     """A key for a page's body cached per recompute, and whether demo data is present (the banner). One SQL statement.
 
     Always: the plan's newest recompute run, its indicators' names and the newest figure version (an approval or a
-    revision shows before its recompute has run). ``entry``: also the newest change of a submission of the plan (pages that show
-    reporting status). ``reference``: also the plan's districts, layout, projects, milestones and sectors as
+    revision shows before its recompute has run). ``entry``: also the state of every submission of the plan (pages
+    that show reporting status). ``reference``: also the plan's districts, layout, projects, milestones and sectors as
     edited in the admin (the district and project pages)."""
     run, observation, indicator = (m._meta.db_table for m in (RecomputeRun, Observation, Indicator))
     version, submission = ObservationVersion._meta.db_table, Submission._meta.db_table
@@ -138,8 +138,11 @@ def page_state(plan_id: int, *, entry: bool = False, reference: bool = False) ->
     params = [plan_id, plan_id, plan_id]
     extra = [f"(SELECT max(v.id) FROM {version} v)"]
     if entry:
-        extra.append(f"(SELECT CAST(count(*) AS TEXT) || ':' || coalesce(CAST(max(s.updated_at) AS TEXT), '') "
-                     f"FROM {submission} s WHERE s.plan_id = %s)")
+        # every submission's state, not only the newest change: an update() of one row leaves updated_at alone
+        columns_text = " || ':' || ".join(f"coalesce(CAST(s.{c} AS TEXT), '')" for c in (
+            "id", "status", "revision", "submitted_at", "decided_at", "updated_at"))
+        extra.append(_aggregate(f"SELECT {columns_text} AS t FROM {submission} s WHERE s.plan_id = %s ORDER BY s.id",
+                                postgres))
         params.append(plan_id)
     if reference:
         extra += [_aggregate(rows, postgres) for rows in _reference_rows("%s")]
