@@ -178,6 +178,13 @@ AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
+# The pages' bodies, cached per recompute run (indicators/dashboards/page_cache.py): in each process by default; with
+# CACHE_URL (a Redis database of its own, e.g. redis://127.0.0.1:6379/1) shared by every worker, so a body is
+# rendered once per recompute rather than once per worker process.
+CACHE_URL = env.str("CACHE_URL", default="")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+          if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Celery: no REDIS_URL -> tasks run in-process.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

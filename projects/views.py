@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from districts import access
 from districts.models import District
-from indicators.dashboards import charts
+from indicators.dashboards import charts, page_cache
 from indicators.figures import formatting
 from indicators.figures.selectors import plan_for_request, plans_visible_to
 from projects import exports, selectors, services
@@ -32,6 +32,14 @@ def project_list(request):
     district = request.GET.get("district") or None
     if district not in {d["code"] for d in districts}:
         district = None
+    body = page_cache.body(request, plan, "projects", lambda: _body(plan, kind, district, districts),
+                           vary=(kind, district), reference=True, dated=True)
+    # the reports awaiting a decision change with every submission: around the cached body, for officials only
+    pending = list(selectors.pending_reports(plan)) if plan and access.can_decide(request.user) else []
+    return render(request, "projects/project_list.html", {"plan": plan, "body": body, "pending": pending})
+
+
+def _body(plan, kind, district, districts) -> tuple[str, dict]:
     today = timezone.localdate()
     data = selectors.project_progress(plan, kind=kind, district_code=district, today=today) if plan else None
     groups = {}
@@ -39,15 +47,14 @@ def project_list(request):
         groups.setdefault(row["project"].get_kind_display(), []).append(row)
     context = {"plan": plan, "groups": groups, "kinds": Project.Kind.choices, "kind": kind, "districts": districts,
                "district": district, "sectors": selectors.sectors(plan) if plan and not kind and not district else [],
-               "boxes": selectors.plan_boxes(plan) if plan and not kind and not district else {},
-               "pending": list(selectors.pending_reports(plan)) if plan and access.can_decide(request.user) else []}
+               "boxes": selectors.plan_boxes(plan) if plan and not kind and not district else {}}
     if data:
         context["by_district_json"] = charts.to_json(charts.projects_by_district(data["by_district"]))
         if len(data["milestones"]):
             context["timeline_json"] = charts.to_json(charts.project_timeline(data["milestones"], today=today))
         if len(data["investment"]):
             context["investment_json"] = charts.to_json(charts.investment_bars(data["investment"]))
-    return render(request, "projects/project_list.html", context)
+    return "projects/_project_list_body.html", context
 
 
 # ---- project tracking, targets, enterprises

@@ -33,6 +33,15 @@ def celery_eager():
     yield app
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Pages cache their bodies per recompute run (dashboards.page_cache): each test starts with none, since ids
+    rolled back with one test's rows come again in the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     chromium = shutil.which("chromium")

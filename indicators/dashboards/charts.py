@@ -11,6 +11,7 @@ import html
 import json
 import math
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -387,6 +388,11 @@ def scorecard_heatmap(df: pd.DataFrame, *, highlight: str | None = None) -> go.F
     no_data, done = esc(_("无数据 no data")), "<br>" + esc(_("完成进度")) + " "
     indicator_text = [(ind.indicator_number, f"{int(ind.indicator_number)}. {esc(ind.indicator_name)}")
                       for ind in cols.itertuples(index=False)]
+    y_labels = [("▶ " if r.district_code == highlight else "") + f"{int(r.rank)}. {esc(r.district_name)}"
+                if not pd.isna(r.rank) else esc(r.district_name) for r in rows.itertuples(index=False)]
+    x_labels = [str(int(n)) for n in cols["indicator_number"]]
+    if len(rows) * len(cols) > COMPACT_CELLS:
+        return _compact_heatmap(rows, cols, cell, indicator_text, y_labels, x_labels, mark, badge, no_data, done)
     z, text, hover = [], [], []
     for district in rows.itertuples(index=False):
         zr, tr, hr = [], [], []
@@ -401,22 +407,59 @@ def scorecard_heatmap(df: pd.DataFrame, *, highlight: str | None = None) -> go.F
         z.append(zr)
         text.append(tr)
         hover.append(hr)
-    y_labels = [("▶ " if r.district_code == highlight else "") + f"{int(r.rank)}. {esc(r.district_name)}"
-                if not pd.isna(r.rank) else esc(r.district_name) for r in rows.itertuples(index=False)]
-    x_labels = [str(int(n)) for n in cols["indicator_number"]]
-    colours = [LIGHT_COLOURS[k] for k in ("none", "red", "yellow", "green")]
-    scale = []
-    for i, colour in enumerate(colours):
-        scale += [[i / 4, colour], [(i + 1) / 4, colour]]
     fig = go.Figure(go.Heatmap(
-        z=z, x=x_labels, y=y_labels, zmin=-0.5, zmax=3.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
+        z=z, x=x_labels, y=y_labels, zmin=-0.5, zmax=3.5, colorscale=_heat_scale(), showscale=False, xgap=2, ygap=2,
         text=text, texttemplate="%{text}", textfont=dict(color="#ffffff", size=13), hovertext=hover,
         hoverinfo="text"))
-    fig.update_layout(_layout(
-        height=max(220, 34 * len(rows) + 110), margin=dict(l=10, r=10, t=40, b=10),
+    fig.update_layout(_heat_layout(len(rows), 34))
+    return fig
+
+
+COMPACT_CELLS = 1000  # above this (Leshan has 12 × 16 = 192), the scorecard travels as a matrix of codes
+
+
+def _heat_scale() -> list:
+    scale = []
+    for i, colour in enumerate(LIGHT_COLOURS[k] for k in ("none", "red", "yellow", "green")):
+        scale += [[i / 4, colour], [(i + 1) / 4, colour]]
+    return scale
+
+
+def _heat_layout(n_rows: int, row_height: int) -> go.Layout:
+    return _layout(
+        height=max(220, row_height * n_rows + 110), margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(side="top", type="category", title=dict(text=esc(_("指标序号 Indicator no."))), fixedrange=True,
                    automargin=True),
-        yaxis=dict(autorange="reversed", type="category", fixedrange=True, automargin=True)))
+        yaxis=dict(autorange="reversed", type="category", fixedrange=True, automargin=True))
+
+
+def _compact_heatmap(rows, cols, cell, indicator_text, y_labels, x_labels, mark, badge, no_data, done) -> go.Figure:
+    """The scorecard of many districts as codes: per cell its light (z), the index of its words (badge · status) in
+    a list sent once, and its completion in tenths of a percent; static/js/charts.js rebuilds each cell's mark
+    and hover text from them (the same words as the full form: a province's 18,300 cells as text were 2 MB)."""
+    words: dict[str, int] = {}
+    z, codes, completion = [], [], []
+    for district in rows.itertuples(index=False):
+        zr, cr, pr = [], [], []
+        for number, _indicator in indicator_text:
+            c = cell.get((district.district_code, number))
+            key = light_key(c.light) if c is not None else "none"
+            zr.append(LIGHT_SCORE[key])
+            tail = f"{badge[key]} · {esc(c.status_label)}{done}" if c is not None else f"{badge[key]} · {no_data}"
+            cr.append(words.setdefault(tail, len(words)))
+            share = _num(c.completion) if c is not None else None
+            pr.append(None if share is None else int(formatting.rounded(Decimal(repr(share)) * 1000, 0)))
+        z.append(zr)
+        codes.append(cr)
+        completion.append(pr)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=x_labels, y=y_labels, zmin=-0.5, zmax=3.5, colorscale=_heat_scale(), showscale=False, xgap=1, ygap=1,
+        hoverinfo="text", meta={"scorecard": {
+            "words": list(words), "codes": codes, "completion": completion, "done": done,
+            "marks": {str(LIGHT_SCORE[k]): m for k, m in mark.items()},
+            "indicators": [text for _number, text in indicator_text],
+            "districts": [esc(name) for name in rows["district_name"]]}}))
+    fig.update_layout(_heat_layout(len(rows), 16))
     return fig
 
 

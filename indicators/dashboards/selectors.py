@@ -388,7 +388,6 @@ def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFr
     dist = districts.set_index("code")
     d = d[d["scope"].isin(dist.index)]
     target_years = d["indicator_id"].map(names["target_year"])
-    records = indicator_records(indicators)
     finals = [verdicts.is_final(r, ty) for r, ty in zip(d.to_dict("records"), target_years)]
     out = pd.DataFrame({
         "district_code": d["scope"].values, "district_name": d["scope"].map(dist["name"]).values,
@@ -396,7 +395,7 @@ def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFr
         "indicator_number": d["indicator_id"].map(names["number"]).values,
         "indicator_name": d["indicator_id"].map(names["name"]).values, "light": d["light"].values,
         "status": d["status"].values, "status_label": [status_label(s, f) for s, f in zip(d["status"], finals)],
-        "completion": [verdicts.completion_shown(r, records.get(r["indicator_id"])) for r in d.to_dict("records")],
+        "completion": verdicts.completion_shown_column(d, indicators),
         "time_share": d["time_share"].values,
         "year": d["year"].values, "quarter": d["quarter"].values})
     points = {"green": 2, "yellow": 1, "red": 0}

@@ -8,22 +8,18 @@ import json
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from districts import access
 from districts import selectors as district_selectors
 from districts.models import District
-from indicators.dashboards import charts, exports
+from indicators.dashboards import charts, exports, page_cache
 from indicators.dashboards import selectors as dashboard
 from indicators.figures import formatting
 from indicators.figures import selectors as figures
@@ -66,7 +62,6 @@ def _geo() -> tuple[dict, dict]:
 def overview(request):
     """The ten-second page: headline counts, the warning list (预警), 16 cards in 专栏6's order."""
     plan = _plan(request)
-    recompute_key, request.demo_data_present = figures.current_plan_state(plan.id)
     if not access.can_view_district(request.user, None):
         own = access.user_district_code(request.user)
         if own:
@@ -80,21 +75,20 @@ def overview(request):
         raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
     # The overview changes only when progress is recomputed: its rendered body is cached until the next recompute
     # run (the page around it, with the user's name and forms, is rendered for each request).
-    key = f"overview:{plan.id}:{recompute_key}:{get_language()}"
-    body = cache.get(key)
-    if body is None:
-        data = dashboard.overview(plan)
-        for card in data["cards"]:
-            card["spark_json"] = _chart(card.pop("spark"))
-            card["chart_id"] = f"spark-{card['number']}"
-        _mark_published(data["cards"], Progress.Basis.LATEST)
-        body = render_to_string("indicators/dashboards/_overview_body.html", {
-            "plan": plan, "cards": data["cards"], "counts": data["counts"], "warnings": data["warnings"],
-            "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
-            "last_recompute": data["last_recompute"], "total": len(data["table"])}, request=request)
-        cache.set(key, body, timeout=24 * 3600)
-    # the body is the output of our own template, every value escaped when it was rendered
-    return render(request, "indicators/dashboards/overview.html", {"body": mark_safe(body)})
+    body = page_cache.body(request, plan, "overview", lambda: _overview_body(plan))
+    return render(request, "indicators/dashboards/overview.html", {"body": body})
+
+
+def _overview_body(plan) -> tuple[str, dict]:
+    data = dashboard.overview(plan)
+    for card in data["cards"]:
+        card["spark_json"] = _chart(card.pop("spark"))
+        card["chart_id"] = f"spark-{card['number']}"
+    _mark_published(data["cards"], Progress.Basis.LATEST)
+    return "indicators/dashboards/_overview_body.html", {
+        "plan": plan, "cards": data["cards"], "counts": data["counts"], "warnings": data["warnings"],
+        "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
+        "last_recompute": data["last_recompute"], "total": len(data["table"])}
 
 
 # ------------------------------------------------------------------------------------------------ indicator
@@ -123,6 +117,13 @@ def indicator_detail(request, number):
     indicator = _indicator(plan, number)
     city_visible, codes = _indicator_scopes(request, plan)
     basis = _basis(request)
+    body = page_cache.body(request, plan, "indicator", lambda: _indicator_body(plan, indicator, city_visible, codes,
+                                                                               basis), vary=(indicator.id, basis))
+    return render(request, "indicators/dashboards/indicator_detail.html",
+                  {"plan": plan, "indicator": indicator, "body": body})
+
+
+def _indicator_body(plan, indicator, city_visible, codes, basis) -> tuple[str, dict]:
     data = dashboard.indicator_page(plan, indicator, city_visible=city_visible, district_codes=codes, basis=basis)
     versions = figures.figure_versions([indicator.id]) if city_visible else {}
     latest = data["latest"]
@@ -167,7 +168,7 @@ def indicator_detail(request, number):
             "cagr_required": charts.pct_text(latest["cagr_required"]),
             "baseline": latest["baseline_shown"], "baseline_substitute": latest["baseline_substitute"],
             "baseline_demo": latest["baseline_demo"], "warnings": latest["warnings"]}
-    return render(request, "indicators/dashboards/indicator_detail.html", {
+    return "indicators/dashboards/_indicator_body.html", {
         "plan": plan, "indicator": indicator, "summary": summary, "chart_json": _chart(chart),
         "bars_json": _chart(bar_chart) if bar_chart is not None else None, "city_rows": city_rows,
         "district_rows": district_rows, "city_visible": city_visible,
@@ -175,7 +176,7 @@ def indicator_detail(request, number):
         "history": data["history"].to_dict("records") if city_visible else [],
         "basis": basis, "revisions": _revisions(versions, unit, decimals), "sources": _sources(city_rows),
         "printed_baseline": (formatting.as_printed(indicator.baseline_value, unit, indicator.baseline_text)
-                             if indicator.baseline_value is not None else ""), "target_rule": _target_rule(indicator)})
+                             if indicator.baseline_value is not None else ""), "target_rule": _target_rule(indicator)}
 
 
 def _target_rule(indicator: Indicator) -> str:
@@ -277,6 +278,12 @@ def map_view(request):
     chosen = next((c for c in choices if c["number"] == number), choices[0])
     measure = request.GET.get("measure", "light")
     measure = measure if measure in MEASURES else "light"
+    body = page_cache.body(request, plan, "map", lambda: _map_body(plan, codes, choices, chosen, measure),
+                           vary=(chosen["id"], measure))
+    return render(request, "indicators/dashboards/map.html", {"plan": plan, "body": body})
+
+
+def _map_body(plan, codes, choices, chosen, measure) -> tuple[str, dict]:
     df = dashboard.map_page(plan, chosen["id"], visible_codes=codes)
     counties, points = _geo()
     visible_points = {c: p for c, p in points.items() if c in codes}
@@ -285,10 +292,10 @@ def map_view(request):
     period = df.attrs.get("period")
     rows = [{**r, "value_text": charts.value_text(r["value"], chosen["unit"], chosen["decimals"])}
             for r in df.to_dict("records")]
-    return render(request, "indicators/dashboards/map.html", {
+    return "indicators/dashboards/_map_body.html", {
         "plan": plan, "choices": choices, "chosen": chosen, "measure": measure,
         "measures": [("light", _("灯号 light")), ("completion", _("完成进度 completion")), ("value", _("数值 value"))],
-        "map_json": _chart(fig), "rows": rows, "period_label": dashboard.period_label(*period) if period else ""})
+        "map_json": _chart(fig), "rows": rows, "period_label": dashboard.period_label(*period) if period else ""}
 
 
 # ------------------------------------------------------------------------------------------------ reports
@@ -317,7 +324,12 @@ def _review_context(request, plan, year, kind):
             "last_recompute": data["last_recompute"], "heat_json": _chart(heat) if heat is not None else None,
             "years": dashboard.review_years(plan),
             "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2,
-            "tasks": task_selectors.review_summary(plan, year, 2) if task_selectors.has_tasks(plan) else None}
+            "tasks": _tasks_summary(plan, year)}
+
+
+def _tasks_summary(plan, year):
+    """The tasks' standing at the year's second half (approved task reports change without a recompute)."""
+    return task_selectors.review_summary(plan, year, 2) if task_selectors.has_tasks(plan) else None
 
 
 def _mark_published(rows: list[dict], basis: str) -> None:
@@ -336,31 +348,42 @@ def _mark_published(rows: list[dict], basis: str) -> None:
         row["revised"] = bool(shown and len(versions[shown["id"]]["history"]) > 1)
 
 
+def _report(request, plan, year, kind):
+    """A review page: its body cached per recompute (the context is built only on a miss)."""
+    access.require_view(request.user, None)
+    if not plan.start_year <= year <= plan.end_year:
+        raise Http404(_("不在规划期内。 Outside the plan period."))
+    basis = _basis(request)
+    body = page_cache.body(request, plan, "report", lambda: (
+        "indicators/dashboards/_report_body.html", _review_context(request, plan, year, kind)), vary=(year, kind, basis))
+    zh, en = REVIEW_KINDS[kind]
+    return render(request, "indicators/dashboards/report.html",
+                  {"plan": plan, "year": year, "title": en if charts._english() else zh, "body": body,
+                   "tasks": _tasks_summary(plan, year)})
+
+
 @require_safe
 def reports(request):
     """The reports index: the most recent annual review, with links to every year, mid-term and final."""
     plan = _plan(request)
-    year = min(max(timezone.localdate().year - 1, plan.start_year), plan.end_year)
-    return render(request, "indicators/dashboards/report.html", _review_context(request, plan, year, "annual"))
+    return _report(request, plan, min(max(timezone.localdate().year - 1, plan.start_year), plan.end_year), "annual")
 
 
 @require_safe
 def report_annual(request, year):
-    plan = _plan(request)
-    return render(request, "indicators/dashboards/report.html", _review_context(request, plan, year, "annual"))
+    return _report(request, _plan(request), year, "annual")
 
 
 @require_safe
 def report_midterm(request):
     plan = _plan(request)
-    year = plan.start_year + (plan.end_year - plan.start_year) // 2  # 2023 for 2021–2025
-    return render(request, "indicators/dashboards/report.html", _review_context(request, plan, year, "midterm"))
+    return _report(request, plan, plan.start_year + (plan.end_year - plan.start_year) // 2, "midterm")  # 2023
 
 
 @require_safe
 def report_final(request):
     plan = _plan(request)
-    return render(request, "indicators/dashboards/report.html", _review_context(request, plan, plan.end_year, "final"))
+    return _report(request, plan, plan.end_year, "final")
 
 
 @require_safe
@@ -397,12 +420,19 @@ def district_detail(request, code):
         year = None
     if year is not None and not plan.base_year <= year <= plan.end_year:
         year = None
+    body = page_cache.body(request, plan, "district", lambda: _district_body(request, plan, district, year),
+                           vary=(district.code, year), entry=True, reference=True, dated=True)
+    return render(request, "indicators/dashboards/district_detail.html",
+                  {"plan": plan, "district": district, "body": body})
+
+
+def _district_body(request, plan, district, year) -> tuple[str, dict]:
     data = dashboard.district_page(plan, district, visible_codes=dashboard.visible_district_codes(request.user, plan),
                                    year=year)
     table = data["table"]
     table["share_of_city_text"] = [charts.pct_text(s) for s in table["share_of_city"]]
     heat = charts.scorecard_heatmap(data["scorecard"], highlight=district.code) if len(data["scorecard"]) else None
-    return render(request, "indicators/dashboards/district_detail.html", {
+    return "indicators/dashboards/_district_body.html", {
         "plan": plan, "district": district,
         "projects": district_projects(plan, district, today=timezone.localdate()),
         "areas": district.spatial_areas.order_by("order"), "rows": table.to_dict("records"),
@@ -411,4 +441,4 @@ def district_detail(request, code):
         "years": list(range(plan.start_year, plan.end_year + 1)),
         "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
         "heat_json": charts.to_json(heat) if heat is not None else None,
-        "city_visible": access.can_view_district(request.user, None)})
+        "city_visible": access.can_view_district(request.user, None)}

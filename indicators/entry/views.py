@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from districts import access
 from districts.models import District
+from indicators.dashboards import page_cache
 from indicators.entry import reminders, spreadsheets, validation
 from indicators.entry import selectors as entry_reads
 from indicators.entry import services as entry
@@ -384,9 +385,13 @@ def completeness(request):
     today = reminders.today()
     years = schedule.entry_years(plan)
     year = _year_param(request, plan, max(years[0], min(today.year, plan.end_year)))
-    return render(request, "indicators/entry/completeness.html", {
+    # cached until a submission changes, a deadline is moved or the day turns (1 query for the deadlines)
+    deadlines = sorted(reminders.deadlines(plan, [year]).items())
+    body = page_cache.body(request, plan, "completeness", lambda: ("indicators/entry/_completeness_body.html", {
         "plan": plan, "year": year, "years": years,
-        "grid": entry_reads.completeness_grid(plan, year, on=today), "quarters": range(1, 5)})
+        "grid": entry_reads.completeness_grid(plan, year, on=today), "quarters": range(1, 5)}),
+        vary=(year, today, deadlines), entry=True)
+    return render(request, "indicators/entry/completeness.html", {"plan": plan, "year": year, "body": body})
 
 
 def _export_scope(request):

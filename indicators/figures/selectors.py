@@ -20,6 +20,7 @@ from indicators.models import (
     Progress,
     ProvinceAssignment,
     RecomputeRun,
+    Submission,
 )
 
 INDICATOR_COLUMNS = ["indicator_id", "number", "measure", "direction", "target_kind", "target_value", "tolerance",
@@ -69,23 +70,92 @@ def current_plan_state(plan_id: int) -> tuple[str, bool]:
     overview shows the names, a rename happens without a recompute), and whether demo data is present: what the
     overview needs on every request before it can serve its cached body. One plain SQL statement: at this rate the
     ORM's building of the query costs more than running it."""
+    return page_state(plan_id)
+
+
+def _aggregate(sql_rows: str, postgres: bool) -> str:
+    """One text of the rows of a sub-select with a single text column ``t`` (in the order given): an md5 on
+    PostgreSQL (a province's districts and projects would otherwise travel on every request), the text itself on
+    SQLite (small data, no md5), hashed in Python."""
+    if postgres:
+        return f"(SELECT md5(coalesce(string_agg(t, chr(30)), '')) FROM ({sql_rows}) s)"
+    return f"(SELECT group_concat(t, char(30)) FROM ({sql_rows}) s)"
+
+
+def _reference_rows(p: str) -> list[str]:
+    """The plan's places and projects, each row as one text: what the district and project pages show besides
+    progress rows (edited in the admin without a recompute). p: the placeholder of the plan's id."""
+    from projects.models import Milestone, Project, Sector
+
+    district, project = District._meta.db_table, Project._meta.db_table
+    area = District.spatial_areas.rel.related_model._meta.db_table
+    area_districts = District.spatial_areas.through._meta.db_table
+    project_districts = Project.districts.through._meta.db_table
+    milestone, sector = Milestone._meta.db_table, Sector._meta.db_table
+    enterprise = Sector.enterprises.rel.related_model._meta.db_table
+
+    o = '"order"'
+    selections = [  # the columns of each row shown, and where the rows are
+        (["id", "code", "name", "name_en", o, "function_positioning", "development_focus", "adcode",
+          "is_administrative"], f"{district} WHERE plan_id = {p} ORDER BY id"),
+        (["a.id", "a.name", f"a.{o}", "a.kind", "a.description", "a.districts_note", "ad.district_id"],
+         (f"{area} a LEFT JOIN {area_districts} ad ON ad.spatialarea_id = a.id WHERE a.plan_id = {p} "
+         f"ORDER BY a.id, ad.district_id")),
+        (["x.id", "x.kind", "x.number", "x.name", "x.category", "x.positioning", "x.leading_industries",
+          "x.supporting_industries", "x.remark", "x.region_text", "x.status", "x.planned_investment",
+          "x.completed_investment", "x.responsible_district_id", "x.responsible_department_id", "x.start_year",
+          "x.end_year", "x.source_text", "xd.district_id"],
+         (f"{project} x LEFT JOIN {project_districts} xd ON xd.project_id = x.id WHERE x.plan_id = {p} "
+         f"ORDER BY x.id, xd.district_id")),
+        (["m.id", "m.title", "m.due_date", "m.done_date"],
+         f"{milestone} m JOIN {project} x ON x.id = m.project_id WHERE x.plan_id = {p} ORDER BY m.id"),
+        (["s.id", f"s.{o}", "s.category", "s.function", "s.name", "s.national_enterprises", "e.id", "e.name",
+          f"e.{o}"], (f"{sector} s LEFT JOIN {enterprise} e ON e.sector_id = s.id WHERE s.plan_id = {p} "
+                     f"ORDER BY s.id, e.id")),
+    ]
+    return [" ".join(["SELECT", " || ':' || ".join(f"coalesce(CAST({c} AS TEXT), '')" for c in columns),
+                      "AS t FROM", where]) for columns, where in selections]
+
+
+def page_state(plan_id: int, *, entry: bool = False, reference: bool = False) -> tuple[str, bool]:
+    """A key for a page's body cached per recompute, and whether demo data is present (the banner). One SQL statement.
+
+    Always: the plan's newest recompute run, its indicators' names and the newest figure version (an approval or a
+    revision shows before its recompute has run). ``entry``: also the state of every submission of the plan (pages
+    that show reporting status). ``reference``: also the plan's districts, layout, projects, milestones and sectors as
+    edited in the admin (the district and project pages)."""
     run, observation, indicator = (m._meta.db_table for m in (RecomputeRun, Observation, Indicator))
-    if connection.vendor == "postgresql":
+    version, submission = ObservationVersion._meta.db_table, Submission._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    if postgres:
         names = (f"(SELECT string_agg(i.id || ':' || i.name || ':' || i.name_en, chr(30) ORDER BY i.id) "
                  f"FROM {indicator} i WHERE i.plan_id = %s)")
     else:
         names = (f"(SELECT group_concat(n, char(30)) FROM (SELECT i.id || ':' || i.name || ':' || i.name_en AS n "
                  f"FROM {indicator} i WHERE i.plan_id = %s ORDER BY i.id))")
+    columns = [f"(SELECT max(r.id) FROM {run} r WHERE r.plan_id = %s)",
+               f"(SELECT max(r.finished_at) FROM {run} r WHERE r.plan_id = %s)",
+               f"EXISTS (SELECT 1 FROM {observation} o WHERE o.is_demo)", names]
+    params = [plan_id, plan_id, plan_id]
+    extra = [f"(SELECT max(v.id) FROM {version} v)"]
+    if entry:
+        # every submission's state, not only the newest change: an update() of one row leaves updated_at alone
+        columns_text = " || ':' || ".join(f"coalesce(CAST(s.{c} AS TEXT), '')" for c in (
+            "id", "status", "revision", "submitted_at", "decided_at", "updated_at"))
+        extra.append(_aggregate(f"SELECT {columns_text} AS t FROM {submission} s WHERE s.plan_id = %s ORDER BY s.id",
+                                postgres))
+        params.append(plan_id)
+    if reference:
+        extra += [_aggregate(rows, postgres) for rows in _reference_rows("%s")]
+        params += [plan_id] * 5
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT max(r.id) FROM {run} r WHERE r.plan_id = %s), "
-            f"(SELECT max(r.finished_at) FROM {run} r WHERE r.plan_id = %s), "
-            f"EXISTS (SELECT 1 FROM {observation} o WHERE o.is_demo), {names}", [plan_id, plan_id, plan_id])
-        run_id, finished_at, demo, names = cursor.fetchone()
+        cursor.execute("SELECT " + ", ".join(columns + extra), params)
+        run_id, finished_at, demo, names, *more = cursor.fetchone()
     if isinstance(finished_at, str):  # SQLite returns the text
         finished_at = datetime.fromisoformat(finished_at)
     digest = hashlib.blake2b((names or "").encode(), digest_size=8).hexdigest()
-    return f"{_recompute_key(run_id, finished_at)}-{digest}", bool(demo)
+    more = hashlib.blake2b(chr(29).join(str(m) for m in more).encode(), digest_size=8).hexdigest()
+    return f"{_recompute_key(run_id, finished_at)}-{digest}-{more}", bool(demo)
 
 
 def continued_history(indicator: Indicator) -> list[tuple[Plan, pd.DataFrame]]:

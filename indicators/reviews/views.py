@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from districts import access
 from districts.models import Plan
+from indicators.dashboards import page_cache
 from indicators.figures import selectors as figures
 from indicators.jobs import services as jobs
 from indicators.models import BackgroundJob
@@ -64,6 +65,17 @@ def review_page(request):
     districts = selectors_review.districts(plan)
     codes = {d["code"]: d["name"] for d in districts}
     p = _params(request, plan, codes)
+    body = page_cache.body(request, plan, "review", lambda: _review_body(request, plan, districts, p),
+                           vary=sorted(p.items()))
+    return render(request, "indicators/reviews/review.html", {
+        "plan": plan, "title": documents.review_title(plan, p), "body": body, "params": p,
+        "docx_job_url": f"{reverse('review:docx_job')}?{urlencode({**p, 'plan': plan.code})}",
+        # drafted from approved project, target and task reports, which change without a recompute: not cached
+        "tasks": tasks_for(plan, **p),
+        "work": project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"])})
+
+
+def _review_body(request, plan: Plan, districts: list[dict], p: dict) -> tuple[str, dict]:
     review, data = review_for(plan, **p)
     scopes = ([("city", "全市 Leshan")] if access.can_view_district(request.user, None) else []) + [
         (d["code"], d["name"]) for d in districts if access.can_view_district(request.user, d["code"])]
@@ -72,13 +84,12 @@ def review_page(request):
         "years": list(range(plan.start_year, plan.end_year + 1)), "quarters": [1, 2, 3, 4],
         "langs": [("zh", "中文"), ("en", "English")], "demo": data.demo,
         "docx_url": f"{reverse('review:docx')}?{urlencode({**p, 'plan': plan.code})}",
-        "docx_job_url": f"{reverse('review:docx_job')}?{urlencode({**p, 'plan': plan.code})}", "plain_text": review.plain_text(),
+        "plain_text": review.plain_text(),
         "columns": report.table_columns(review), "table": report.table_rows(review),
         "table_note": report.table_note(review), "ranking_columns": report.ranking_columns(review),
-        "ranking": report.ranking_rows(review), "tasks": tasks_for(plan, **p),
-        "work": project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"]),
+        "ranking": report.ranking_rows(review),
     }
-    return render(request, "indicators/reviews/review.html", context)
+    return "indicators/reviews/_review_body.html", context
 
 
 @require_GET
