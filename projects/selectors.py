@@ -67,7 +67,7 @@ def project_light(*, planned, completed, milestones: list[tuple[date, date | Non
     return out
 
 
-NO_DISTRICT = _("未载明地区 region not given")
+NO_DISTRICT = _("未载明地区")
 
 
 def project_progress(plan: Plan, *, kind: str | None = None, district_code: str | None = None,

@@ -8,6 +8,16 @@ from django.utils.translation import gettext as _
 QUARTERS_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}
 
 
+def english() -> bool:
+    """Is the page (or the message being built) in English? Chinese otherwise (the default language)."""
+    return bool(get_language() and get_language().startswith("en"))
+
+
+def in_language(zh: str, en: str | None) -> str:
+    """The Chinese or the English of a pair, by the active language; Chinese when there is no English."""
+    return en if english() and en else zh
+
+
 def quarter_label(year, quarter, *, annual: bool = False) -> str:
     if year is None:
         return ""
@@ -31,7 +41,7 @@ def number(value, decimals: int = 2) -> str:
 
 def with_unit(value, unit: str, decimals: int = 2) -> str:
     if value is None:
-        return _("未给出 not given")
+        return _("未给出")
     text = number(value, decimals)
     return f"{text}%" if unit == "%" else f"{text} {unit}"
 
