@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from districts import access
 from districts.models import District, Plan
+from indicators.figures import formatting
 from indicators.models import (
     DistrictTarget,
     Indicator,
@@ -274,3 +275,31 @@ def figure_versions(indicator_ids, *, district_id=None) -> dict[int, dict]:
 
 def _recompute_key(run_id, finished_at) -> str:
     return f"{run_id or 0}-{finished_at.timestamp() if finished_at else 0}"
+
+
+# ---------------------------------------------------------------------------------------------- names in English
+
+ENGLISH_NAMES_CACHE = "english-names"
+
+
+def english_names() -> dict[str, str]:
+    """Chinese name → English name of every indicator (its name_en) and district (its name_en, else the pinyin
+    of its code with the kind of unit: 峨眉山市 → Emeishan City), read once a minute; for English pages."""
+    from django.core.cache import cache
+
+    names = cache.get(ENGLISH_NAMES_CACHE)
+    if names is None:
+        from indicators.reviews.wording import district_name_en
+
+        names = {name: en for name, en in Indicator.objects.exclude(name_en="").values_list("name", "name_en")}
+        for code, name, en in District.objects.values_list("code", "name", "name_en"):
+            names[name] = en or district_name_en(code, name)
+        cache.set(ENGLISH_NAMES_CACHE, names, 60)
+    return names
+
+
+def name_in_language(name: str) -> str:
+    """An indicator, district or plan name in the page's language (Chinese as loaded; English where known)."""
+    if not name or not formatting.english():
+        return name
+    return english_names().get(name) or _(name)

@@ -10,7 +10,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils import translation
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from districts import access
@@ -74,7 +76,9 @@ def _plan(request) -> Plan:
 
 
 def _title(plan: Plan, p: dict) -> str:
-    return wording.review_title(plan.name, plan.start_year, plan.end_year, p["year"], p["quarter"], p["lang"])
+    with translation.override("en" if p["lang"] == "en" else "zh-hans"):
+        name = figures.name_in_language(plan.name)
+    return wording.review_title(name, plan.start_year, plan.end_year, p["year"], p["quarter"], p["lang"])
 
 
 @require_GET
@@ -84,7 +88,7 @@ def review_page(request):
     codes = {d["code"]: d["name"] for d in districts}
     p = _params(request, plan, codes)
     review, data = review_for(plan, **p)
-    scopes = ([("city", "全市 Leshan")] if access.can_view_district(request.user, None) else []) + [
+    scopes = ([("city", _("全市"))] if access.can_view_district(request.user, None) else []) + [
         (d["code"], d["name"]) for d in districts if access.can_view_district(request.user, d["code"])]
     context = {
         "plan": plan, "params": p, "review": review, "title": _title(plan, p), "scopes": scopes,

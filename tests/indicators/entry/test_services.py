@@ -542,7 +542,7 @@ def test_a_demo_comment_is_never_offered(plan, ind, shizhong):
     from indicators.loaders import demo
 
     demo.demo_load(plan=plan, indicator_numbers=[1], district_codes=["shizhong"])
-    assert Observation.objects.filter(indicator=ind[1], district=shizhong, comment="演示数据 demo").exists()
+    assert Observation.objects.filter(indicator=ind[1], district=shizhong, comment="演示数据").exists()
     rows = entry_reads.form_rows(plan, shizhong, 2023, 3, submission=None)
     assert next(r for r in rows if r.indicator.number == 1).comment == ""
 

@@ -608,8 +608,8 @@ def test_the_form_never_offers_an_earlier_comment(plan, staff_shizhong, official
     settings.ENTRY_CHANGE_WARNING_PCT = 30
     demo.demo_load(plan=plan, indicator_numbers=[1, 15], district_codes=["shizhong"])
     page = client_for(staff_shizhong).get(FORM).content.decode()
-    assert "演示数据 demo</textarea>" not in page
-    assert "此前的备注（不作为本次说明）: 演示数据 demo" in page  # shown, not offered as the explanation
+    assert "演示数据</textarea>" not in page
+    assert "此前的备注（不作为本次说明）: 演示数据" in page  # shown, not offered as the explanation
     client = client_for(staff_shizhong)
     last = "/entry/shizhong/2022-Q3/"
     client.post(last, payload(action="submit", i1_value="300"))
