@@ -44,7 +44,7 @@ def number(value, decimals: int = 2) -> str:
 UNITS_EN = {"亿元": "CNY 100 million", "万元": "CNY 10,000", "元": "CNY", "户": "enterprises", "家": "enterprises",
             "个": "", "人": "persons", "项": "items", "座": ""}
 # The plan's printed words that are not numbers, so that makemessages lists them for translation
-PRINTED_WORDS = (gettext_noop("完成省下达目标任务"), gettext_noop("乐山市“十四五”现代服务业发展规划"))
+PRINTED_WORDS = (gettext_noop("完成省下达目标任务"), gettext_noop("乐山市“十四五”现代服务业发展规划"), gettext_noop("乐山市"))
 
 
 def unit_text(unit: str) -> str:
@@ -103,12 +103,17 @@ def as_printed(value, unit: str, text: str = "") -> str:
 # Publishers of the documents the tracker loads figures from, by the document's title
 PUBLISHERS = ((re.compile(r"^\d{4}年乐山市国民经济和社会发展统计公报$"), "乐山市统计局"),)
 OFFICIAL_DOMAIN = "gov.cn"
+_BULLETIN = re.compile(r"^(?:乐山市统计局)?《?(?P<year>\d{4})年乐山市国民经济和社会发展统计公报》?$")
 
 
 def source_citation(title: str) -> str:
     """Publisher and document, as a citation: 乐山市统计局《2024年乐山市国民经济和社会发展统计公报》.
     A title that already names its document (《…》) or whose publisher is not known is left as it is."""
     title = (title or "").strip()
+    bulletin = _BULLETIN.match(title.strip("《》"))
+    if english() and bulletin:
+        return (f"Leshan Municipal Bureau of Statistics, Statistical Communiqué of Leshan on the "
+                f"{bulletin['year']} National Economic and Social Development")
     if not title or "《" in title:
         return title
     for pattern, publisher in PUBLISHERS:
