@@ -92,3 +92,15 @@ def staff_shizhong(plan, make_user):
 @pytest.fixture
 def staff_emeishan(plan, make_user):
     return make_user("staff_emeishan", "staff", "emeishan")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (zh-hans): a request in English through the test client leaves
+    English active in the thread, and messages are in one language at a time (issue 13)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -37,8 +37,8 @@ HEADER_SEARCH_ROWS = 10
 COLUMNS = [
     ("district", "地区代码 district"), ("year", "年份 year"), ("quarter", "季度 quarter"),
     ("indicator", "指标序号 indicator"), ("name", "指标 name"), ("unit", "单位 unit"),
-    ("convention", "口径 convention"), ("value", "数值"), ("numerator", "分子"),
-    ("denominator", "分母"), ("comment", "备注 comment"),
+    ("convention", "口径 convention"), ("value", "数值 value"), ("numerator", "分子 numerator"),
+    ("denominator", "分母 denominator"), ("comment", "备注 comment"),
     ("previous", "上一季度 previous quarter"), ("last_year", "上年同期 same quarter last year"),
 ]
 REQUIRED = ("district", "year", "quarter", "indicator", "value", "numerator", "denominator", "comment")

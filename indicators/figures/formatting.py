@@ -2,9 +2,8 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 QUARTERS_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pandas as pd
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import Count, F, FloatField, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -303,3 +303,34 @@ def name_in_language(name: str) -> str:
     if not name or not formatting.english():
         return name
     return english_names().get(name) or _(name)
+
+
+# ---------------------------------------------------------------------------------------------- quarters' figures
+
+ALL_DISTRICTS = object()
+
+
+def figure_counts(plan: Plan, year: int, district=ALL_DISTRICTS) -> dict[tuple, tuple[int, int]]:
+    """(district id or None for the city, quarter) → (figures that count and are not demo, demo figures) of a year:
+    a quarter without a submission may still hold approved figures (loaded without one) or demo figures only, and
+    pages tell those apart from a missing quarter (one query). district: one District, None (the city), or all."""
+    qs = Observation.objects.filter(indicator__plan=plan, year=year, versions__isnull=False)
+    if district is None:
+        qs = qs.filter(district__isnull=True)
+    elif district is not ALL_DISTRICTS:
+        qs = qs.filter(district=district)
+    counts: dict[tuple, list[int]] = {}
+    for district_id, quarter, is_demo, n in (qs.values("district_id", "quarter", "is_demo")
+                                             .annotate(n=Count("indicator", distinct=True))
+                                             .values_list("district_id", "quarter", "is_demo", "n")):
+        counts.setdefault((district_id, quarter), [0, 0])[1 if is_demo else 0] += n
+    return {key: (real, demo) for key, (real, demo) in counts.items()}
+
+
+def quarter_state(status: str | None, counts: tuple[int, int] | None) -> str:
+    """A quarter's state for the completeness views: its submission's status, else "figures" (approved figures
+    without a submission), "demo" (demo figures only) or "not_started"."""
+    if status:
+        return status
+    real, demo = counts or (0, 0)
+    return "figures" if real else ("demo" if demo else "not_started")

@@ -1,7 +1,9 @@
 """indicators.parsing: every typed number is read exactly or refused with a message naming the field."""
+import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,10 +99,14 @@ def test_refused_with_a_message_naming_the_field(text, unit, words):
     with pytest.raises(ParseError) as info:
         parse(text, unit)
     message = info.value.message
-    assert message.startswith("「1. 服务业增加值」"), message  # Chinese first, naming the field
-    assert LABEL_EN in message
+    assert message.startswith("「1. 服务业增加值」"), message  # in Chinese on a Chinese page, naming the field
+    assert LABEL_EN not in message  # one language at a time
     for word in words:
         assert word in message
+    with translation.override("en"), pytest.raises(ParseError) as info_en:
+        parse(text, unit)
+    assert info_en.value.message.startswith(LABEL_EN), info_en.value.message  # in English, naming it in English
+    assert not re.search(r"[\u4e00-\u9fff]", info_en.value.message.replace(str(text), ""))
 
 
 def test_optional_field_may_be_empty():
