@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from districts.models import District
 from indicators.entry import reminders, validation
@@ -77,7 +78,9 @@ def test_city_form_lists_city_only_rates_and_annual_indicators_in_q4(plan):
 
 
 def test_flow_convention_is_stated_in_words(ind):
-    assert validation.convention(ind[1], 3) == "1—9月累计 / cumulative January–September"
+    assert validation.convention(ind[1], 3) == "1—9月累计"
+    with translation.override("en"):
+        assert validation.convention(ind[1], 3) == "cumulative for months 1–9"
     assert "可比价" in validation.convention(ind[2], 1) and "comparable prices" in validation.convention(ind[2], 1)
 
 
