@@ -138,7 +138,7 @@ def test_every_chinese_message_has_an_english_translation_and_none_is_bilingual(
     bilingual = [e["msgid"] for e in chinese if not re.match(r"^[A-Za-z]", e["msgid"])
                  and set(re.findall(r"[A-Za-z_]{2,}", PLACEHOLDER.sub("", e["msgid"]))) - FORMAT_WORDS]
     assert not bilingual, f"messages in two languages: {bilingual}"
-    for entry in chinese:
+    for entry in (e for e in chinese if not re.match(r"^[A-Za-z]", e["msgid"])):
         for text in entry["msgstr"].values():
             assert not CJK.search(re.sub(r"“[^”]*”", "", text)), (entry["msgid"], text)  # quoted input words only
     glossed = {e["msgid"]: e for e in _messages("zh_Hans") if re.match(r"^[A-Za-z]", e["msgid"])

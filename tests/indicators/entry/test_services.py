@@ -135,7 +135,7 @@ def test_a_cumulative_flow_must_not_fall_within_a_year(plan, shizhong, ind, staf
     with pytest.raises(validation.EntryValidationError) as info:
         save(sub_for(plan, shizhong, quarter=3), staff_shizhong, {ind[1].id: {"value": "299.99"}})
     message = info.value.errors[ind[1].id]["value"][0]
-    assert "不能低于上一季度累计（300.00 亿元）" in message and "cannot fall within a year" in message
+    assert "不能低于上一季度累计（300.00 亿元）" in message and "为年内累计数" in message
     save(sub_for(plan, shizhong, quarter=3), staff_shizhong, {ind[1].id: {"value": "300"}})  # equal is fine
 
 
@@ -194,7 +194,7 @@ def test_the_later_of_two_saves_from_the_same_revision_is_refused(plan, shizhong
     save(sub, staff_shizhong, {ind[1].id: {"value": "111"}}, revision=0)
     with pytest.raises(validation.ConflictError) as info:
         save(sub, staff_shizhong, {ind[1].id: {"value": "222"}}, revision=0)
-    assert "保存被拒绝" in info.value.message and "nothing was overwritten" in info.value.message
+    assert "保存被拒绝" in info.value.message and "也没有覆盖他人的数据" in info.value.message
     assert info.value.current_revision == 1
     assert obs(ind, shizhong, 1).value == D("111")
     assert obs(ind, shizhong, 1).history.count() == 1
@@ -276,7 +276,7 @@ def test_approval_versions_the_figures_locks_the_quarter_and_updates_progress(
     # locked
     with pytest.raises(validation.LockedError) as info:
         save(approved, staff_shizhong, {ind[1].id: {"value": "1"}})
-    assert "管理员" in info.value.message and "only an administrator" in info.value.message
+    assert "管理员" in info.value.message and "请联系管理员重新开放" in info.value.message
     with pytest.raises(validation.LockedError):
         entry.submission_approve(submission=approved, user=official, expected_revision=rev(approved))
     assert ObservationVersion.objects.filter(observation__district=shizhong).count() == 13
