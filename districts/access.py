@@ -86,29 +86,29 @@ def can_approve(user, district_code: str | None, author_ids: set[int]) -> bool:
 
 def require_view(user, district_code: str | None) -> None:
     if not can_view_district(user, district_code):
-        raise PermissionDenied(_("您无权查看该县（市、区）的数据。 You may not view this district's figures."))
+        raise PermissionDenied(_("您无权查看该县（市、区）的数据。"))
 
 
 def require_edit(user, district_code: str | None) -> None:
     if not can_edit_district(user, district_code):
-        raise PermissionDenied(_("您无权填报该县（市、区）的数据。 You may not enter figures for this district."))
+        raise PermissionDenied(_("您无权填报该县（市、区）的数据。"))
 
 
 def require_official(user) -> None:
     if not is_official(user):
-        raise PermissionDenied(_("仅市级部门可执行此操作。 Only city officials may do this."))
+        raise PermissionDenied(_("仅市级部门可执行此操作。"))
 
 
 def require_role(user) -> None:
     """Pages about no one district (the district list, the projects): any role; a signed-in account that has not
     been given a role (or county staff without a district) sees nothing, as on every other page."""
     if role_of(user) == "none":
-        raise PermissionDenied(_("您的账号尚未分配角色，请联系管理员。 Your account has no role yet: ask an administrator."))
+        raise PermissionDenied(_("您的账号尚未分配角色，请联系管理员。"))
 
 
 def require_admin(user) -> None:
     if not is_admin(user):
-        raise PermissionDenied(_("仅管理员可执行此操作。 Only administrators may do this."))
+        raise PermissionDenied(_("仅管理员可执行此操作。"))
 
 
 # ---- projects, tracked targets and the key-enterprise register (issue 16)

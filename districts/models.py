@@ -55,8 +55,8 @@ class District(models.Model):
     name = models.CharField(_("name"), max_length=60)
     name_en = models.CharField(_("英文名称"), max_length=120, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    function_positioning = models.TextField(_("功能定位 (functional positioning)"), blank=True)
-    development_focus = models.TextField(_("发展重点 (development focus)"), blank=True)
+    function_positioning = models.TextField(_("功能定位"), blank=True)
+    development_focus = models.TextField(_("发展重点"), blank=True)
     adcode = models.CharField(_("administrative code"), max_length=6, blank=True,
                               help_text=_("Empty for units that are not administrative divisions (高新区)."))
     is_administrative = models.BooleanField(_("administrative division"), default=True)

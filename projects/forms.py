@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from districts.models import Department, District
+from indicators.figures.selectors import display_name
 from projects.models import Project
 
 
@@ -23,6 +24,8 @@ class ProjectTrackingForm(forms.ModelForm):
         self.fields["responsible_district"].queryset = District.objects.filter(plan=plan).order_by("order")
         self.fields["districts"].queryset = District.objects.filter(plan=plan).order_by("order")
         self.fields["districts"].required = False
+        for name in ("responsible_department", "responsible_district", "districts"):
+            self.fields[name].label_from_instance = display_name
 
     def clean(self):
         data = super().clean()

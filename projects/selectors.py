@@ -50,7 +50,7 @@ def project_light(*, planned, completed, milestones: list[tuple[date, date | Non
                                        start_year=start_year, finish_year=finish_year, thresholds=thresholds)
 
 
-NO_DISTRICT = _("未载明地区 region not given")
+NO_DISTRICT = _("未载明地区")
 
 
 def project_progress(plan: Plan, *, kind: str | None = None, district_code: str | None = None,

@@ -116,3 +116,15 @@ def departments(db):
 @pytest.fixture
 def dept_commerce(plan, departments, make_user):
     return make_user("dept_commerce", "department", department_code="commerce")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (zh-hans): a request in English through the test client leaves
+    English active in the thread, and messages are in one language at a time (issue 13)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

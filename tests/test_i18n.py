@@ -121,17 +121,32 @@ def test_chinese_plural_entries_have_one_form_only():
             assert set(entry["msgstr"]) == {0}, entry["msgid"]
 
 
-def test_pure_chinese_messages_have_an_english_translation():
-    """Chinese-only messages (no Latin word) need English; bilingual '中文 English' ones stay as they are."""
+# Latin words a Chinese message may carry: file formats, encodings, a command and a code a user types
+FORMAT_WORDS = {"xlsx", "csv", "CSV", "Excel", "Word", "MB", "KB", "UTF", "GBK", "NaN", "manage", "py",
+                "load_plan_definition", "flow", "cnmaps", "data", "MIT", "GCJ"}
+
+
+def test_every_chinese_message_has_an_english_translation_and_none_is_bilingual():
+    """One language at a time (issue 13): a Chinese message is Chinese only (no '中文 English' msgid) and has its
+    English in locale/en; model field names written in English with a Chinese gloss ('core (核)') are translated
+    into each language, so neither page shows both."""
     entries = _messages("en")
-    chinese_only = [e for e in entries if CJK.search(e["msgid"])
-                    and not re.search(r"[A-Za-z]{2,}", PLACEHOLDER.sub("", e["msgid"]))]
-    # '该项' only ever fills the Chinese half of a bilingual parsing message, whose English half says "This field".
-    missing = [e["msgid"] for e in chinese_only if not _translated(e) and e["msgid"] != "该项"]
+    chinese = [e for e in entries if CJK.search(e["msgid"])]
+    missing = [e["msgid"] for e in chinese if not _translated(e)]
     assert not missing, f"Chinese messages without an English translation: {missing}"
     assert not [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
-    bilingual = [e for e in entries if re.match(r"^[^A-Za-z]*[\u4e00-\u9fff].*[。）)\s][A-Z][a-z]", e["msgid"])]
-    assert bilingual and not [e["msgid"] for e in bilingual if _translated(e)], "bilingual messages stay as written"
+    bilingual = [e["msgid"] for e in chinese if not re.match(r"^[A-Za-z]", e["msgid"])
+                 and set(re.findall(r"[A-Za-z_]{2,}", PLACEHOLDER.sub("", e["msgid"]))) - FORMAT_WORDS]
+    assert not bilingual, f"messages in two languages: {bilingual}"
+    for entry in (e for e in chinese if not re.match(r"^[A-Za-z]", e["msgid"])):
+        for text in entry["msgstr"].values():
+            # quoted input words and the unit codes an administrator types (亿元, 户) only
+            assert not CJK.search(re.sub(r"“[^”]*”|亿元|万元|户", "", text)), (entry["msgid"], text)
+    glossed = {e["msgid"]: e for e in _messages("zh_Hans") if re.match(r"^[A-Za-z][a-z]", e["msgid"])
+               and CJK.search(e["msgid"])}
+    latin = {m: e["msgstr"][None] for m, e in glossed.items()
+             if not _translated(e) or re.search(r"[A-Za-z]{3,}", re.sub(r"“[^”]*”", "", e["msgstr"][None]))}
+    assert glossed and not latin, f"glossed model names must read Chinese only in zh-hans: {latin}"
 
 
 @pytest.mark.parametrize("lang", ["zh_Hans", "en"])
@@ -182,7 +197,10 @@ def test_django_reads_the_catalogues():
     with translation.override("en"):
         assert translation.gettext("总结评估") == "Final review"
         assert translation.gettext("Overview") == "Overview"
-        assert translation.gettext("截至 As of") == "截至 As of"  # bilingual: as written
+        assert translation.gettext("截至") == "As of"
+        assert translation.gettext("core (核)") == "core"  # a model choice glossed in Chinese: English only
+    with translation.override("zh-hans"):
+        assert translation.gettext("core (核)") == "核（服务业发展核心区）"
 
 
 # ------------------------------------------------------------------------------------------------ (b) pages

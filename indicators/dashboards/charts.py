@@ -374,7 +374,7 @@ def scorecard_heatmap(df: pd.DataFrame, *, highlight: str | None = None) -> go.F
     df: district_code, district_name, rank, indicator_number, indicator_name, light, status_label, completion.
     """
     if not len(df):
-        return empty_figure(_("尚无区县进度数据 No district progress yet"))
+        return empty_figure(_("尚无区县进度数据"))
     d = df.copy()
     rows = (d[["district_code", "district_name", "rank"]].drop_duplicates("district_code")
             .sort_values(["rank", "district_code"]))
@@ -385,7 +385,7 @@ def scorecard_heatmap(df: pd.DataFrame, *, highlight: str | None = None) -> go.F
     english = _english()
     mark = {k: f"{LIGHT_ICONS[k]}{esc(light_word(k))[:1] if not english else ''}" for k in LIGHT_SCORE}
     badge = {k: esc(light_badge(k)) for k in LIGHT_SCORE}
-    no_data, done = esc(_("无数据 no data")), "<br>" + esc(_("完成进度")) + " "
+    no_data, done = esc(_("无数据")), "<br>" + esc(_("完成进度")) + " "
     indicator_text = [(ind.indicator_number, f"{int(ind.indicator_number)}. {esc(ind.indicator_name)}")
                       for ind in cols.itertuples(index=False)]
     y_labels = [("▶ " if r.district_code == highlight else "") + f"{int(r.rank)}. {esc(r.district_name)}"
@@ -428,7 +428,7 @@ def _heat_scale() -> list:
 def _heat_layout(n_rows: int, row_height: int) -> go.Layout:
     return _layout(
         height=max(220, row_height * n_rows + 110), margin=dict(l=10, r=10, t=40, b=10),
-        xaxis=dict(side="top", type="category", title=dict(text=esc(_("指标序号 Indicator no."))), fixedrange=True,
+        xaxis=dict(side="top", type="category", title=dict(text=esc(_("指标序号"))), fixedrange=True,
                    automargin=True),
         yaxis=dict(autorange="reversed", type="category", fixedrange=True, automargin=True))
 
@@ -517,7 +517,7 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
     def label_of(code, row):
         name = row.get("name") if row else names.get(code, code)
         if row is None:
-            return esc(name), f"{esc(name)}<br>" + esc(_("无数据 no data"))
+            return esc(name), f"{esc(name)}<br>" + esc(_("无数据"))
         key = light_key(row.get("light"))
         shown = (pct_text(row.get("completion")) if color_by == "completion"
                  else value_text(row.get("value"), unit, decimals))
@@ -586,7 +586,7 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
         row = rows.get(code)
         z = measure_of(row)
         if row is None:
-            short, hover = esc(point.get("name", code)), f"{esc(point.get('name', code))}<br>" + esc(_("无数据 no data"))
+            short, hover = esc(point.get("name", code)), f"{esc(point.get('name', code))}<br>" + esc(_("无数据"))
         else:
             short, hover = label_of(code, row)
         marker = dict(symbol="star", size=22, line=dict(color=INK, width=1.5))
@@ -608,13 +608,13 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
 def projects_by_district(df: pd.DataFrame) -> go.Figure:
     """Stacked bars: how many projects each district has, by status. df: district, status_label, count."""
     if not len(df):
-        return empty_figure(_("规划未列出项目 No projects"))
+        return empty_figure(_("规划未列出项目"))
     districts = list(dict.fromkeys(df["district"]))
     statuses = list(dict.fromkeys(df["status_label"]))
     palette = ["#0b4f8a", "#1a7f37", "#8a6100", "#6f42c1", "#57606a", "#b42318"]
     fig = go.Figure(layout=_layout(
         height=max(220, 30 * len(districts) + 110), barmode="stack", legend=_legend(),
-        xaxis=_axis(title=dict(text=esc(_("项目数 Projects"))), dtick=1),
+        xaxis=_axis(title=dict(text=esc(_("项目数"))), dtick=1),
         yaxis=_axis(autorange="reversed", type="category", showgrid=False)))
     for i, status in enumerate(statuses):
         part = df[df["status_label"] == status].set_index("district")["count"]
@@ -632,7 +632,7 @@ def project_timeline(milestones: pd.DataFrame, *, today: date) -> go.Figure:
     milestones: project, title, due_date, done_date.
     """
     if not len(milestones):
-        return empty_figure(_("尚未录入里程碑 No milestones entered"))
+        return empty_figure(_("尚未录入里程碑"))
     m = milestones.copy()
     m["due_date"] = pd.to_datetime(m["due_date"])
     m["done_date"] = pd.to_datetime(m["done_date"])
@@ -647,9 +647,9 @@ def project_timeline(milestones: pd.DataFrame, *, today: date) -> go.Figure:
         fig.add_trace(go.Scatter(x=[min(dates), max(dates)], y=[esc(project)] * 2, mode="lines", showlegend=False,
                                  line=dict(color=LINE, width=6), hoverinfo="skip"))
     states = {
-        "done": (_("已完成 done"), "circle", LIGHT_COLOURS["green"]),
-        "due": (_("未到期 due later"), "circle-open", BRAND),
-        "overdue": (_("已逾期 overdue"), "x", LIGHT_COLOURS["red"]),
+        "done": (_("已完成"), "circle", LIGHT_COLOURS["green"]),
+        "due": (_("未到期"), "circle-open", BRAND),
+        "overdue": (_("已逾期"), "x", LIGHT_COLOURS["red"]),
     }
     m["state"] = ["done" if not pd.isna(done) else ("overdue" if due < now else "due")
                   for done, due in zip(m["done_date"], m["due_date"])]
@@ -677,7 +677,7 @@ def investment_bars(df: pd.DataFrame) -> go.Figure:
     df: project, planned, completed, light.
     """
     if not len(df):
-        return empty_figure(_("尚未录入投资 No investment entered"))
+        return empty_figure(_("尚未录入投资"))
     d = df.copy()
     names = [esc(p) for p in d["project"]]
     keys = [light_key(x) for x in d["light"]]

@@ -12,7 +12,7 @@ import math
 from collections import Counter
 
 import pandas as pd
-from django.db.models import Count, F, Max, Q
+from django.db.models import F, Max, Q
 from django.utils.translation import gettext as _
 
 from districts.models import District, Plan
@@ -20,7 +20,6 @@ from indicators.dashboards import charts, verdicts
 from indicators.figures import formatting
 from indicators.models import (
     Indicator,
-    Observation,
     ObservationVersion,
     Progress,
     SeriesPoint,
@@ -557,12 +556,11 @@ def reporting_completeness(plan: Plan, district: District, year: int, indicators
     figures told apart from demo ones (演示数据, never reported) and from missing ones (2 queries)."""
     submissions = {s["quarter"]: s for s in Submission.objects.filter(plan=plan, district=district, year=year)
                    .values("quarter", "status", "submitted_at", "decided_at")}
-    counted, demo = {}, {}
-    for quarter, is_demo_figure, n in (Observation.objects.filter(district=district, year=year, indicator__plan=plan,
-                                                                  versions__isnull=False)
-                                       .values("quarter", "is_demo").annotate(n=Count("indicator", distinct=True))
-                                       .values_list("quarter", "is_demo", "n")):
-        (demo if is_demo_figure else counted)[quarter] = n
+    from indicators.figures.selectors import figure_counts
+
+    counts = figure_counts(plan, year, district)
+    counted = {quarter: real for (_district, quarter), (real, _demo) in counts.items() if real}
+    demo = {quarter: n for (_district, quarter), (_real, n) in counts.items() if n}
     reported = indicators[indicators["by_district"]]
     labels = dict(Submission.Status.choices)
     out = []

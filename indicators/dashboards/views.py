@@ -34,7 +34,7 @@ def _plan(request):
     """The plan the page shows: ?plan=<code>, else the plan in force (figures.plan_for_request)."""
     plan = figures.plan_for_request(request)
     if plan is None:
-        raise Http404(_("尚未加载规划数据。 No plan loaded yet."))
+        raise Http404(_("尚未加载规划数据。"))
     return plan
 
 
@@ -72,7 +72,7 @@ def overview(request):
         department = access.user_department_code(request.user)
         if department:  # a department's staff land on their department's tasks (issue 16)
             return redirect("tasks:department", code=department)
-        raise PermissionDenied(_("您无权查看全市数据。 You may not view the city's figures."))
+        raise PermissionDenied(_("您无权查看全市数据。"))
     # The overview changes only when progress is recomputed: its rendered body is cached until the next recompute
     # run (the page around it, with the user's name and forms, is rendered for each request).
     body = page_cache.body(request, plan, "overview", lambda: _overview_body(plan))
@@ -107,7 +107,7 @@ def _indicator_scopes(request, plan) -> tuple[bool, set[str]]:
     city_visible = access.can_view_district(request.user, None)
     codes = _visible_codes(request.user, plan)
     if not city_visible and not codes:
-        raise PermissionDenied(_("您无权查看该指标。 You may not view this indicator."))
+        raise PermissionDenied(_("您无权查看该指标。"))
     return city_visible, codes
 
 
@@ -266,11 +266,11 @@ def map_view(request):
     plan = _plan(request)
     codes = _visible_codes(request.user, plan)
     if not codes:
-        raise PermissionDenied(_("您无权查看区县数据。 You may not view district figures."))
+        raise PermissionDenied(_("您无权查看区县数据。"))
     choices = list(Indicator.objects.filter(plan=plan, by_district=True).order_by("number")
                    .values("id", "number", "name", "unit", "decimals", "measure"))
     if not choices:
-        raise Http404(_("没有分区县填报的指标。 No indicator is reported by district."))
+        raise Http404(_("没有分区县填报的指标。"))
     try:
         number = int(request.GET.get("indicator", choices[0]["number"]))
     except ValueError:
@@ -294,7 +294,7 @@ def _map_body(plan, codes, choices, chosen, measure) -> tuple[str, dict]:
             for r in df.to_dict("records")]
     return "indicators/dashboards/_map_body.html", {
         "plan": plan, "choices": choices, "chosen": chosen, "measure": measure,
-        "measures": [("light", _("灯号 light")), ("completion", _("完成进度 completion")), ("value", _("数值 value"))],
+        "measures": [("light", _("灯号")), ("completion", _("完成进度")), ("value", _("数值"))],
         "map_json": _chart(fig), "rows": rows, "period_label": dashboard.period_label(*period) if period else ""}
 
 
@@ -310,7 +310,7 @@ REVIEW_KINDS = {
 def _review_context(request, plan, year, kind):
     access.require_view(request.user, None)
     if not plan.start_year <= year <= plan.end_year:
-        raise Http404(_("不在规划期内。 Outside the plan period."))
+        raise Http404(_("不在规划期内。"))
     basis = _basis(request)
     data = dashboard.review(plan, year=year, basis=basis, visible_codes=_visible_codes(request.user, plan))
     zh, en = REVIEW_KINDS[kind]
@@ -352,7 +352,7 @@ def _report(request, plan, year, kind):
     """A review page: its body cached per recompute (the context is built only on a miss)."""
     access.require_view(request.user, None)
     if not plan.start_year <= year <= plan.end_year:
-        raise Http404(_("不在规划期内。 Outside the plan period."))
+        raise Http404(_("不在规划期内。"))
     basis = _basis(request)
     body = page_cache.body(request, plan, "report", lambda: (
         "indicators/dashboards/_report_body.html", _review_context(request, plan, year, kind)), vary=(year, kind, basis))

@@ -36,9 +36,9 @@ def field_name(indicator, part: str) -> str:
 
 class QuarterForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, error_messages={
-        "required": gettext_lazy("表单已过期，请刷新页面后重新填写。 The form is out of date: reload the page."),
-        "invalid": gettext_lazy("表单已过期，请刷新页面后重新填写。 The form is out of date: reload the page."),
-        "min_value": gettext_lazy("表单已过期，请刷新页面后重新填写。 The form is out of date: reload the page.")})
+        "required": gettext_lazy("表单已过期，请刷新页面后重新填写。"),
+        "invalid": gettext_lazy("表单已过期，请刷新页面后重新填写。"),
+        "min_value": gettext_lazy("表单已过期，请刷新页面后重新填写。")})
     # after a conflict: the revision whose stored values the user has seen and chosen against (see the view)
     resolve_revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
@@ -50,23 +50,20 @@ class QuarterForm(forms.Form):
             parts = ("numerator", "denominator") if ind.measure == Measure.SHARE else ("value",)
             stored = row.stored
             for part in parts:
-                label = {"value": ind.name, "numerator": _("%(name)s（分子 numerator）") % {"name": ind.name},
-                         "denominator": _("%(name)s（分母 denominator）") % {"name": ind.name}}[part]
+                label = {"value": ind.name, "numerator": _("%(name)s（分子）") % {"name": ind.name},
+                         "denominator": _("%(name)s（分母）") % {"name": ind.name}}[part]
                 self.fields[field_name(ind, part)] = forms.CharField(
                     label=label, required=False, max_length=60, error_messages={
-                        "max_length": _("「%(name)s」内容过长，请只填写数字。 %(name)s: too long; type only the number.")
+                        "max_length": _("「%(name)s」内容过长，请只填写数字。")
                         % {"name": label},
-                        "null_characters_not_allowed": _("「%(name)s」含有不可见的控制字符。 %(name)s: contains a null "
-                                                         "character.") % {"name": label}},
+                        "null_characters_not_allowed": _("「%(name)s」含有不可见的控制字符。") % {"name": label}},
                     initial=plain(getattr(stored, part)) if stored else "",
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off",
                                                   "class": "num-input", "data-indicator": ind.number}))
             self.fields[field_name(ind, "comment")] = forms.CharField(
-                label=_("%(name)s（备注 comment）") % {"name": ind.name}, required=False, max_length=1000,
-                error_messages={"max_length": _("「%(name)s」备注不能超过1000字。 %(name)s: the comment is longer than "
-                                                "1,000 characters.") % {"name": ind.name},
-                                "null_characters_not_allowed": _("「%(name)s」备注含有不可见的控制字符。 %(name)s: the "
-                                                                 "comment contains a null character.") % {"name": ind.name}},
+                label=_("%(name)s（备注）") % {"name": ind.name}, required=False, max_length=1000,
+                error_messages={"max_length": _("「%(name)s」备注不能超过1000字。") % {"name": ind.name},
+                                "null_characters_not_allowed": _("「%(name)s」备注含有不可见的控制字符。") % {"name": ind.name}},
                 initial=row.comment,
                 widget=forms.Textarea(attrs={"rows": 1, "class": "comment-input"}))
         self.conflicts: dict[str, FieldConflict] = {}
@@ -188,7 +185,7 @@ class QuarterForm(forms.Form):
                    else "", "earlier_comment": stored_comment if stored_comment != row.comment else ""}
 
 
-OUT_OF_DATE = gettext_lazy("表单已过期，请刷新页面后重新填写。 The form is out of date: reload the page.")
+OUT_OF_DATE = gettext_lazy("表单已过期，请刷新页面后重新填写。")
 
 
 def revision_field(required: bool = True) -> forms.IntegerField:
@@ -199,8 +196,8 @@ def revision_field(required: bool = True) -> forms.IntegerField:
 
 class ReasonForm(forms.Form):
     revision = revision_field(required=False)
-    reason = forms.CharField(label=gettext_lazy("原因 reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": gettext_lazy("请填写原因。 A reason is required.")})
+    reason = forms.CharField(label=gettext_lazy("原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": gettext_lazy("请填写原因。")})
 
 
 class ReturnForm(ReasonForm):
@@ -209,7 +206,7 @@ class ReturnForm(ReasonForm):
 
 class ApproveForm(forms.Form):
     revision = revision_field()
-    comment = forms.CharField(label=gettext_lazy("审核意见（可选） comment (optional)"), max_length=2000,
+    comment = forms.CharField(label=gettext_lazy("审核意见（可选）"), max_length=2000,
                               required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -220,15 +217,15 @@ class ReviseForm(forms.Form):
     numerator = forms.CharField(label=gettext_lazy("新分子"), required=False, max_length=60)
     denominator = forms.CharField(label=gettext_lazy("新分母"), required=False, max_length=60)
     reason = forms.CharField(label=gettext_lazy("修订原因"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": gettext_lazy("请填写原因。 A reason is required.")})
+                             error_messages={"required": gettext_lazy("请填写原因。")})
 
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("重新开放原因"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": gettext_lazy("请填写原因。 A reason is required.")})
+                             error_messages={"required": gettext_lazy("请填写原因。")})
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("文件（xlsx 或 csv） file (xlsx or csv)"), allow_empty_file=True,
-                           error_messages={"required": gettext_lazy("请选择文件。 Choose a file.")})
+    file = forms.FileField(label=gettext_lazy("文件（xlsx 或 csv）"), allow_empty_file=True,
+                           error_messages={"required": gettext_lazy("请选择文件。")})

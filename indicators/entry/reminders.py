@@ -113,13 +113,10 @@ def _message(reminder: Reminder) -> tuple[str, str]:
     from indicators.figures.formatting import quarter_label
 
     label = quarter_label(reminder.year, reminder.quarter)
-    subject = _("【填报提醒】%(district)s %(quarter)s数据尚未报送 Reminder: %(district)s has not submitted %(quarter)s") % {
+    subject = _("【填报提醒】%(district)s %(quarter)s数据尚未报送") % {
         "district": reminder.district_name, "quarter": label}
     body = _(
-        "%(district)s %(quarter)s的规划指标数据尚未报送，截止日期为 %(deadline)s（还剩 %(days)s 天）。"
-        "请登录系统填报并提交：%(path)s\n\n"
-        "%(district)s has not yet submitted its figures for %(quarter)s. The deadline is %(deadline)s "
-        "(%(days)s days left). Please log in, enter and submit them: %(path)s"
+        "%(district)s %(quarter)s的规划指标数据尚未报送，截止日期为 %(deadline)s（还剩 %(days)s 天）。请登录系统填报并提交：%(path)s"
     ) % {"district": reminder.district_name, "quarter": label, "deadline": reminder.deadline.isoformat(),
          "days": reminder.days_left, "path": f"/entry/{reminder.district_code}/{reminder.year}-Q{reminder.quarter}/"}
     return subject, body

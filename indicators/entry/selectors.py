@@ -27,6 +27,7 @@ from indicators.entry.validation import (
     prev_key,
     reminders,
 )
+from indicators.figures.selectors import figure_counts, quarter_state
 from indicators.models import (
     Indicator,
     Measure,
@@ -159,6 +160,13 @@ class GridCell:
     deadline: date
     days_left: int
     submitted_at: object = None
+    state: str = ""  # the status, or without a submission: figures (approved, loaded) / demo (demo only) / not_started
+
+    @property
+    def holds_figures(self) -> bool:
+        """No submission, but figures stand for the quarter (approved ones loaded without one, or demo ones):
+        neither 未开始 nor overdue."""
+        return self.state in ("figures", "demo")
 
     @property
     def overdue_days(self) -> int:
@@ -173,6 +181,7 @@ def completeness_grid(plan: Plan, year: int, *, on: date | None = None) -> list[
         (d.id, d.code, d.name) for d in District.objects.filter(plan=plan).order_by("order")]
     subs = {(s["district_id"], s["quarter"]): s for s in Submission.objects.filter(plan=plan, year=year).values(
         "district_id", "quarter", "status", "submitted_at")}
+    counts = figure_counts(plan, year)
     grid = []
     for district_id, code, name in districts:
         cells = []
@@ -181,9 +190,9 @@ def completeness_grid(plan: Plan, year: int, *, on: date | None = None) -> list[
             status = sub["status"] if sub else "not_started"
             submitted_at = sub["submitted_at"] if sub else None
             deadline = due[(year, quarter)]
-            cells.append(GridCell(year, quarter, status, reminders.timeliness(
-                status=status, submitted_at=submitted_at, deadline=deadline, on=on), deadline,
-                (deadline - on).days, submitted_at))
+            state = quarter_state(sub and sub["status"], counts.get((district_id, quarter)))
+            cells.append(GridCell(year, quarter, status, _timeliness(state, status, submitted_at, deadline, on),
+                                  deadline, (deadline - on).days, submitted_at, state))
         grid.append({"code": code, "name": name, "cells": cells})
     return grid
 
@@ -195,6 +204,8 @@ def home_quarters(plan: Plan, district: District | None, year: int, *, on: date 
     qs = Submission.objects.filter(plan=plan, year=year)
     qs = qs.filter(district__isnull=True) if district is None else qs.filter(district=district)
     subs = {s["quarter"]: s for s in qs.values("quarter", "status", "submitted_at")}
+    counts = figure_counts(plan, year, district)
+    district_id = district.id if district is not None else None
     cells = []
     for quarter in range(1, 5):
         if not period_allowed(plan, year, quarter, on=on):
@@ -203,10 +214,17 @@ def home_quarters(plan: Plan, district: District | None, year: int, *, on: date 
         status = sub["status"] if sub else "not_started"
         submitted_at = sub["submitted_at"] if sub else None
         deadline = due[(year, quarter)]
-        cells.append(GridCell(year, quarter, status, reminders.timeliness(
-            status=status, submitted_at=submitted_at, deadline=deadline, on=on), deadline, (deadline - on).days,
-            submitted_at))
+        state = quarter_state(sub and sub["status"], counts.get((district_id, quarter)))
+        cells.append(GridCell(year, quarter, status, _timeliness(state, status, submitted_at, deadline, on),
+                              deadline, (deadline - on).days, submitted_at, state))
     return cells
+
+
+def _timeliness(state: str, status: str, submitted_at, deadline: date, on: date) -> str:
+    """on_time / late / overdue / open; a quarter whose figures stand without a submission is not overdue."""
+    if state in ("figures", "demo"):
+        return "open"
+    return reminders.timeliness(status=status, submitted_at=submitted_at, deadline=deadline, on=on)
 
 
 EXPORT_COLUMNS = [

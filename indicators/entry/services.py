@@ -44,6 +44,7 @@ from indicators.entry.validation import (
     same_value,
     validate_values,
 )
+from indicators.figures.formatting import in_language
 from indicators.models import Measure, Observation, ObservationVersion, Submission
 from indicators.plans.schedule import entry_years
 from indicators.progress.services import enqueue_recompute
@@ -77,8 +78,7 @@ def retry_if_locked(func):
                 if committed or connection.vendor != "sqlite" or "database is locked" not in str(exc):
                     raise
                 logger.warning("database locked: %s attempt %s of %s", func.__name__, attempt, LOCK_ATTEMPTS)
-        raise BusyError(_("数据库正忙，本次操作未保存任何数据，请稍后重试。 The database is busy: nothing was saved; try "
-                          "again in a moment."))
+        raise BusyError(_("数据库正忙，本次操作未保存任何数据，请稍后重试。"))
     return wrapper
 
 
@@ -99,11 +99,11 @@ def _reason(action_zh: str, action_en: str, old: str, new: str, note: str = "") 
 def submission_get_or_create(*, plan: Plan, district: District | None, year: int, quarter: int) -> Submission:
     """The submission of a district (None: the city) for a quarter, created as an empty draft the first time."""
     if district is not None and district.plan_id != plan.id:
-        raise ValidationError(_("该县（市、区）不属于此规划。 The district does not belong to this plan."))
+        raise ValidationError(_("该县（市、区）不属于此规划。"))
     if plan.status != Plan.Status.IN_FORCE:
         raise ValidationError(_("只能为施行中的规划填报数据。"))
     if not (1 <= quarter <= 4 and year in entry_years(plan)):
-        raise ValidationError(_("规划期外的季度。 The quarter is outside the plan period."))
+        raise ValidationError(_("规划期外的季度。"))
     lookup = {"plan": plan, "year": year, "quarter": quarter}
     if district is None:
         lookup["district__isnull"] = True
@@ -128,14 +128,11 @@ def submission_get_or_create(*, plan: Plan, district: District | None, year: int
 def _locked_message(submission: Submission) -> str:
     who = user_name(submission.decided_by) if submission.decided_by_id else _("市级部门")
     when = timezone.localtime(submission.decided_at).strftime("%Y-%m-%d") if submission.decided_at else ""
-    return _("本季度数据已于 %(when)s 由 %(who)s 审核通过并锁定，不能修改；如需更正，请联系管理员重新开放。 "
-             "This quarter was approved by %(who)s on %(when)s and is locked; only an administrator (管理员) can "
-             "reopen it.") % {"who": who, "when": when}
+    return _("本季度数据已于 %(when)s 由 %(who)s 审核通过并锁定，不能修改；如需更正，请联系管理员重新开放。") % {"who": who, "when": when}
 
 
 def _submitted_message() -> str:
-    return _("本季度数据已报送，等待市级部门审核；如需修改，请联系市级部门退回。 These figures were submitted and await "
-             "a city official's decision; to change them, ask the official to return them.")
+    return _("本季度数据已报送，等待市级部门审核；如需修改，请联系市级部门退回。")
 
 
 def user_name(user) -> str:
@@ -154,10 +151,7 @@ def _last_change(current: Submission) -> tuple[str, str]:
 def _conflict(current: Submission, conflicts=(), unpicked=()) -> ConflictError:
     who, when = _last_change(current)
     return ConflictError(_(
-        "保存被拒绝：您打开此表后，%(who)s 已于 %(when)s 保存了新的数据（第 %(rev)s 版）。您的修改没有保存，也没有覆盖他人的数据；"
-        "请核对下方“当前已保存”的数值后再保存。 Refused: %(who)s saved this form at %(when)s (revision %(rev)s) after you "
-        "opened it. Your changes were not saved and nothing was overwritten; check the values now saved, shown "
-        "beside each field, and save again.") % {"who": who, "when": when, "rev": current.revision},
+        "保存被拒绝：您打开此表后，%(who)s 已于 %(when)s 保存了新的数据（第 %(rev)s 版）。您的修改没有保存，也没有覆盖他人的数据；请核对下方“当前已保存”的数值后再保存。") % {"who": who, "when": when, "rev": current.revision},
         current_revision=current.revision, conflicts=conflicts, unpicked=unpicked)
 
 
@@ -230,8 +224,7 @@ def entry_save(*, submission: Submission, user, expected_revision: int, values: 
     by_id = {i.id: i for i in indicators}
     unknown = [k for k in values if k not in by_id]
     if unknown:
-        raise EntryValidationError({}, [_("表中含有不属于本表的指标。 The values include indicators that this form "
-                                          "does not list.")])
+        raise EntryValidationError({}, [_("表中含有不属于本表的指标。")])
     figures = figures_around(current.plan, current.district, current.year, indicators)
     clean, errors, warnings = validate_values(indicators=indicators, values=values, year=current.year,
                                               quarter=current.quarter, figures=figures, submit=submit)
@@ -392,8 +385,7 @@ def _decide(submission: Submission, user, *, expected: tuple[str, ...], new_stat
         if current.status == Status.APPROVED:
             raise LockedError(_locked_message(current))
         labels = STATUS_LABELS.get(current.status, (current.status, current.status))
-        raise WorkflowError(_("当前状态为「%(zh)s」，不能执行此操作。 The submission is %(en)s: this action does not "
-                              "apply.") % {"zh": labels[0], "en": labels[1]})
+        raise WorkflowError(_("当前状态为「%(status)s」，不能执行此操作。") % {"status": in_language(labels[0], labels[1])})
     if expected_revision is not None and current.revision != expected_revision:
         raise _stale_decision(current)
     if allowed is not None:
@@ -415,9 +407,9 @@ def _decide(submission: Submission, user, *, expected: tuple[str, ...], new_stat
 def _required_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise EntryValidationError({}, [_("请填写原因。 A reason is required.")])
+        raise EntryValidationError({}, [_("请填写原因。")])
     if len(reason) > 2000:
-        raise EntryValidationError({}, [_("原因不能超过2000字。 The reason is longer than 2,000 characters.")])
+        raise EntryValidationError({}, [_("原因不能超过2000字。")])
     return reason
 
 
@@ -473,7 +465,7 @@ def submission_approve(*, submission: Submission, user, expected_revision: int, 
         versions.append(ObservationVersion(
             observation_id=obs["id"], kind=ObservationVersion.Kind.DISTRICT, value=obs["value"],
             numerator=obs["numerator"], denominator=obs["denominator"], recorded_by=user, note=comment,
-            source_title=_("%(who)s 审核通过的填报数据 figures approved by %(who)s") % {"who": user_name(user)}))
+            source_title=_("%(who)s 审核通过的填报数据") % {"who": user_name(user)}))
     if versions:
         ObservationVersion.objects.bulk_create(versions)
         indicator_of = {o["id"]: o["indicator_id"] for o in observations}

@@ -76,12 +76,10 @@ def write_template(*, district_code: str, district_name: str, year: int, quarter
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws["A1"] = _("%(district)s %(quarter)s 规划指标填报表 / quarterly figures") % {
+    ws["A1"] = _("%(district)s %(quarter)s 规划指标填报表") % {
         "district": district_name, "quarter": quarter_label(year, quarter)}
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = _("只填写黄色的「数值」（比重填「分子」「分母」）和「备注」列；不要改动其他列，不要合并单元格，不要使用公式。 "
-                 "Fill only the yellow columns (value, or numerator and denominator for shares, and comment); do not "
-                 "change other columns, merge cells or use formulas.")
+    ws["A2"] = _("只填写黄色的「数值」（比重填「分子」「分母」）和「备注」列；不要改动其他列，不要合并单元格，不要使用公式。")
     header_row = 4
     for col, (key, header) in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=header_row, column=col, value=header)
@@ -197,7 +195,7 @@ class UploadResult:
 
 
 def _row_prefix(line: int) -> str:
-    return _("第%(n)s行 row %(n)s：") % {"n": line}
+    return _("第%(n)s行：") % {"n": line}
 
 
 EXCEL_DIGITS = 15  # significant digits Excel keeps of a number; the rest of a double is binary noise
@@ -244,40 +242,33 @@ def _read_xlsx(content: bytes, result: UploadResult) -> list[tuple[int, list]] |
         archive = zipfile.ZipFile(io.BytesIO(content))
         unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        result.file_errors.append(_("文件不是有效的 xlsx 工作簿（可另存为 .xlsx 或 .csv 后重试）。 The file is not a valid "
-                                    "xlsx workbook (save it as .xlsx or .csv and try again)."))
+        result.file_errors.append(_("文件不是有效的 xlsx 工作簿（可另存为 .xlsx 或 .csv 后重试）。"))
         return None
     if unzipped > MAX_UNZIPPED_BYTES:
-        result.file_errors.append(_("工作簿解压后过大（超过 %(mb)s MB）。 The workbook is too large once unpacked (more "
-                                    "than %(mb)s MB).") % {"mb": MAX_UNZIPPED_BYTES // (1024 * 1024)})
+        result.file_errors.append(_("工作簿解压后过大（超过 %(mb)s MB）。") % {"mb": MAX_UNZIPPED_BYTES // (1024 * 1024)})
         return None
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for damaged files; the person needs one clear message
-        result.file_errors.append(_("无法读取该 xlsx 文件（文件可能已损坏）。 The xlsx file cannot be read (it may be "
-                                    "damaged)."))
+        result.file_errors.append(_("无法读取该 xlsx 文件（文件可能已损坏）。"))
         return None
     try:
         return _read_entry_sheet(wb, archive, result)
     except (KeyError, ValueError, TypeError, OSError, SyntaxError, zipfile.BadZipFile):  # a damaged sheet part
-        result.file_errors.append(_("无法读取该 xlsx 文件（文件可能已损坏）。 The xlsx file cannot be read (it may be "
-                                    "damaged)."))
+        result.file_errors.append(_("无法读取该 xlsx 文件（文件可能已损坏）。"))
         return None
     finally:
         wb.close()
 
 
 def _too_big_sheet(title: str, dimension: str) -> str:
-    return _("工作表「%(sheet)s」的使用范围为 %(range)s，超出模板的大小（最多 %(rows)s 行、%(cols)s 列）；请删除多余的单元格，"
-             "或使用下载的模板。 Sheet “%(sheet)s” uses the range %(range)s, larger than the template allows (at most "
-             "%(rows)s rows and %(cols)s columns): delete the extra cells or use the downloaded template.") % {
+    return _("工作表「%(sheet)s」的使用范围为 %(range)s，超出模板的大小（最多 %(rows)s 行、%(cols)s 列）；请删除多余的单元格，或使用下载的模板。") % {
         "sheet": title, "range": dimension, "rows": MAX_SHEET_ROWS, "cols": MAX_COLUMNS}
 
 
 def _read_entry_sheet(wb, archive: zipfile.ZipFile, result: UploadResult) -> list[tuple[int, list]] | None:
     if SHEET not in wb.sheetnames:
-        result.file_errors.append(_("找不到工作表「%(sheet)s」（文件中的工作表：%(found)s）；请使用下载的模板。 No sheet named "
-                                    "“%(sheet)s” (sheets found: %(found)s); use the downloaded template.") % {
+        result.file_errors.append(_("找不到工作表「%(sheet)s」（文件中的工作表：%(found)s）；请使用下载的模板。") % {
             "sheet": SHEET, "found": "、".join(wb.sheetnames)})
         return None
     for sheet in wb.worksheets:  # declared ranges only: read-only mode has parsed no cell yet
@@ -292,8 +283,7 @@ def _read_entry_sheet(wb, archive: zipfile.ZipFile, result: UploadResult) -> lis
         return None
     merged = _merged_ranges(archive, ws)
     if merged:
-        result.file_errors.append(_("工作表中有合并单元格（%(ranges)s），请取消合并。 The sheet has merged cells (%(ranges)s): "
-                                    "unmerge them.") % {"ranges": ", ".join(merged[:5])})
+        result.file_errors.append(_("工作表中有合并单元格（%(ranges)s），请取消合并。") % {"ranges": ", ".join(merged[:5])})
         return None
     ws.reset_dimensions()  # stream every row the file holds, not only the declared range
     lines = []
@@ -314,8 +304,7 @@ def _read_entry_sheet(wb, archive: zipfile.ZipFile, result: UploadResult) -> lis
             cells.append(cell.value)
         lines.append((number, cells))
     if formulas:
-        result.file_errors.append(_("单元格 %(cells)s 含有公式，请复制后“粘贴为数值”。 Cells %(cells)s hold formulas: paste "
-                                    "them as values.") % {"cells": ", ".join(formulas[:8])})
+        result.file_errors.append(_("单元格 %(cells)s 含有公式，请复制后“粘贴为数值”。") % {"cells": ", ".join(formulas[:8])})
         return None
     return lines
 
@@ -336,12 +325,12 @@ def _merged_ranges(archive: zipfile.ZipFile, ws) -> list[str]:
 
 
 def _too_many_rows() -> str:
-    return _("行数过多（最多 %(n)s 行数据）。 Too many rows (at most %(n)s data rows).") % {"n": MAX_ROWS}
+    return _("行数过多（最多 %(n)s 行数据）。") % {"n": MAX_ROWS}
 
 
 def _read_csv(content: bytes, result: UploadResult) -> list[tuple[int, list]] | None:
     if b"\x00" in content:
-        result.file_errors.append(_("文件不是文本格式的 CSV。 The file is not a text CSV file."))
+        result.file_errors.append(_("文件不是文本格式的 CSV。"))
         return None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -350,8 +339,7 @@ def _read_csv(content: bytes, result: UploadResult) -> list[tuple[int, list]] | 
         except UnicodeDecodeError:
             continue
     else:
-        result.file_errors.append(_("无法识别文件编码（请保存为 UTF-8 或 GBK 编码的 CSV）。 Unknown text encoding (save the "
-                                    "CSV as UTF-8 or GBK)."))
+        result.file_errors.append(_("无法识别文件编码（请保存为 UTF-8 或 GBK 编码的 CSV）。"))
         return None
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
@@ -362,7 +350,7 @@ def _read_csv(content: bytes, result: UploadResult) -> list[tuple[int, list]] | 
                 return None
             lines.append((number, cells))
     except csv.Error as exc:
-        result.file_errors.append(_("CSV 格式错误：%(e)s。 The CSV is malformed: %(e)s.") % {"e": exc})
+        result.file_errors.append(_("CSV 格式错误：%(e)s。") % {"e": exc})
         return None
     return lines
 
@@ -376,11 +364,11 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
     """
     result = UploadResult()
     if len(content) > MAX_BYTES:
-        result.file_errors.append(_("文件过大（最大 %(kb)s KB）。 The file is too large (at most %(kb)s KB).") % {
+        result.file_errors.append(_("文件过大（最大 %(kb)s KB）。") % {
             "kb": MAX_BYTES // 1024})
         return result
     if not content:
-        result.file_errors.append(_("文件为空。 The file is empty."))
+        result.file_errors.append(_("文件为空。"))
         return result
     name = (filename or "").lower()
     if name.endswith(".xlsx") or content[:2] == b"PK":
@@ -388,7 +376,7 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
     elif name.endswith(".csv") or name.endswith(".txt"):
         lines = _read_csv(content, result)
     else:
-        result.file_errors.append(_("只接受 .xlsx 或 .csv 文件。 Only .xlsx and .csv files are accepted."))
+        result.file_errors.append(_("只接受 .xlsx 或 .csv 文件。"))
         return result
     if lines is None:
         return result
@@ -400,12 +388,11 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
             header_at, columns = number, keys
             break
     if header_at is None:
-        result.file_errors.append(_("找不到表头（应含「指标序号 indicator」等列）；请使用下载的模板。 No header row found (it "
-                                    "should contain “指标序号 indicator” and the other columns); use the downloaded template."))
+        result.file_errors.append(_("找不到表头（应含「指标序号」等列）；请使用下载的模板。"))
         return result
     missing = [HEADERS[k] for k in REQUIRED if k not in columns]
     if missing:
-        result.file_errors.append(_("缺少列：%(cols)s。 Missing columns: %(cols)s.") % {"cols": "、".join(missing)})
+        result.file_errors.append(_("缺少列：%(cols)s。") % {"cols": "、".join(missing)})
         return result
 
     by_number = {i.number: i for i in indicators}
@@ -427,21 +414,19 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
         prefix = _row_prefix(line)
         for key in ("district", "year", "quarter", "indicator", "value", "numerator", "denominator"):
             if isinstance(get(key), (bool, datetime, date, time)):
-                row.errors.append(prefix + _("「%(col)s」应为文字或数字，而不是日期或逻辑值。 %(col)s must be a number or "
-                                             "text, not a date or a boolean.") % {"col": HEADERS[key]})
+                row.errors.append(prefix + _("「%(col)s」应为文字或数字，而不是日期或逻辑值。") % {"col": HEADERS[key]})
         if row.errors:
             continue
         code = _cell_text(get("district")).strip()
         if code != district_code:
-            row.errors.append(prefix + _("地区代码为「%(got)s」，本表只接受「%(want)s」。 District code “%(got)s”: this "
-                                         "upload is for “%(want)s” only.") % {"got": code or "—", "want": district_code})
+            row.errors.append(prefix + _("地区代码为「%(got)s」，本表只接受「%(want)s」。") % {"got": code or "—", "want": district_code})
         try:
             got_period = (int(parse_number(get("year"), label="年份", label_en="year")),
                           int(parse_number(get("quarter"), label="季度", label_en="quarter")))
         except (ParseError, ValueError, ArithmeticError):
             got_period = None
         if got_period != (year, quarter):
-            row.errors.append(prefix + _("年份、季度应为 %(y)s 年第 %(q)s 季度。 The year and quarter must be %(y)s Q%(q)s.")
+            row.errors.append(prefix + _("年份、季度应为 %(y)s 年第 %(q)s 季度。")
                               % {"y": year, "q": quarter})
         try:
             number = parse_number(get("indicator"), label="指标序号", label_en="indicator number")
@@ -450,28 +435,24 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
             number = None
         indicator = by_number.get(number) if number is not None else None
         if indicator is None:
-            row.errors.append(prefix + _("指标序号「%(got)s」不在本表中（本表指标：%(list)s）。 Indicator “%(got)s” is not on "
-                                         "this form (its indicators: %(list)s).") % {
+            row.errors.append(prefix + _("指标序号「%(got)s」不在本表中（本表指标：%(list)s）。") % {
                 "got": _cell_text(get("indicator")) or "—", "list": ", ".join(str(n) for n in by_number)})
             continue
         row.number, row.indicator_id, row.name = indicator.number, indicator.id, indicator.name
         if indicator.number in seen:
-            row.errors.append(prefix + _("指标 %(n)s 重复（已在第 %(first)s 行）。 Indicator %(n)s appears twice (first in "
-                                         "row %(first)s).") % {"n": indicator.number, "first": seen[indicator.number]})
+            row.errors.append(prefix + _("指标 %(n)s 重复（已在第 %(first)s 行）。") % {"n": indicator.number, "first": seen[indicator.number]})
             continue
         seen[indicator.number] = line
         share = indicator.measure == Measure.SHARE
         values = {"comment": _unescape(_cell_text(get("comment")).strip())}
         if len(values["comment"]) > 1000:
-            row.errors.append(prefix + _("备注不能超过1000字。 The comment is longer than 1,000 characters."))
+            row.errors.append(prefix + _("备注不能超过1000字。"))
         wanted = ("numerator", "denominator") if share else ("value",)
         unwanted = ("value",) if share else ("numerator", "denominator")
         for key in unwanted:
             if _cell_text(get(key)).strip():
-                message = (_("比重指标请填写「分子」「分母」，「数值」列留空。 For a share fill numerator and denominator and "
-                             "leave value empty.") if share else
-                           _("此指标只填「数值」，「分子」「分母」列留空。 Fill only the value for this indicator; leave "
-                             "numerator and denominator empty."))
+                message = (_("比重指标请填写「分子」「分母」，「数值」列留空。") if share else
+                           _("此指标只填「数值」，「分子」「分母」列留空。"))
                 row.errors.append(prefix + message)
                 break
         for key in wanted:
@@ -486,5 +467,5 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
                 row.errors.append(prefix + exc.message)
         row.values = values
     if not result.rows and not result.file_errors:
-        result.file_errors.append(_("表中没有数据行。 The file has no data rows."))
+        result.file_errors.append(_("表中没有数据行。"))
     return result

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from districts.models import District, Plan
 from indicators.entry import reminders
+from indicators.figures.formatting import in_language
 from indicators.figures.parsing import ParseError, parse_number
 from indicators.models import (
     Indicator,
@@ -120,26 +121,22 @@ def last_year_key(year: int, quarter: int) -> tuple[int, int]:
 
 
 def convention(indicator: Indicator, quarter: int) -> str:
-    """The reporting convention of a field, in words (Chinese, then English)."""
+    """The reporting convention of a field, in words (in the active language)."""
     months = quarter * 3
-    en_months = {1: "January–March", 2: "January–June", 3: "January–September", 4: "January–December"}[quarter]
     measure = indicator.measure
     if measure == Measure.FLOW:
         if not indicator.quarterly:
-            return _("全年合计 / total for the year")
-        return _("1—%(m)s月累计 / cumulative %(en)s") % {"m": months, "en": en_months}
+            return _("全年合计")
+        return _("1—%(m)s月累计") % {"m": months}
     if measure == Measure.STOCK:
-        return _("%(m)s月末数 / count at the end of the quarter (month %(m)s)") % {"m": months}
+        return _("%(m)s月末数") % {"m": months}
     if measure == Measure.SHARE:
-        return _("分子÷分母×100，分子分母均为1—%(m)s月累计 / numerator ÷ denominator × 100, both cumulative "
-                 "%(en)s") % {"m": months, "en": en_months}
+        return _("分子÷分母×100，分子分母均为1—%(m)s月累计") % {"m": months}
     if measure == Measure.RATE:
-        return _("1—%(m)s月累计同比增速，可比价，%% / year-on-year growth at comparable prices, %(en)s, in %%") % {
-            "m": months, "en": en_months}
+        return _("1—%(m)s月累计同比增速，可比价，%%") % {"m": months}
     if measure == Measure.INDEX:
-        return _("全年指数，按公布值填写 / annual index as published")
-    return _("全年实际完成额（与省下达目标任务比较） / actual amount for the year (compared with the province's "
-             "assigned amount)")
+        return _("全年指数，按公布值填写")
+    return _("全年实际完成额（与省下达目标任务比较）")
 
 
 def form_indicators(plan: Plan, district: District | None, quarter: int) -> list[Indicator]:
@@ -311,10 +308,10 @@ def validate_values(*, indicators: list[Indicator], values: dict, year: int, qua
                 parsed[name] = None
         comment = str((raw or {}).get("comment") or "").strip()
         if "\x00" in comment:
-            add(ind_id, "comment", _("「%(f)s」备注含有不可见的控制字符。 %(e)s: the comment contains a null character.")
+            add(ind_id, "comment", _("「%(f)s」备注含有不可见的控制字符。")
                 % dict(zip(("f", "e"), _label(indicator, "comment"))))
         elif len(comment) > 1000:
-            add(ind_id, "comment", _("「%(f)s」备注不能超过1000字。 %(e)s: the comment is longer than 1,000 characters.")
+            add(ind_id, "comment", _("「%(f)s」备注不能超过1000字。")
                 % dict(zip(("f", "e"), _label(indicator, "comment"))))
         if ind_id in errors:
             continue
@@ -324,25 +321,24 @@ def validate_values(*, indicators: list[Indicator], values: dict, year: int, qua
             value = None
             if (num is None) != (den is None):
                 missing = "numerator" if num is None else "denominator"
-                add(ind_id, missing, _("「%(f)s」请同时填写分子和分母。 %(e)s: give both numerator and denominator.")
-                    % {"f": zh, "e": en})
+                add(ind_id, missing, _("「%(f)s」请同时填写分子和分母。")
+                    % {"f": in_language(zh, en)})
             elif num is not None:
                 if den <= 0:
-                    add(ind_id, "denominator", _("「%(f)s」分母必须大于0。 %(e)s: the denominator must be greater than 0.")
-                        % {"f": zh, "e": en})
+                    add(ind_id, "denominator", _("「%(f)s」分母必须大于0。")
+                        % {"f": in_language(zh, en)})
                 elif num < 0 or num > den:
-                    add(ind_id, "numerator", _("「%(f)s」分子应在0与分母之间（比重0—100%%）。 %(e)s: the numerator must be "
-                                               "between 0 and the denominator (a share of 0–100%%).") % {"f": zh, "e": en})
+                    add(ind_id, "numerator", _("「%(f)s」分子应在0与分母之间（比重0—100%%）。") % {"f": in_language(zh, en)})
                 else:
                     value = (num / den * 100).quantize(SIX_PLACES, rounding=ROUND_HALF_UP)
             clean[ind_id] = Clean(value, num, den, comment)
         else:
             value = parsed["value"]
             if value is not None and is_count(indicator) and value != value.to_integral_value():
-                add(ind_id, "value", _("「%(f)s」应为整数（单位：%(u)s）。 %(e)s: a count must be a whole number (%(u)s).")
-                    % {"f": zh, "e": en, "u": indicator.unit})
+                add(ind_id, "value", _("「%(f)s」应为整数（单位：%(u)s）。")
+                    % {"f": in_language(zh, en), "u": indicator.unit})
             elif value is not None and value < 0 and indicator.measure in NON_NEGATIVE:
-                add(ind_id, "value", _("「%(f)s」不能为负数。 %(e)s: must not be negative.") % {"f": zh, "e": en})
+                add(ind_id, "value", _("「%(f)s」不能为负数。") % {"f": in_language(zh, en)})
             clean[ind_id] = Clean(value, None, None, comment)
 
     for ind_id, item in clean.items():
@@ -353,16 +349,15 @@ def validate_values(*, indicators: list[Indicator], values: dict, year: int, qua
         main_field = "numerator" if indicator.measure == Measure.SHARE else "value"
         if item.value is None and item.numerator is None:
             if submit:
-                add(ind_id, main_field, _("「%(f)s」请填写数字后再提交。 %(e)s: a number is required to submit.")
-                    % {"f": zh, "e": en})
+                add(ind_id, main_field, _("「%(f)s」请填写数字后再提交。")
+                    % {"f": in_language(zh, en)})
             continue
         if indicator.measure == Measure.FLOW and indicator.quarterly and quarter > 1:
             before = figures.get((ind_id, year, quarter - 1))
             if before is not None and before.value is not None and item.value < before.value:
                 add(ind_id, "value", _(
-                    "「%(f)s」为年内累计数，不能低于上一季度累计（%(prev)s）。 %(e)s: a cumulative year-to-date figure "
-                    "cannot fall within a year (previous quarter: %(prev)s).") % {
-                    "f": zh, "e": en, "prev": format_value(before.value, indicator)})
+                    "「%(f)s」为年内累计数，不能低于上一季度累计（%(prev)s）。") % {
+                    "f": in_language(zh, en), "prev": format_value(before.value, indicator)})
                 continue
         checks = plausibility(indicator, item.value, year=year, quarter=quarter, figures=figures)
         if not checks or item.comment:  # a comment typed for this entry explains the figure
@@ -418,9 +413,8 @@ def plausibility(indicator: Indicator, value: Decimal | None, *, year: int, quar
     change = _pct_change(value, base.value if base else None)
     if change is not None and change > limit:
         checks.append(Check("comparable", key, _(
-            "「%(f)s」与%(when)s（%(base)s）相比变化 %(pct)s%%，超过 %(limit)s%%，请在备注中说明原因。 %(e)s changed by "
-            "%(pct)s%% against %(when)s (%(base)s), more than %(limit)s%%: explain it in the comment.") % {
-            "f": zh, "e": en, "when": quarter_label(*key), "base": format_value(base.value, indicator),
+            "「%(f)s」与%(when)s（%(base)s）相比变化 %(pct)s%%，超过 %(limit)s%%，请在备注中说明原因。") % {
+            "f": in_language(zh, en), "when": quarter_label(*key), "base": format_value(base.value, indicator),
             "pct": f"{change:.1f}", "limit": f"{settings.ENTRY_CHANGE_WARNING_PCT:g}"}))
     own = figures.get((indicator.id, year, quarter))
     if (indicator.measure != Measure.RATE and own is not None and own.approved

@@ -49,7 +49,7 @@ def _scope(code: str, year: int, quarter: int):
     plan = _plan()
     district = None if code == validation.CITY else get_object_or_404(District, plan=plan, code=code)
     if not validation.period_allowed(plan, year, quarter):
-        raise Http404(_("该季度不在可填报范围内。 This quarter is not open for entry."))
+        raise Http404(_("该季度不在可填报范围内。"))
     return plan, district, (district.code if district else None)
 
 
@@ -189,12 +189,11 @@ def entry_form(request, code, year, quarter):
                         "有效数据已保存为草稿；部分字段有错误，其输入已保留但尚未保存为数值，请修改后再保存。")
                 else:
                     if result.duplicate:
-                        messages.info(request, _("这些数据已保存，重复提交已忽略。 These figures were already saved; "
-                                                 "the repeated request was ignored."))
+                        messages.info(request, _("这些数据已保存，重复提交已忽略。"))
                     elif submit:
-                        messages.success(request, _("已提交，等待市级部门审核。 Submitted for a city official's review."))
+                        messages.success(request, _("已提交，等待市级部门审核。"))
                     else:
-                        messages.success(request, _("草稿已保存。 Draft saved."))
+                        messages.success(request, _("草稿已保存。"))
                     return redirect(_form_url(code, year, quarter))
         submission = entry_reads.submission_find(plan, district, year, quarter)
     else:
@@ -228,7 +227,7 @@ def _decision(request, code, year, quarter, action):
         access.require_official(request.user)
     submission = entry_reads.submission_find(plan, district, year, quarter)
     if submission is None:
-        raise Http404(_("该季度尚无填报数据。 Nothing has been entered for this quarter."))
+        raise Http404(_("该季度尚无填报数据。"))
     form = {"approve": ApproveForm, "return": ReturnForm, "reopen": ReasonForm}[action](request.POST)
     form.is_valid()
     if "revision" in form.errors:  # a decision names the revision it was taken on
@@ -239,13 +238,12 @@ def _decision(request, code, year, quarter, action):
         if action == "approve":
             entry.submission_approve(submission=submission, user=request.user, expected_revision=revision,
                                      comment=form.cleaned_data.get("comment", ""))
-            messages.success(request, _("已审核通过，数据已锁定并计入进度。 Approved: the figures are locked and count for "
-                                        "progress."))
+            messages.success(request, _("已审核通过，数据已锁定并计入进度。"))
         else:
             reason = request.POST.get("reason", "")
             service = entry.submission_return if action == "return" else entry.submission_reopen
             service(submission=submission, user=request.user, reason=reason, expected_revision=revision)
-            messages.success(request, _("已退回。 Returned.") if action == "return" else _("已重新开放。 Reopened."))
+            messages.success(request, _("已退回。") if action == "return" else _("已重新开放。"))
     except validation.EntryValidationError as exc:
         messages.error(request, " ".join(exc.general) or exc.message)
     except validation.EntryError as exc:
@@ -335,7 +333,7 @@ def entry_upload(request, code, year, quarter):
     if "confirm" in request.POST:
         stored = request.session.get(key)
         if not stored or not secrets.compare_digest(str(stored.get("token")), request.POST.get("token", "")):
-            messages.error(request, _("上传已失效，请重新上传文件。 The upload has expired; upload the file again."))
+            messages.error(request, _("上传已失效，请重新上传文件。"))
             return redirect(reverse("entry:upload", kwargs={"code": code, "year": year, "quarter": quarter}))
         content = base64.b64decode(stored["data"])
         result, warnings = _parse_and_check(plan, district, code, year, quarter, content, stored["name"])
@@ -348,8 +346,7 @@ def entry_upload(request, code, year, quarter):
                 context["save_error"] = exc.message
             else:
                 del request.session[key]
-                messages.success(request, _("已导入 %(n)s 行，保存为草稿；请核对后提交。 %(n)s rows imported as a draft; check "
-                                            "them and submit.") % {"n": len(result.rows)})
+                messages.success(request, _("已导入 %(n)s 行，保存为草稿；请核对后提交。") % {"n": len(result.rows)})
                 for warning in saved.warnings:
                     messages.warning(request, warning)
                 return redirect(_form_url(code, year, quarter))

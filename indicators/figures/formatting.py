@@ -2,10 +2,20 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 QUARTERS_ZH = {1: "一", 2: "二", 3: "三", 4: "四"}
+
+
+def english() -> bool:
+    """Is the page (or the message being built) in English? Chinese otherwise (the default language)."""
+    return bool(get_language() and get_language().startswith("en"))
+
+
+def in_language(zh: str, en: str | None) -> str:
+    """The Chinese or the English of a pair, by the active language; Chinese when there is no English."""
+    return en if english() and en else zh
 
 
 def quarter_label(year, quarter, *, annual: bool = False) -> str:
@@ -29,11 +39,43 @@ def number(value, decimals: int = 2) -> str:
     return f"{rounded(value, decimals):,.{decimals}f}"
 
 
+# Units in English: 亿元 is a hundred million yuan; counts of 户/家 are enterprises (or units, the plan's 户).
+UNITS_EN = {"亿元": "CNY 100 million", "万元": "CNY 10,000", "元": "CNY", "户": "enterprises", "家": "enterprises",
+            "个": "", "人": "persons", "项": "items", "座": ""}
+# The plan's printed words that are not numbers, so that makemessages lists them for translation
+PRINTED_WORDS = (gettext_noop("完成省下达目标任务"), gettext_noop("乐山市“十四五”现代服务业发展规划"), gettext_noop("乐山市"))
+
+
+def unit_text(unit: str) -> str:
+    """The unit in the page's language: 亿元 / CNY 100 million."""
+    unit = (unit or "").strip()
+    return UNITS_EN.get(unit, unit) if english() else unit
+
+
 def with_unit(value, unit: str, decimals: int = 2) -> str:
     if value is None:
-        return _("未给出 not given")
+        return _("未给出")
     text = number(value, decimals)
-    return f"{text}%" if unit == "%" else f"{text} {unit}"
+    return f"{text}%" if unit == "%" else f"{text} {unit_text(unit)}".rstrip()
+
+
+_PRINTED = re.compile(r"^(?P<more>[＞>])?(?P<about>约)?(?P<num>\d+(?:\.\d+)?)(?P<unit>%|[^\W\d_]{1,4}?)?(?P<around>左右)?$")
+
+
+def printed(text: str) -> str:
+    """A target or baseline as the plan prints it (8%左右, 约30%, ＞10%, 1300亿元), in the page's language:
+    Chinese as printed; on English pages about 8%, about 30%, more than 10%, 1300 CNY 100 million."""
+    text = (text or "").strip()
+    if not english() or not text:
+        return text
+    m = _PRINTED.match(text)
+    if not m:
+        return _(text)
+    unit = m["unit"] or ""
+    shown = f"{m['num']}%" if unit == "%" else f"{m['num']} {unit_text(unit)}".rstrip()
+    if m["more"]:
+        return f"more than {shown}"
+    return f"about {shown}" if (m["about"] or m["around"]) else shown
 
 
 def percent(fraction, decimals: int = 1) -> str:
@@ -51,18 +93,26 @@ def as_printed(value, unit: str, text: str = "") -> str:
     d = value if isinstance(value, Decimal) else Decimal(str(value))
     digits = format(d.normalize(), "f")
     about = re.search(rf"约\s*{re.escape(digits)}(?![\d.])", text or "") is not None
+    if english():
+        shown = f"{digits}%" if unit == "%" else f"{digits} {unit_text(unit)}".rstrip()
+        return f"about {shown}" if about else shown
     return f"{'约' if about else ''}{digits}{unit}"
 
 
 # Publishers of the documents the tracker loads figures from, by the document's title
 PUBLISHERS = ((re.compile(r"^\d{4}年乐山市国民经济和社会发展统计公报$"), "乐山市统计局"),)
 OFFICIAL_DOMAIN = "gov.cn"
+_BULLETIN = re.compile(r"^(?:乐山市统计局)?《?(?P<year>\d{4})年乐山市国民经济和社会发展统计公报》?$")
 
 
 def source_citation(title: str) -> str:
     """Publisher and document, as a citation: 乐山市统计局《2024年乐山市国民经济和社会发展统计公报》.
     A title that already names its document (《…》) or whose publisher is not known is left as it is."""
     title = (title or "").strip()
+    bulletin = _BULLETIN.match(title.strip("《》"))
+    if english() and bulletin:
+        return (f"Leshan Municipal Bureau of Statistics, Statistical Communiqué of Leshan on the "
+                f"{bulletin['year']} National Economic and Social Development")
     if not title or "《" in title:
         return title
     for pattern, publisher in PUBLISHERS:

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from indicators.figures.formatting import in_language
+
 MAX_DECIMALS = 6
 MAX_ABS = Decimal(10) ** 12
 MAX_SIGNIFICANT = 15  # digits a double (SQLite's storage for decimals) holds exactly
@@ -42,18 +44,18 @@ class ParseError(ValueError):
 
 
 def _fail(key: str, label: str, label_en: str, **extra) -> ParseError:
-    names = {"field": label or _("该项"), "field_en": label_en or label or "This field", **extra}
+    names = {"field": in_language(label, label_en) or _("该项"), **extra}
     messages = {
-        "required": _("「%(field)s」请填写数字。 %(field_en)s: a number is required."),
-        "not_finite": _("「%(field)s」不是有效数字（不接受 NaN 或无穷大）。 %(field_en)s: NaN and infinity are not numbers."),
-        "exponent": _("「%(field)s」请直接填写数字，不接受科学计数法（如 1e5）。 %(field_en)s: write the number out; exponents such as 1e5 are not accepted."),
-        "grouping": _("「%(field)s」千分位分隔符位置不正确（应为 1,234.5）。 %(field_en)s: thousands separators must group three digits (1,234.5)."),
-        "decimals": _("「%(field)s」最多保留 %(max)s 位小数。 %(field_en)s: at most %(max)s decimals."),
-        "too_large": _("「%(field)s」数值过大（绝对值不能超过 10^12）。 %(field_en)s: the number is too large (more than 10^12)."),
-        "precision": _("「%(field)s」有效数字过多（最多 %(max)s 位，超出部分无法准确保存）。 %(field_en)s: too many significant digits (at most %(max)s; more cannot be stored exactly)."),
-        "wrong_unit": _("「%(field)s」单位应为「%(unit)s」，而不是「%(typed)s」。 %(field_en)s: the unit is %(unit)s, not %(typed)s."),
-        "no_unit": _("「%(field)s」不带单位，请只填数字（不是「%(typed)s」）。 %(field_en)s: no unit here, only the number (not %(typed)s)."),
-        "invalid": _("「%(field)s」无法识别为数字：%(typed)s。 %(field_en)s: not a number: %(typed)s."),
+        "required": _("「%(field)s」请填写数字。"),
+        "not_finite": _("「%(field)s」不是有效数字（不接受 NaN 或无穷大）。"),
+        "exponent": _("「%(field)s」请直接填写数字，不接受科学计数法（如 1e5）。"),
+        "grouping": _("「%(field)s」千分位分隔符位置不正确（应为 1,234.5）。"),
+        "decimals": _("「%(field)s」最多保留 %(max)s 位小数。"),
+        "too_large": _("「%(field)s」数值过大（绝对值不能超过 10^12）。"),
+        "precision": _("「%(field)s」有效数字过多（最多 %(max)s 位，超出部分无法准确保存）。"),
+        "wrong_unit": _("「%(field)s」单位应为「%(unit)s」，而不是「%(typed)s」。"),
+        "no_unit": _("「%(field)s」不带单位，请只填数字（不是「%(typed)s」）。"),
+        "invalid": _("「%(field)s」无法识别为数字：%(typed)s。"),
     }
     return ParseError(messages[key] % names)
 

@@ -5,13 +5,14 @@ from datetime import datetime
 
 import pandas as pd
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet
+from django.db.models import Count, F, FloatField, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from districts import access
 from districts.models import District, Plan
+from indicators.figures import formatting
 from indicators.models import (
     DistrictTarget,
     Indicator,
@@ -344,3 +345,69 @@ def figure_versions(indicator_ids, *, district_id=None) -> dict[int, dict]:
 
 def _recompute_key(run_id, finished_at) -> str:
     return f"{run_id or 0}-{finished_at.timestamp() if finished_at else 0}"
+
+
+# ---------------------------------------------------------------------------------------------- names in English
+
+ENGLISH_NAMES_CACHE = "english-names"
+
+
+def english_names() -> dict[str, str]:
+    """Chinese name → English name of every indicator (its name_en) and district (its name_en, else the pinyin
+    of its code with the kind of unit: 峨眉山市 → Emeishan City), read once a minute; for English pages."""
+    from django.core.cache import cache
+
+    names = cache.get(ENGLISH_NAMES_CACHE)
+    if names is None:
+        from indicators.reviews.wording import district_name_en
+
+        names = {name: en for name, en in Indicator.objects.exclude(name_en="").values_list("name", "name_en")}
+        for code, name, en in District.objects.values_list("code", "name", "name_en"):
+            names[name] = en or district_name_en(code, name)
+        cache.set(ENGLISH_NAMES_CACHE, names, 60)
+    return names
+
+
+def name_in_language(name: str) -> str:
+    """An indicator, district or plan name in the page's language (Chinese as loaded; English where known)."""
+    if not name or not formatting.english():
+        return name
+    return english_names().get(name) or _(name)
+
+
+def display_name(obj) -> str:
+    """A district's or a department's name in the page's language: its name_en on English pages where it has one."""
+    if formatting.english() and getattr(obj, "name_en", ""):
+        return obj.name_en
+    return name_in_language(obj.name)
+
+
+# ---------------------------------------------------------------------------------------------- quarters' figures
+
+ALL_DISTRICTS = object()
+
+
+def figure_counts(plan: Plan, year: int, district=ALL_DISTRICTS) -> dict[tuple, tuple[int, int]]:
+    """(district id or None for the city, quarter) → (figures that count and are not demo, demo figures) of a year:
+    a quarter without a submission may still hold approved figures (loaded without one) or demo figures only, and
+    pages tell those apart from a missing quarter (one query). district: one District, None (the city), or all."""
+    qs = Observation.objects.filter(indicator__plan=plan, year=year, versions__isnull=False)
+    if district is None:
+        qs = qs.filter(district__isnull=True)
+    elif district is not ALL_DISTRICTS:
+        qs = qs.filter(district=district)
+    counts: dict[tuple, list[int]] = {}
+    for district_id, quarter, is_demo, n in (qs.values("district_id", "quarter", "is_demo")
+                                             .annotate(n=Count("indicator", distinct=True))
+                                             .values_list("district_id", "quarter", "is_demo", "n")):
+        counts.setdefault((district_id, quarter), [0, 0])[1 if is_demo else 0] += n
+    return {key: (real, demo) for key, (real, demo) in counts.items()}
+
+
+def quarter_state(status: str | None, counts: tuple[int, int] | None) -> str:
+    """A quarter's state for the completeness views: its submission's status, else "figures" (approved figures
+    without a submission), "demo" (demo figures only) or "not_started"."""
+    if status:
+        return status
+    real, demo = counts or (0, 0)
+    return "figures" if real else ("demo" if demo else "not_started")

@@ -413,7 +413,7 @@ def demo_load(*, plan, indicator_numbers: list[int] | None = None, district_code
         values = dict(value=f.value, numerator=f.numerator, denominator=f.denominator)
         if obs is None:
             new_obs.append(Observation(indicator_id=key[0], district_id=key[1], year=f.year, quarter=f.quarter,
-                                       is_demo=True, comment="演示数据 demo", **values))
+                                       is_demo=True, comment="演示数据", **values))
             continue
         obs_versions = versions.get(obs.id, [])
         if not obs.is_demo or any(v.kind != ObservationVersion.Kind.DEMO for v in obs_versions):

@@ -13,12 +13,12 @@ from indicators.progress import services
 class BulletinForm(forms.Form):
     KINDS = [(k, label) for k, label in ObservationVersion.Kind.choices
              if k in ("preliminary", "verified", "census")]
-    source_title = forms.CharField(label=_("来源文件 Source document"), max_length=300)
-    source_url = forms.CharField(label=_("网址或文件 Address or file"), max_length=500, required=False)
-    source_date = forms.DateField(label=_("发布日期 Date published"), required=False,
+    source_title = forms.CharField(label=_("来源文件"), max_length=300)
+    source_url = forms.CharField(label=_("网址或文件"), max_length=500, required=False)
+    source_date = forms.DateField(label=_("发布日期"), required=False,
                                   widget=forms.DateInput(attrs={"type": "date"}))
-    kind = forms.ChoiceField(label=_("数据类型 Kind"), choices=KINDS)
-    file = forms.FileField(label=_("文件（xlsx 或 csv：指标序号、年份、季度、数值） File"))
+    kind = forms.ChoiceField(label=_("数据类型"), choices=KINDS)
+    file = forms.FileField(label=_("文件（xlsx 或 csv：指标序号、年份、季度、数值）"))
 
 
 def bulletin_upload(request):
@@ -38,6 +38,6 @@ def bulletin_upload(request):
                 user=request.user)
             if changed:
                 services.enqueue_recompute(plan_id=plan.id, indicator_ids=changed)
-            messages.success(request, _("已记录 %(n)s 个数据版本。 %(n)s figure versions recorded.") % {"n": len(rows)})
+            messages.success(request, _("已记录 %(n)s 个数据版本。") % {"n": len(rows)})
             return redirect("bulletin_upload")
     return render(request, "indicators/loaders/bulletin_upload.html", {"form": form, "errors": errors, "plan": plan})

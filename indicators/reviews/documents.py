@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.utils import timezone, translation
 
 from districts.models import Plan
+from indicators.figures import selectors as figures
 from indicators.progress.services import thresholds
 from indicators.reviews import report, wording
 from indicators.reviews import selectors as selectors_review
@@ -42,7 +43,10 @@ def tasks_for(plan: Plan, *, scope: str, year: int, quarter: int, lang: str) -> 
 
 
 def review_title(plan: Plan, p: dict) -> str:
-    return wording.review_title(plan.name, plan.start_year, plan.end_year, p["year"], p["quarter"], p["lang"])
+    """The review's title in its own language (the plan's name from the catalogue on English reviews)."""
+    with translation.override("en" if p["lang"] == "en" else "zh-hans"):
+        name = figures.name_in_language(plan.name)
+    return wording.review_title(name, plan.start_year, plan.end_year, p["year"], p["quarter"], p["lang"])
 
 
 def docx_filename(p: dict) -> str:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
-from indicators.figures.formatting import rounded
+from indicators.figures.formatting import printed, rounded
 from indicators.progress import maths
 from indicators.progress.maths import finite as _num
 from indicators.reviews.wording import (
@@ -674,13 +675,29 @@ def indicator_paragraph(ind: Mapping, row: Mapping | None, scope: Scope, *, lang
         conclusion=conclusion_text(status, reason, light, lang, final=final),
         year=int(row["year"]) if has_row else None, quarter=int(row["quarter"]) if has_row else None,
         lagging=status in LAGGING_STATUSES, gap_points=gap, value_text=value_text,
-        target_text=("—" if target is None else f.target(target, ind)) if measure != "qualitative" else (
-            "—" if target is None else f.amount(target, ind)),
+        target_text=_target_cell(f, ind, target, scope),
         completion_text="—" if c is None else f.pct(c), time_share_text="—" if tau is None else f.pct(tau),
         final=final, baseline_text=baseline_text(f, ind, row if has_row else None, scope),
         value_mark=figure_mark(row, lang) if has_row else "", source_note=source_note(row, lang, scope) if has_row
         else "", target_share_text=share_text, shortfall_text=shortfall_text,
         citations=citations(row, lang) if has_row else ())
+
+
+def _target_cell(f: Fmt, ind: Mapping, target, scope: Scope) -> str:
+    """The target of the review table: the city's is the plan's own, as the plan prints it (1300亿元, 8%左右;
+    1300 CNY 100 million, about 8%), as on the dashboards; a district's apportioned target is computed, so it
+    is written out (a count as a whole number)."""
+    if target is None:
+        return "—"
+    plan_target, printed_text = _num(ind.get("target_value")), (ind.get("target_text") or "").strip()
+    if scope.is_city and printed_text and plan_target is not None and abs(target - plan_target) < 1e-9:
+        if f.zh:
+            return printed_text
+        from django.utils import translation
+
+        with translation.override("en"):
+            return printed(printed_text)
+    return f.amount(target, ind) if ind["measure"] == "qualitative" else f.target(target, ind)
 
 
 # ------------------------------------------------------------------------------------------------ revisions

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from districts import access
@@ -77,7 +78,7 @@ def review_page(request):
 
 def _review_body(request, plan: Plan, districts: list[dict], p: dict) -> tuple[str, dict]:
     review, data = review_for(plan, **p)
-    scopes = ([("city", "全市 Leshan")] if access.can_view_district(request.user, None) else []) + [
+    scopes = ([("city", _("全市"))] if access.can_view_district(request.user, None) else []) + [
         (d["code"], d["name"]) for d in districts if access.can_view_district(request.user, d["code"])]
     context = {
         "plan": plan, "params": p, "review": review, "title": documents.review_title(plan, p), "scopes": scopes,

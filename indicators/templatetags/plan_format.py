@@ -44,10 +44,39 @@ def official_url(url):
 
 @register.filter
 def printed_baseline(indicator):
-    """The plan's baseline as printed (约30%), or its words where the plan gives none (未给出…)."""
+    """The plan's baseline as printed (约30%), or its words where the plan gives none (未给出…; on English pages
+    "not given", the plan's explanation being Chinese prose)."""
     if indicator.baseline_value is None:
-        return indicator.baseline_text
+        return _("未给出") if formatting.english() else indicator.baseline_text
     return formatting.as_printed(indicator.baseline_value, indicator.unit, indicator.baseline_text)
+
+
+@register.filter
+def tr_name(name):
+    """An indicator, district or plan name in the page's language: {{ d.name|tr_name }}."""
+    from indicators.figures.selectors import name_in_language
+
+    return name_in_language(name)
+
+
+@register.filter
+def local_name(obj):
+    """A district's or a department's name in the page's language: {{ d|local_name }}."""
+    from indicators.figures.selectors import display_name
+
+    return display_name(obj)
+
+
+@register.filter
+def unit(unit):
+    """亿元 / CNY 100 million"""
+    return formatting.unit_text(unit)
+
+
+@register.filter
+def printed(text):
+    """A target as the plan prints it, in the page's language: 8%左右 / about 8%."""
+    return formatting.printed(text)
 
 
 @register.inclusion_tag("indicators/dashboards/_light.html")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from districts import access
 from districts.models import Department
-from indicators.figures.selectors import plan_for_request
+from indicators.figures.selectors import display_name, plan_for_request
 from projects.models import Task, TaskEvidence, TaskProgress
 from projects.tasks import selectors, services
 from projects.tasks.forms import AssignForm, ContributionForm, DecisionForm, ReportForm
@@ -70,7 +70,7 @@ def ledger(request):
     return render(request, "projects/tasks/ledger.html", {
         "plan": plan, "ledger": data, "groups": selectors.group_rows(data.rows, by), "by": by,
         "halves": [(y, h, selectors.half_label(y, h)) for y, h in selectors.plan_halves(plan)],
-        "year": year, "half": half, "units": [(k, str(u.obj)) for k, u in units.items()], "unit": unit,
+        "year": year, "half": half, "units": [(k, display_name(u.obj)) for k, u in units.items()], "unit": unit,
         "status": status, "statuses": [*TaskProgress.choices, (selectors.NOT_REPORTED, _("未报送"))],
         "chapters": sorted({(r.task.chapter, f"{r.task.chapter_label} {r.task.chapter_title}") for r in all_rows}),
         "chapter": chapter, "counts": data.counts(), "can_assign": access.is_official(request.user)})

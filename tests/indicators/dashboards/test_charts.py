@@ -5,6 +5,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from django.utils import translation
 
 from indicators.dashboards import charts
 
@@ -182,7 +183,10 @@ def test_project_charts():
                                "done_date": [date(2023, 2, 1), None, None]})
     timeline = charts.project_timeline(milestones, today=date(2025, 1, 1))
     states = {t.name: len(t.x) for t in timeline.data if t.name}
-    assert states == {"已完成 done": 1, "未到期 due later": 1, "已逾期 overdue": 1}
+    assert states == {"已完成": 1, "未到期": 1, "已逾期": 1}
+    with translation.override("en"):
+        english = charts.project_timeline(milestones, today=date(2025, 1, 1))
+    assert {t.name: len(t.x) for t in english.data if t.name} == {"Done": 1, "Due later": 1, "Overdue": 1}
     assert "<script>" not in _flat(timeline)
     money = pd.DataFrame({"project": ["P"], "planned": [10.0], "completed": [4.0], "light": ["red"]})
     inv = charts.investment_bars(money)

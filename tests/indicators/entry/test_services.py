@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from districts.models import District, Plan
 from indicators.entry import reminders, validation
@@ -77,8 +78,12 @@ def test_city_form_lists_city_only_rates_and_annual_indicators_in_q4(plan):
 
 
 def test_flow_convention_is_stated_in_words(ind):
-    assert validation.convention(ind[1], 3) == "1—9月累计 / cumulative January–September"
-    assert "可比价" in validation.convention(ind[2], 1) and "comparable prices" in validation.convention(ind[2], 1)
+    assert validation.convention(ind[1], 3) == "1—9月累计"
+    with translation.override("en"):
+        assert validation.convention(ind[1], 3) == "cumulative for months 1–9"
+    assert "可比价" in validation.convention(ind[2], 1)
+    with translation.override("en"):
+        assert "comparable prices" in validation.convention(ind[2], 1)
 
 
 # --------------------------------------------------------------------------------------- saving
@@ -132,7 +137,7 @@ def test_a_cumulative_flow_must_not_fall_within_a_year(plan, shizhong, ind, staf
     with pytest.raises(validation.EntryValidationError) as info:
         save(sub_for(plan, shizhong, quarter=3), staff_shizhong, {ind[1].id: {"value": "299.99"}})
     message = info.value.errors[ind[1].id]["value"][0]
-    assert "不能低于上一季度累计（300.00 亿元）" in message and "cannot fall within a year" in message
+    assert "不能低于上一季度累计（300.00 亿元）" in message and "为年内累计数" in message
     save(sub_for(plan, shizhong, quarter=3), staff_shizhong, {ind[1].id: {"value": "300"}})  # equal is fine
 
 
@@ -191,7 +196,7 @@ def test_the_later_of_two_saves_from_the_same_revision_is_refused(plan, shizhong
     save(sub, staff_shizhong, {ind[1].id: {"value": "111"}}, revision=0)
     with pytest.raises(validation.ConflictError) as info:
         save(sub, staff_shizhong, {ind[1].id: {"value": "222"}}, revision=0)
-    assert "保存被拒绝" in info.value.message and "nothing was overwritten" in info.value.message
+    assert "保存被拒绝" in info.value.message and "也没有覆盖他人的数据" in info.value.message
     assert info.value.current_revision == 1
     assert obs(ind, shizhong, 1).value == D("111")
     assert obs(ind, shizhong, 1).history.count() == 1
@@ -273,7 +278,7 @@ def test_approval_versions_the_figures_locks_the_quarter_and_updates_progress(
     # locked
     with pytest.raises(validation.LockedError) as info:
         save(approved, staff_shizhong, {ind[1].id: {"value": "1"}})
-    assert "管理员" in info.value.message and "only an administrator" in info.value.message
+    assert "管理员" in info.value.message and "请联系管理员重新开放" in info.value.message
     with pytest.raises(validation.LockedError):
         entry.submission_approve(submission=approved, user=official, expected_revision=rev(approved))
     assert ObservationVersion.objects.filter(observation__district=shizhong).count() == 13
@@ -542,7 +547,7 @@ def test_a_demo_comment_is_never_offered(plan, ind, shizhong):
     from indicators.loaders import demo
 
     demo.demo_load(plan=plan, indicator_numbers=[1], district_codes=["shizhong"])
-    assert Observation.objects.filter(indicator=ind[1], district=shizhong, comment="演示数据 demo").exists()
+    assert Observation.objects.filter(indicator=ind[1], district=shizhong, comment="演示数据").exists()
     rows = entry_reads.form_rows(plan, shizhong, 2023, 3, submission=None)
     assert next(r for r in rows if r.indicator.number == 1).comment == ""
 

@@ -1,7 +1,9 @@
 """indicators.parsing: every typed number is read exactly or refused with a message naming the field."""
+import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,10 +99,16 @@ def test_refused_with_a_message_naming_the_field(text, unit, words):
     with pytest.raises(ParseError) as info:
         parse(text, unit)
     message = info.value.message
-    assert message.startswith("「1. 服务业增加值」"), message  # Chinese first, naming the field
-    assert LABEL_EN in message
-    for word in words:
-        assert word in message
+    assert message.startswith("「1. 服务业增加值」"), message  # in Chinese on a Chinese page, naming the field
+    assert LABEL_EN not in message  # one language at a time
+    with translation.override("en"), pytest.raises(ParseError) as info_en:
+        parse(text, unit)
+    english = info_en.value.message
+    assert english.startswith(LABEL_EN), english  # in English, naming it in English
+    for word in words:  # the Chinese words in the Chinese message, the English ones in the English message
+        assert word in (english if re.match(r"[A-Za-z]", word) else message), (word, message, english)
+    typed_and_units = re.escape(str(text)) + r"|亿元|万元|户"  # what was typed and the unit as the form shows it
+    assert not re.search(r"[\u4e00-\u9fff]", re.sub(typed_and_units, "", english)), english
 
 
 def test_optional_field_may_be_empty():

@@ -100,7 +100,7 @@ def test_the_docx_holds_summary_table_charts_and_paragraphs(plan):
     assert [c.text for c in table.rows[0].cells] == ["序号", "指标", "基期值", "目标值", "本期值", "数据期", "完成目标进度",
                                                     "时间进度", "评估结论", "灯号"]
     first = [c.text for c in table.rows[1].cells]
-    assert first == ["1", "服务业增加值", "890.02亿元（2020年）", "1300.00亿元", "1152.40亿元（公布）", "2024年", "64.0%",
+    assert first == ["1", "服务业增加值", "890.02亿元（2020年）", "1300亿元", "1152.40亿元（公布）", "2024年", "64.0%",
                      "80.0%", "需加快", "▲ 黄灯"]
     lights = {row.cells[-1].text for row in table.rows[1:]}
     assert lights <= {"● 绿灯", "▲ 黄灯", "■ 红灯", "○ 无灯"}  # symbol and word, not colour alone
@@ -256,7 +256,7 @@ def test_the_final_review_page_and_docx_read_as_officials_write_them(client, off
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["序号", "指标", "基期值", "目标值", "完成值", "数据期", "为目标的", "差距",
                                                     "评估结论", "灯号"]
-    assert [c.text for c in table.rows[1].cells] == ["1", "服务业增加值", "890.02亿元（2020年）", "1300.00亿元",
+    assert [c.text for c in table.rows[1].cells] == ["1", "服务业增加值", "890.02亿元（2020年）", "1300亿元",
                                                     "1251.56亿元（演示）", "2025年", "96.3%", "48.44亿元", "基本完成",
                                                     "▲ 黄灯"]
     assert "三、各县（市、区）完成情况" in paragraphs and len(doc.tables[1].rows) == 13
