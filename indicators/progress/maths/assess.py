@@ -501,6 +501,10 @@ def assess_arrays(*, value, baseline, target, base_year, target_year, t, directi
         code[rule == 4] = _CODE["achieved"]
         at = rule == 5
         code[at] = _final_codes(share[at], th)
+        # a level that ended further from its target than it started is 未完成 however close it stays: 基本完成 is
+        # for a target nearly reached, never for ground lost (a share falling from 52% to 50% against 55%)
+        moved_away = at & ~rate & has(vb) & (d * (v - vb) < 0)
+        code[moved_away] = _CODE["not_achieved"]
         code[rule == 6] = _CODE["deterioration"]
         at = rule == 7
         code[at] = _band_codes(ratio[at], th)

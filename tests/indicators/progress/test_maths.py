@@ -964,3 +964,14 @@ def test_every_band_edge_gives_the_light_of_its_status():
         a = level(v(k), 100, 200)
         assert a.ratio == approx(k) if k else abs(a.ratio) < 1e-9
         assert (a.status, a.light) == (status, light), k
+
+
+def test_a_level_that_ended_below_its_baseline_is_not_largely_achieved():
+    """A share falling from 52.0% to 50.0% against 55% reaches 90.9% of the target, but ground lost is 未完成
+    (red), never 基本完成; one that rose to the same 50.0% from 45.0% is 基本完成 (yellow)."""
+    fell = level(50.0, 52.0, 55.0, t=2025)
+    assert round(fell.target_share, 3) == 0.909 and fell.completion < 0
+    assert fell.status == "not_achieved" and fell.light == "red" and fell.is_final is True
+    assert fell.shortfall == approx(5.0)
+    rose = level(50.0, 45.0, 55.0, t=2025)
+    assert rose.status == "largely_achieved" and rose.light == "yellow"
