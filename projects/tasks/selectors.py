@@ -23,11 +23,15 @@ from districts.models import Department, Plan
 from projects.models import Task, TaskProgress, TaskReport
 
 NOT_REPORTED = "not_reported"
+NOT_ASSIGNED = "not_assigned"  # no lead unit yet: nobody owes a report, so it is not 未报送
 LIGHTS = {TaskProgress.DONE: "green", TaskProgress.ON_SCHEDULE: "green", TaskProgress.LAGGING: "yellow",
-          TaskProgress.NOT_STARTED: "red", NOT_REPORTED: ""}
+          TaskProgress.NOT_STARTED: "red", NOT_REPORTED: "", NOT_ASSIGNED: ""}
+ALL_STATUSES = (*TaskProgress.values, NOT_REPORTED, NOT_ASSIGNED)
 
 
 def status_label(status: str) -> str:
+    if status == NOT_ASSIGNED:
+        return _("未分配")
     return _("未报送") if status == NOT_REPORTED else TaskProgress(status).label
 
 
@@ -97,7 +101,7 @@ class Ledger:
 
     def counts(self) -> dict[str, int]:
         found = Counter(r.status for r in self.rows)
-        return {s: found.get(s, 0) for s in (*TaskProgress.values, NOT_REPORTED)}
+        return {s: found.get(s, 0) for s in ALL_STATUSES}
 
 
 def _unit_key(kind, obj) -> str:
@@ -128,7 +132,7 @@ def ledger(plan: Plan, user, year: int, half: int, *, chapter: int | None = None
             continue
         report = reports.get(task.pk)
         approved = report is not None and report.state == TaskReport.State.APPROVED and report.progress
-        row_status = report.progress if approved else NOT_REPORTED
+        row_status = report.progress if approved else NOT_REPORTED if lead_key else NOT_ASSIGNED
         if status and row_status != status:
             continue
         milestone = next((m.text for m in task.milestones.all() if m.year == year), "")
@@ -267,11 +271,13 @@ def review_summary(plan: Plan, year: int, half: int, *, unit: str | None = None)
                  "未报送%(nr)s项") % {
         "n": n, "done": counts[TaskProgress.DONE], "on": counts[TaskProgress.ON_SCHEDULE],
         "lag": counts[TaskProgress.LAGGING], "ns": counts[TaskProgress.NOT_STARTED], "nr": counts[NOT_REPORTED]}
+    if counts[NOT_ASSIGNED]:
+        sentence += _("，尚未分配牵头单位%(na)s项") % {"na": counts[NOT_ASSIGNED]}
     if lagging:
         sentence += _("；滞后任务：%(names)s") % {"names": _("、").join(f"{t.number}. {t.title}" for t in lagging)}
     sentence += _("。")
     return {"year": year, "half": half, "label": half_label(year, half), "total": n,
-            "counts": {s: counts.get(s, 0) for s in (*TaskProgress.values, NOT_REPORTED)},
+            "counts": {s: counts.get(s, 0) for s in ALL_STATUSES},
             "lagging": lagging, "sentence": sentence, "rows": rows}
 
 

@@ -59,8 +59,7 @@ def ledger(request):
     by = request.GET.get("by") if request.GET.get("by") in VIEWS else "chapter"
     units = services.units_of(plan)
     unit = request.GET.get("unit") if request.GET.get("unit") in units else None
-    status = request.GET.get("status") if request.GET.get("status") in (
-        *TaskProgress.values, selectors.NOT_REPORTED) else None
+    status = request.GET.get("status") if request.GET.get("status") in selectors.ALL_STATUSES else None
     try:
         chapter = int(request.GET.get("chapter") or 0) or None
     except ValueError:
@@ -71,7 +70,8 @@ def ledger(request):
         "plan": plan, "ledger": data, "groups": selectors.group_rows(data.rows, by), "by": by,
         "halves": [(y, h, selectors.half_label(y, h)) for y, h in selectors.plan_halves(plan)],
         "year": year, "half": half, "units": [(k, display_name(u.obj)) for k, u in units.items()], "unit": unit,
-        "status": status, "statuses": [*TaskProgress.choices, (selectors.NOT_REPORTED, _("未报送"))],
+        "status": status, "statuses": [*TaskProgress.choices, (selectors.NOT_REPORTED, _("未报送")),
+                                                (selectors.NOT_ASSIGNED, _("未分配"))],
         "chapters": sorted({(r.task.chapter, f"{r.task.chapter_label} {r.task.chapter_title}") for r in all_rows}),
         "chapter": chapter, "counts": data.counts(), "can_assign": access.is_official(request.user)})
 

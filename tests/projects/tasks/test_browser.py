@@ -97,7 +97,7 @@ def test_assign_report_support_return_resubmit_approve(live_server, page, browse
     assert "按序时推进" in boss.locator("[data-testid=led] tr[data-task='16']").inner_text()
     boss.goto(f"{live_server.url}/reviews/?scope=city&year=2023&quarter=2")
     assert boss.locator("[data-testid=review-tasks-sentence]").inner_text() == (
-        "58项重点任务中，已完成0项，按序时推进1项，滞后0项，未启动0项，未报送57项。")
+        "58项重点任务中，已完成0项，按序时推进1项，滞后0项，未启动0项，未报送0项，尚未分配牵头单位57项。")
     history = boss.goto(f"{live_server.url}/tasks/16/") and boss.locator("[data-testid=history]").inner_text()
     assert "请补充风险处置案例" in history and "— / — → 市商务局 / 市中区" in history
 

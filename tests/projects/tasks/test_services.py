@@ -82,7 +82,7 @@ def test_report_workflow(assigned, staff, official):
     assert any("退回" in r and "请补充处置案例" in r for r in reasons)
     summary = selectors.review_summary(assigned.plan, 2023, 1)
     assert summary["counts"]["lagging"] == 1 and summary["total"] == 58
-    assert summary["sentence"] == ("58项重点任务中，已完成0项，按序时推进0项，滞后1项，未启动0项，未报送57项；"
+    assert summary["sentence"] == ("58项重点任务中，已完成0项，按序时推进0项，滞后1项，未启动0项，未报送0项，尚未分配牵头单位57项；"
                                    "滞后任务：16. 加强金融风险防范化解。")
 
 
@@ -119,7 +119,7 @@ def test_lights_and_not_reported(assigned, staff, official):
     rows = {r.task.number: r for r in selectors.ledger(assigned.plan, official, 2022, 2).rows}
     assert (rows[16].status, rows[16].light) == ("not_started", "red")
     assert selectors.LIGHTS == {"done": "green", "on_schedule": "green", "lagging": "yellow",
-                                "not_started": "red", "not_reported": ""}
+                                "not_started": "red", "not_reported": "", "not_assigned": ""}
 
 
 def test_units_see_only_their_tasks(assigned, staff, official):
