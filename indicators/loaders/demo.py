@@ -26,7 +26,7 @@ import zlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 SEED = 14_2021_2025
@@ -449,6 +449,13 @@ def demo_load(*, plan, indicator_numbers: list[int] | None = None, district_code
             for o in new_versions_for], batch_size=1000)
     result.created = len(new_obs)
     result.updated = len(changed_obs) + len(changed_versions) + (len(new_versions_for) - len(new_obs))
+    if new_obs and connection.vendor == "postgresql":
+        # the planner's statistics follow a bulk load at once (as the synthetic loader's do): a table analysed while
+        # empty would otherwise be planned as empty until autovacuum comes by, and the recompute and review reads
+        # that follow in this transaction join thousands of rows with nested loops
+        with connection.cursor() as cursor:
+            for model in (Observation, ObservationVersion):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
 
     present = set(ProvinceAssignment.objects.filter(indicator__plan=plan).values_list("indicator_id", "year"))
     new_assignments = [

@@ -61,7 +61,7 @@ _FLOAT_FIELDS = ("value", "quarter_value", "annual_value", "baseline_value", "ta
                  "time_share", "cagr_actual", "cagr_required", "ratio", "projection", "still_needed", "shortfall",
                  "target_share")
 _TEMP = "progress_recomputed"
-_ANALYZE_AFTER = 10_000  # rows written
+_ANALYZE_AFTER = 1_000  # rows written
 
 
 def _digest(frame: pd.DataFrame) -> np.ndarray:

@@ -167,7 +167,8 @@ def mark_figures(rows: list[dict], *, scope: str, year: int, quarter: int) -> No
         if base is not None and (r.get("inputs") or {}).get("baseline_source") == "observed":
             wanted.append((r, "baseline_mark", base))
     ids = {i for _r, _k, source in wanted for i in _version_ids(source)}
-    versions = {v["id"]: v for v in ObservationVersion.objects.filter(id__in=ids).values("id", "kind", "source_title")}
+    versions = {v["id"]: v for v in ObservationVersion.objects.filter(id__in=ids).order_by()
+                .values("id", "kind", "source_title")}  # no default ordering: it joins up to the plan
     for r, name, source in wanted:
         r[name] = _mark([versions[i] for i in _version_ids(source) if i in versions])
 
