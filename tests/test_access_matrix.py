@@ -358,7 +358,7 @@ TABLE: list[Row] = [
     Row("POST", "/reviews/report.docx/job/?scope=city&year=2023&quarter=4", E(LOGIN, 403, 403, 302, 302, 403),
         effect={"official": "job_started", "admin": "job_started"}),
     Row("GET", "/reviews/report.docx/job/", POST_ONLY),
-    Row("POST", "/exports/figures.xlsx/job/", E(LOGIN, 302, 302, 302, 302, 403),
+    Row("POST", "/exports/figures.xlsx/job/", E(LOGIN, 302, 302, 302, 302, 403, 403),
         effect={r: "job_started" for r in ("staff_own", "staff_other", "official", "admin")},
         note="staff: their own district's workbook"),
     Row("POST", f"/exports/figures.xlsx/job/?district={OWN}", E(LOGIN, 302, 403, 302, 302, 403),

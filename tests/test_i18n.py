@@ -122,7 +122,7 @@ def test_chinese_plural_entries_have_one_form_only():
 
 
 # Latin words a Chinese message may carry: file formats, encodings, a command and a code a user types
-FORMAT_WORDS = {"xlsx", "csv", "CSV", "Excel", "Word", "MB", "KB", "UTF", "GBK", "NaN", "manage", "py",
+FORMAT_WORDS = {"xlsx", "csv", "CSV", "pdf", "docx", "jpg", "png", "Excel", "Word", "MB", "KB", "UTF", "GBK", "NaN", "manage", "py",
                 "load_plan_definition", "flow", "cnmaps", "data", "MIT", "GCJ"}
 
 

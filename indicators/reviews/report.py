@@ -30,11 +30,10 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from indicators.progress import maths
+from indicators.reviews.revisions import Revision, revision_notes
 from indicators.reviews.sentences import (
     Paragraph,
-    Revision,
     indicator_paragraph,
-    revision_notes,
     row_dict,
 )
 from indicators.reviews.wording import (

@@ -457,5 +457,5 @@ def tasks_document_load(data: dict) -> int:
     tasks = data.get("tasks")
     if not isinstance(tasks, list) or not all(isinstance(t, dict) and isinstance(t.get("number"), int)
                                               and t.get("text") and t.get("title") for t in tasks):
-        raise ValidationError(_("每项任务须有序号（number）、任务名称（title）和原文（text）"))
+        raise ValidationError(_("每项任务须有序号、任务名称和原文"))
     return tasks_load(plan=plan, tasks=tasks)

@@ -24,7 +24,8 @@ import pytest
 
 from indicators.progress.maths import MEASURES, STATUSES
 from indicators.reviews.report import build_review
-from indicators.reviews.sentences import indicator_paragraph, revision_notes
+from indicators.reviews.revisions import revision_notes
+from indicators.reviews.sentences import indicator_paragraph
 from indicators.reviews.wording import STATUSES as REVIEW_STATUSES
 from indicators.reviews.wording import (
     Scope,
