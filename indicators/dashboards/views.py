@@ -323,8 +323,7 @@ def _review_context(request, plan, year, kind):
             "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
             "last_recompute": data["last_recompute"], "heat_json": _chart(heat) if heat is not None else None,
             "years": dashboard.review_years(plan),
-            "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2,
-            "tasks": _tasks_summary(plan, year)}
+            "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2}
 
 
 def _tasks_summary(plan, year):
@@ -389,7 +388,7 @@ def report_final(request):
 @require_safe
 def report_xlsx(request, year):
     plan = _plan(request)
-    context = _review_context(request, plan, year, "annual")
+    context = {**_review_context(request, plan, year, "annual"), "tasks": _tasks_summary(plan, year)}
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="review-{year}.xlsx"'
     exports.review_workbook(context, plan, year).save(response)
