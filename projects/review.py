@@ -19,7 +19,7 @@ def projects_summary(rows: list[dict], lang: str) -> str:
         text = (f"The plan names {total} projects and facilities; {len(tracked)} "
                 f"{'has' if len(tracked) == 1 else 'have'} a planned investment entered")
         if tracked:
-            text += (f" ({planned:.2f} billion yuan planned, {completed:.2f} completed and approved, "
+            text += (f" ({planned:.2f} CNY 100 million planned, {completed:.2f} completed and approved, "
                      f"{completed / planned:.1%})" if planned else "")
         text += "."
         if lights:

@@ -18,7 +18,10 @@ def test_the_summary_sentences_say_what_the_data_says():
     assert projects_summary(rows, "zh") == (
         "规划共列明项目和设施2个，其中1个已录入计划投资（计划投资10.00亿元，经审核完成2.00亿元，"
         "完成20.0%）。灯号：红灯1个。滞后（红灯）项目：乐山机场。")
-    assert projects_summary(rows, "en").startswith("The plan names 2 projects and facilities; 1 has")
+    english = projects_summary(rows, "en")
+    assert english.startswith("The plan names 2 projects and facilities; 1 has")
+    # 亿元 is CNY 100 million (not a billion): the same amounts as the Chinese sentence
+    assert "(10.00 CNY 100 million planned, 2.00 completed and approved, 20.0%)" in english
     targets = [{"name": "国家级高新技术企业总量", "unit": "家", "value": 161.0, "year": 2023, "status_zh": "需加快",
                 "status_en": "Acceleration needed", "assigned_missing": False},
                {"name": "全省服务业强县", "unit": "个", "value": None, "year": None, "status_zh": "无法评估",
