@@ -190,7 +190,8 @@ def _growth_path(start_x, start_y, rate, end_x):
 def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, measure: str, decimals: int = 2,
                     baseline_year=None, baseline_value=None, target_year=None, target_value=None,
                     cagr_required=None, latest: dict | None = None, height: int = 420,
-                    earlier_plans=(), baseline_note: str = "") -> go.Figure:
+                    earlier_plans=(), baseline_note: str = "", baseline_printed: str = "",
+                    target_printed: str = "") -> go.Figure:
     """History 2015–2020, the quarterly and annual figures since, the path from baseline to target and the
     projection to the target year, on a time axis whose years are labelled in their middle: every figure stands
     over its own year, a quarter's bar in the middle of its quarter (Q1 2020 at 2020-02-15), an annual figure
@@ -204,6 +205,8 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
     (t, annual_value, projection, cagr_actual, still_needed); no projection is drawn once the target year's figure
     is in (``is_final``) or after it. baseline_note: what the path starts from where the plan gives no baseline
     (e.g. 按2020年演示数据 5.10% 计算), added to the path's name. Growth figures are fractions, rates in percent.
+    baseline_printed / target_printed: the plan's baseline and target as the plan prints them (约30%, 40%左右), shown
+    in the hover texts of the path's ends in place of the bare number.
     """
     fig = go.Figure(layout=_layout(
         height=height, hovermode="closest", legend=_legend(), margin=dict(l=10, r=10, t=20, b=10),
@@ -291,11 +294,14 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
             fig.add_trace(go.Scatter(
                 x=[time_date(x) for x in xs], y=ys, mode="lines", name=esc(_("基期→目标路径") + note),
                 line=dict(color=INK, dash="dot", width=2),
-                hovertext=[year_label(x) + " " + esc(_("路径")) + f"<br>{fmt(y)}" for x, y in zip(xs, ys)],
+                hovertext=[year_label(x) + " " + esc(_("路径")) + "<br>" + (
+                    esc(baseline_printed) if x == b and baseline_printed else
+                    esc(target_printed) if x == T and target_printed else fmt(y)) for x, y in zip(xs, ys)],
                 hoverinfo="text"))
         fig.add_trace(go.Scatter(
             x=[time_date(T)], y=[vT], mode="markers", name=esc(_("目标")), marker=dict(symbol="star", size=16, color=INK),
-            hovertext=[year_label(T) + " " + esc(_("目标")) + f"<br>{fmt(vT)}"], hoverinfo="text"))
+            hovertext=[year_label(T) + " " + esc(_("目标")) + "<br>" + (esc(target_printed) or fmt(vT))],
+            hoverinfo="text"))
 
     latest = latest or {}
     lt, lv, proj = _num(latest.get("t")), _num(latest.get("annual_value")), _num(latest.get("projection"))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from districts.models import District, Plan
 from indicators.dashboards import charts, verdicts
 from indicators.figures import formatting
+from indicators.figures import selectors as figures
 from indicators.models import (
     Indicator,
     ObservationVersion,
@@ -303,8 +304,10 @@ def status_table(indicators: pd.DataFrame, rows: pd.DataFrame, demo_ids: set[int
     table["value_text"] = [charts.value_text(a if _num(a) is not None else v, u, d) for a, v, u, d in
                            zip(table["annual_value"], table["value"], units, decimals)]
     table["reported_text"] = [charts.value_text(v, u, d) for v, u, d in zip(table["value"], units, decimals)]
-    table["target_value_text"] = [charts.value_text(t, u, d) for t, u, d in
-                                  zip(table["assessed_target"], units, decimals)]
+    table["target_value_text"] = [
+        "—" if _num(t) is None else formatting.target_shown(t, u, d, kind=k, plan_value=_num(pv), plan_text=pt or "")
+        for t, u, d, k, pv, pt in zip(table["assessed_target"], units, decimals, table["target_kind"],
+                                      table["target_value"], table["target_text"])]
     table["baseline_value_text"] = table["baseline_shown"]
     table["time_share_text"] = [charts.pct_text(t) for t in table["time_share"]]
     table["base_year"] = pd.Series([int(b) if _num(b) is not None else (int(i) if _num(i) is not None else None)
@@ -367,9 +370,8 @@ def spark_points(rows: pd.DataFrame, indicator: dict, demo_ids: set[int] | None 
 def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFrame) -> pd.DataFrame:
     """Indicator × district lights, each indicator at its newest period with district rows, and a rank.
 
-    Rank by the mean light score (green 2, yellow 1, red 0) over the indicators a district has a light for;
-    ties by the number of green lights, then by the mean of completion − time share. Districts without any
-    light share the last rank.
+    Ranked as everywhere (``verdicts.district_ranks``): most green lights, then most yellow, then fewest red.
+    score: the mean light score (green 2, yellow 1, red 0) over the indicators a district has a light for.
     """
     columns = ["district_code", "district_name", "district_order", "indicator_id", "indicator_number",
                "indicator_name", "light", "status", "status_label", "completion", "time_share", "year", "quarter",
@@ -399,37 +401,32 @@ def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFr
         "year": d["year"].values, "quarter": d["quarter"].values})
     points = {"green": 2, "yellow": 1, "red": 0}
     out["_points"] = out["light"].map(points)
-    out["_gap"] = out["completion"] - out["time_share"]
-    agg = out.groupby("district_code").agg(score=("_points", "mean"), greens=("light", lambda s: (s == "green").sum()),
-                                           gap=("_gap", "mean"))
-    agg = agg.reindex(districts["code"])
-    agg["_s"] = agg["score"].fillna(-1)
-    agg["_g"] = agg["greens"].fillna(0)
-    agg["_gap"] = agg["gap"].fillna(-99)
-    agg = agg.sort_values(["_s", "_g", "_gap"], ascending=False)
-    keys = list(zip(agg["_s"].round(9), agg["_g"], agg["_gap"].round(9)))
-    ranks, previous, rank = {}, None, 0
-    for position, (code, key) in enumerate(zip(agg.index, keys), start=1):
-        if key != previous:
-            rank, previous = position, key
-        ranks[code] = rank
+    lights = pd.crosstab(out["district_code"], out["light"]).reindex(
+        index=districts["code"], columns=["green", "yellow", "red"], fill_value=0)
+    ranks = verdicts.district_ranks({code: (int(g), int(y), int(r)) for code, g, y, r in zip(
+        lights.index, lights["green"], lights["yellow"], lights["red"])})
+    score = out.groupby("district_code")["_points"].mean()
     out["rank"] = out["district_code"].map(ranks)
-    out["score"] = out["district_code"].map(agg["score"])
-    return out.drop(columns=["_points", "_gap"])[columns].sort_values(["rank", "district_order", "indicator_number"])
+    out["score"] = out["district_code"].map(score)
+    return out.drop(columns=["_points"])[columns].sort_values(["rank", "district_order", "indicator_number"])
 
 
 # ------------------------------------------------------------------------------------------------ pages
 
 
 def overview(plan: Plan) -> dict:
-    """The overview page (4 queries): status counts, the 16 cards in 专栏6's order with sparklines, the warnings."""
+    """The overview page (4 queries, 5 with a province-assigned target): status counts, the 16 cards in 专栏6's
+    order with sparklines, the warnings."""
     indicators = indicator_frame(plan)
     rows = progress_frame(plan, scope="city", with_inputs=True)
     demo_ids = demo_versions(plan)
     table = status_table(indicators, rows, demo_ids)
     by_indicator = {i: g for i, g in rows.groupby("indicator_id")} if len(rows) else {}
+    demo_targets = figures.demo_assignments(plan) if (table["measure"] == "qualitative").any() else set()
     cards = []
     for record in table.to_dict("records"):
+        record["target_demo"] = record["has_data"] and (
+            record["indicator_id"], int(record["year"])) in demo_targets
         spark = spark_points(by_indicator[record["indicator_id"]], record, demo_ids) \
             if record["indicator_id"] in by_indicator else pd.DataFrame(columns=["x", "y", "label", "provisional"])
         record["spark"] = charts.sparkline(spark, unit=record["unit"], decimals=record["decimals"],

@@ -10,6 +10,7 @@ The engine (indicators/progress) stores the end-of-plan statuses (基本完成, 
 from __future__ import annotations
 
 import math
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,7 @@ _REASONS = {
     "after_target_year": ("该期晚于目标年，属下一规划期", "The period is after the target year: it belongs to the next plan"),
 }
 # reasons worth showing beside a verdict that is not 无法评估
-SHOWN_REASONS = ("baseline_meets_target", "below_assigned", "after_target_year")
+SHOWN_REASONS = (*maths.BASELINE_MET_REASONS, "below_assigned", "after_target_year")
 
 
 def _english() -> bool:
@@ -55,6 +56,20 @@ def _flag(x) -> bool | None:
         return bool(x)
     except (TypeError, ValueError):  # pd.NA
         return None
+
+
+def district_ranks(counts: Mapping[str, tuple[int, int, int]]) -> dict[str, int]:
+    """The one ranking of districts, used by the district pages, the map, the reports and the reviews alike: most
+    green lights (已达标 / 进度正常; at the plan's end 已完成), then most yellow (需加快; 基本完成), then fewest red;
+    districts level on all three share a rank (1, 1, 3). counts: code → (green, yellow, red), in the plan's order."""
+    key = {code: (-g, -y, r) for code, (g, y, r) in counts.items()}
+    ranked = sorted(counts, key=lambda c: key[c])  # stable: level districts keep the plan's order
+    ranks, rank, previous = {}, 0, None
+    for position, code in enumerate(ranked, start=1):
+        if key[code] != previous:
+            rank, previous = position, key[code]
+        ranks[code] = rank
+    return ranks
 
 
 def light_of(status) -> str | None:
@@ -117,7 +132,7 @@ def shows_projection(row: dict, target_year=None) -> bool:
 def baseline_meets_target(row: dict, indicator: dict | None = None) -> bool:
     """The baseline already meets the target (PROGRESS.md §3a): the row's reason says so, or, for rows written
     before the engine gave that reason, its baseline reaches its target by the indicator's own test."""
-    if row.get("reason") == "baseline_meets_target":
+    if row.get("reason") in maths.BASELINE_MET_REASONS:
         return True
     if not indicator or indicator.get("measure") in ("rate", "qualitative"):
         return False
@@ -154,7 +169,7 @@ def completion_shown_column(rows, indicators) -> list:
     direction = np.where(higher.to_numpy(dtype=bool), 1.0, -1.0)
     judged = ~column("measure").isin(["rate", "qualitative"]).to_numpy(dtype=bool) \
         & np.isin(kind, ["at_least", "about", "more_than"])
-    meets = np.array(rows["reason"] == "baseline_meets_target", dtype=bool) if "reason" in rows \
+    meets = np.array(rows["reason"].isin(maths.BASELINE_MET_REASONS), dtype=bool) if "reason" in rows \
         else np.zeros(len(rows), dtype=bool)
     meets = meets | judged & maths.achieved_array(floats(rows["baseline_value"]), floats(rows["target_value"]), direction,
                                            np.where(judged, kind, "none"), tolerance)

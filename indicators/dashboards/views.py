@@ -135,7 +135,12 @@ def _indicator_body(plan, indicator, city_visible, codes, basis) -> tuple[str, d
         baseline_value=(latest or {}).get("baseline_value", indicator.baseline_value),
         target_year=indicator.target_year, target_value=(latest or {}).get("target_value", indicator.target_value),
         cagr_required=(latest or {}).get("cagr_required"), latest=latest, baseline_note=baseline_note,
-        earlier_plans=figures.continued_history(indicator) if city_visible else [])
+        earlier_plans=figures.continued_history(indicator) if city_visible else [],
+        baseline_printed="" if baseline_note or indicator.baseline_value is None else formatting.as_printed(
+            indicator.baseline_value, unit, indicator.baseline_text),
+        target_printed=formatting.target_shown(
+            (latest or {}).get("target_value", indicator.target_value), unit, decimals, kind=indicator.target_kind,
+            plan_value=indicator.target_value, plan_text=indicator.target_text))
     bars = data["districts"]
     metric = "completion" if bars["completion"].notna().any() else "value"
     bar_chart = charts.district_bars(bars, metric=metric, unit=unit, decimals=decimals,

@@ -99,6 +99,23 @@ def as_printed(value, unit: str, text: str = "") -> str:
     return f"{'约' if about else ''}{digits}{unit}"
 
 
+def target_shown(value, unit: str, decimals: int = 2, *, kind: str = "", plan_value=None, plan_text: str = "") -> str:
+    """A target as a page shows it. The plan's own target is shown as the plan prints it (8%左右, 1300亿元; about 8%,
+    1300 CNY 100 million); any other (a district's apportioned target, a year's assigned amount) is written out
+    with its unit and keeps the target's kind: 左右 / about, 高于 / more than."""
+    if value is None:
+        return "—"
+    v, plan = Decimal(str(value)), None if plan_value in (None, "") else Decimal(str(plan_value))
+    if plan is not None and (plan_text or "").strip() and abs(v - plan) < Decimal("1e-9"):
+        return printed(plan_text)
+    text = with_unit(v, unit, decimals)
+    if kind == "about":
+        return _("%(target)s左右") % {"target": text}
+    if kind == "more_than":
+        return _("高于%(target)s") % {"target": text}
+    return text
+
+
 # Publishers of the documents the tracker loads figures from, by the document's title
 PUBLISHERS = ((re.compile(r"^\d{4}年乐山市国民经济和社会发展统计公报$"), "乐山市统计局"),)
 OFFICIAL_DOMAIN = "gov.cn"

@@ -301,6 +301,12 @@ def assignment_frame(plan: Plan, indicator_ids=None) -> pd.DataFrame:
     return _floats(df, ["assigned_value"])
 
 
+def demo_assignments(plan: Plan) -> set[tuple[int, int]]:
+    """(indicator id, year) of the province-assigned amounts that are demo data, to be marked 演示 (1 query)."""
+    return set(ProvinceAssignment.objects.filter(indicator__plan=plan, is_demo=True).order_by()
+               .values_list("indicator_id", "year"))
+
+
 def district_codes(plan: Plan) -> dict[int, str]:
     return dict(District.objects.filter(plan=plan).values_list("id", "code"))
 

@@ -29,6 +29,7 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
+from indicators.dashboards.verdicts import district_ranks
 from indicators.progress import maths
 from indicators.reviews.revisions import Revision, revision_notes
 from indicators.reviews.sentences import (
@@ -182,20 +183,13 @@ def district_ranking(rows, indicators: Mapping[Any, Mapping], district_names: Ma
         for ind_id in district_indicators:
             status = verdicts.get((code, ind_id), ("cannot_assess", None))[0]
             counts[code][status if status in ("achieved", "largely_achieved", "not_achieved") else "cannot_assess"] += 1
-    order = list(district_names)
-
-    def key(c):
-        return (-counts[c]["achieved"], -counts[c]["largely_achieved"], counts[c]["not_achieved"])
-
-    ranked = sorted(district_names, key=lambda c: (key(c), order.index(c)))
-    out, rank, previous = [], 0, None
-    for i, c in enumerate(ranked, start=1):
-        if key(c) != previous:
-            rank, previous = i, key(c)
-        n = counts[c]
-        out.append(DistrictVerdicts(rank, c, district_names[c], n["achieved"], n["largely_achieved"],
-                                    n["not_achieved"], n["cannot_assess"]))
-    return out
+    # the one ranking of the district pages and reports: the final verdicts are the lights (已完成 green, 基本完成
+    # yellow, 未完成 red)
+    ranks = district_ranks({c: (counts[c]["achieved"], counts[c]["largely_achieved"], counts[c]["not_achieved"])
+                            for c in district_names})
+    return [DistrictVerdicts(ranks[c], c, district_names[c], counts[c]["achieved"], counts[c]["largely_achieved"],
+                             counts[c]["not_achieved"], counts[c]["cannot_assess"])
+            for c in sorted(district_names, key=lambda c: ranks[c])]
 
 
 def _newest_district_rows(rows, indicators: Mapping[Any, Mapping], district_names: Mapping[str, str], *, year: int,

@@ -19,6 +19,7 @@ from indicators.models import (
     Observation,
     ObservationVersion,
     Progress,
+    ProvinceAssignment,
     SeriesPoint,
 )
 from indicators.reviews.wording import PUBLISHED_KINDS
@@ -149,7 +150,7 @@ def _mark(versions: list[dict]) -> dict | None:
 def mark_figures(rows: list[dict], *, scope: str, year: int, quarter: int) -> None:
     """Give the rows a review prints (each indicator's newest row of the scope at or before the period) the mark
     of their figure (figure_mark) and, where the plan gives no baseline, of the base-year figure that stood in
-    (baseline_mark). One query."""
+    (baseline_mark), and whether a province-assigned target is demo data (target_demo). Two queries."""
     own = [r for r in rows if r["scope"] == scope]
     key = (int(year), int(quarter))
     newest: dict = {}
@@ -171,10 +172,16 @@ def mark_figures(rows: list[dict], *, scope: str, year: int, quarter: int) -> No
                 .values("id", "kind", "source_title")}  # no default ordering: it joins up to the plan
     for r, name, source in wanted:
         r[name] = _mark([versions[i] for i in _version_ids(source) if i in versions])
+    # a province-assigned amount entered as demo data (load_demo) is marked 演示 wherever it is printed
+    demo_targets = set(ProvinceAssignment.objects.filter(
+        indicator_id__in={r["indicator_id"] for r in newest.values()}, is_demo=True).order_by()
+        .values_list("indicator_id", "year"))
+    for r in newest.values():
+        r["target_demo"] = (r["indicator_id"], int(r["year"])) in demo_targets
 
 
 def review_data(plan: Plan, *, scope: str, year: int, quarter: int) -> ReviewData:
-    """Everything one review reads: 8 queries for the city, 7 for a district, whatever the number of rows."""
+    """Everything one review reads: 9 queries for the city, 8 for a district, whatever the number of rows."""
     rows = _up_to(Progress.objects.filter(indicator__plan=plan, basis=Progress.Basis.LATEST), year, quarter)
     if scope != "city":
         rows = rows.filter(scope=scope)

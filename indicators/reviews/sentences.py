@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.figures.formatting import printed, rounded
+from indicators.figures.formatting import as_printed, rounded
 from indicators.progress import maths
 from indicators.progress.maths import finite as _num
 from indicators.reviews.wording import (
@@ -143,6 +143,11 @@ def figure_mark(row: Mapping | None, lang: str) -> str:
     return ""
 
 
+def _target_mark(f: Fmt, row: Mapping | None) -> str:
+    """（演示） after a province-assigned amount that is demo data (load_demo enters one where none is recorded)."""
+    return ("（演示）" if f.zh else " (demo)") if (row or {}).get("target_demo") else ""
+
+
 def _inline_mark(f: Fmt, row: Mapping) -> str:
     """（演示） right after a demo figure in a sentence, so that a copied sentence keeps it."""
     if ((row.get("figure_mark") or {}).get("kind")) != "demo":
@@ -232,7 +237,17 @@ def _level_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope, th: maths.
     if not percent and target and higher_is_better(ind):
         share = rounded(as_decimal(assessed) / as_decimal(target) * 100, 1)
         parts.append(f"为{T}年目标的{f.n(share, 1)}%" if f.zh else f"{f.n(share, 1)}% of the {T} target")
-    if percent and baseline is not None and b is not None:
+    if percent and baseline is not None and b is not None and baseline_is_approximate(ind, baseline):
+        # the plan gives the baseline only as 约30%: the change is stated no finer than the baseline is known
+        vd, bd = rounded(assessed, 0), rounded(baseline, 0)
+        base = plan_baseline_printed(f, ind, baseline)
+        if f.zh:
+            parts.append((f"比{int(b)}年（{base}）{'提高' if vd > bd else '下降'}约{f.n(abs(vd - bd), 0)}个百分点"
+                          if vd != bd else f"与{int(b)}年（{base}）大致持平") + noted())
+        else:
+            parts.append((f"{'up' if vd > bd else 'down'} about {f.n(abs(vd - bd), 0)} percentage points on "
+                          f"{int(b)} ({base})" if vd != bd else f"about the same as in {int(b)} ({base})") + noted())
+    elif percent and baseline is not None and b is not None:
         vd, bd = pct_value_decimal(assessed), pct_value_decimal(baseline)
         if f.zh:
             parts.append((f"比{int(b)}年{'提高' if vd > bd else '下降'}{f.points(vd, bd)}个百分点" if vd != bd
@@ -366,7 +381,7 @@ def _final_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope, status: st
 
     share_text, shortfall = final_figures(f, ind, row, status)
     if measure == "qualitative":
-        assigned = f.amount(target, ind)
+        assigned = f.amount(target, ind) + _target_mark(f, row)
         if f.zh:
             parts.append(f"为省下达目标任务（{assigned}）的{share_text}")
             if shortfall != "—":
@@ -490,7 +505,7 @@ def _qualitative_sentence(f: Fmt, ind: Mapping, row: Mapping, scope: Scope) -> s
         parts = [f"{period}, {name} in {where} reached {f.amount(value, ind)}{mark}"]
     if status == "cannot_assess" or value is None or target is None:
         return _join(f, parts)
-    assigned = f.amount(target, ind)
+    assigned = f.amount(target, ind) + _target_mark(f, row)
     if f.zh:
         if status == "achieved":
             parts.append(f"{'已' if within else ''}完成省下达{'全年' if within else ''}目标任务（{assigned}）")
@@ -543,6 +558,9 @@ def conclusion_text(status: str, reason: str, light, lang: str, *, final: bool =
     if reason == "baseline_meets_target":
         extra = "；基期已达到目标，完成目标进度不适用" if lang == "zh" else (
             "; the baseline already met the target, so completion does not apply")
+    elif reason == "baseline_within_tolerance":
+        extra = "；基期已在“左右”目标的容差范围内，视同已达到目标，完成目标进度不适用" if lang == "zh" else (
+            "; the baseline was already within the tolerance of the \"about\" target, so completion does not apply")
     if lang == "zh":
         return f"评估结论：{label}（{light_word(light, 'zh')}{extra}）。" if light else (
             f"评估结论：{label}（{extra[1:]}）。" if extra else f"评估结论：{label}。")
@@ -573,10 +591,34 @@ def baseline_text(f: Fmt, ind: Mapping, row: Mapping | None, scope: Scope) -> st
         b, baseline = _num(ind.get("baseline_year")), _num(ind.get("baseline_value"))
         if baseline is None or not scope.is_city:
             return not_given
-    text = f.amount(baseline, ind)
+    text = plan_baseline_printed(f, ind, baseline) or f.amount(baseline, ind)
     if b is None:
         return text
     return f"{text}（{int(b)}年）" if f.zh else f"{text} ({int(b)})"
+
+
+def plan_baseline_printed(f: Fmt, ind: Mapping, baseline) -> str:
+    """The plan's own baseline as the plan prints it (约30%, 890.02亿元; about 30%), or "" when the figure is not
+    the plan's baseline (a district's, a substitute)."""
+    plan_value, v = _num(ind.get("baseline_value")), _num(baseline)
+    if plan_value is None or v is None or abs(v - plan_value) > 1e-9:
+        return ""
+    from django.utils import translation
+
+    with translation.override("zh-hans" if f.zh else "en"):
+        return as_printed(Decimal(str(ind.get("baseline_value"))), ind.get("unit") or "",
+                          ind.get("baseline_text") or "")
+
+
+def baseline_is_approximate(ind: Mapping, baseline) -> bool:
+    """Is this the plan's baseline printed as 约 (about) a number (生产性服务业占服务业比重约30%)?"""
+    plan_value, v = _num(ind.get("baseline_value")), _num(baseline)
+    if plan_value is None or v is None or abs(v - plan_value) > 1e-9:
+        return False
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return as_printed(Decimal(str(ind.get("baseline_value"))), "", ind.get("baseline_text") or "").startswith("约")
 
 
 def citations(row: Mapping | None, lang: str) -> tuple[str, ...]:
@@ -629,8 +671,8 @@ def indicator_paragraph(ind: Mapping, row: Mapping | None, scope: Scope, *, lang
     measure = ind["measure"]
     c = _num(_row_get(row, "completion"))
     if has_row and status != "cannot_assess" and not final:
-        if reason == "baseline_meets_target" or (not reason and _baseline_meets_target(row, ind, thresholds)):
-            reason, c = "baseline_meets_target", None  # never a negative or a several-hundred-percent completion
+        if reason in maths.BASELINE_MET_REASONS or (not reason and _baseline_meets_target(row, ind, thresholds)):
+            reason, c = reason or "baseline_meets_target", None  # never a negative or a several-hundred-percent completion
     if has_row:
         shown = {**row, "status": status, "reason": reason, "light": light, "completion": c}
         if final and status == "cannot_assess" and bool(_row_get(row, "is_provisional")):
@@ -672,7 +714,7 @@ def indicator_paragraph(ind: Mapping, row: Mapping | None, scope: Scope, *, lang
         conclusion=conclusion_text(status, reason, light, lang, final=final),
         year=int(row["year"]) if has_row else None, quarter=int(row["quarter"]) if has_row else None,
         lagging=status in LAGGING_STATUSES, gap_points=gap, value_text=value_text,
-        target_text=_target_cell(f, ind, target, scope),
+        target_text=_target_cell(f, ind, target, scope) + (_target_mark(f, row) if has_row else ""),
         completion_text="—" if c is None else f.pct(c), time_share_text="—" if tau is None else f.pct(tau),
         final=final, baseline_text=baseline_text(f, ind, row if has_row else None, scope),
         value_mark=figure_mark(row, lang) if has_row else "", source_note=source_note(row, lang, scope) if has_row
@@ -681,17 +723,9 @@ def indicator_paragraph(ind: Mapping, row: Mapping | None, scope: Scope, *, lang
 
 
 def _target_cell(f: Fmt, ind: Mapping, target, scope: Scope) -> str:
-    """The target of the review table: the city's is the plan's own, as the plan prints it (1300亿元, 8%左右;
-    1300 CNY 100 million, about 8%), as on the dashboards; a district's apportioned target is computed, so it
-    is written out (a count as a whole number)."""
+    """The target of the review table: the plan's own as the plan prints it (1300亿元, 8%左右; 1300 CNY 100 million,
+    about 8%), as on the dashboards; a district's apportioned target is computed, so it is written out (a count as
+    a whole number)."""
     if target is None:
         return "—"
-    plan_target, printed_text = _num(ind.get("target_value")), (ind.get("target_text") or "").strip()
-    if scope.is_city and printed_text and plan_target is not None and abs(target - plan_target) < 1e-9:
-        if f.zh:
-            return printed_text
-        from django.utils import translation
-
-        with translation.override("en"):
-            return printed(printed_text)
     return f.amount(target, ind) if ind["measure"] == "qualitative" else f.target(target, ind)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from indicators.dashboards.charts import LIGHT_ICONS, LIGHT_WORDS
-from indicators.figures.formatting import rounded
+from indicators.figures.formatting import printed, rounded
 from indicators.progress import maths
 from indicators.progress.maths import finite as _num
 
@@ -92,6 +92,13 @@ class Fmt:
     def n(self, x, decimals: int) -> str:
         return number_text(x, decimals, self.lang)
 
+    def printed(self, text: str) -> str:
+        """Words of the plan as it prints them (8%左右, 约30%) in this language."""
+        from django.utils import translation
+
+        with translation.override("zh-hans" if self.zh else "en"):
+            return printed(text)
+
     def pct(self, fraction) -> str:
         """A stored fraction (completion, time share, growth) as a percentage: "51.2%"."""
         return f"{self.n(pct_of_fraction(fraction), 1)}%"
@@ -118,6 +125,12 @@ class Fmt:
         return f"{self.n(value, decimals)} {unit}".rstrip()
 
     def target(self, value, ind: Mapping) -> str:
+        """The plan's own target as the plan prints it (8%左右, 1300亿元; about 8%, 1300 CNY 100 million); any other
+        (a district's apportioned target) written out with its unit and the target's kind."""
+        plan_value, plan_text = _num(ind.get("target_value")), (ind.get("target_text") or "").strip()
+        v = _num(value)
+        if v is not None and plan_value is not None and plan_text and abs(v - plan_value) < 1e-9:
+            return self.printed(plan_text)
         text = self.amount(shown_target(value, ind), ind)
         kind = ind.get("target_kind")
         if kind == "about":

@@ -91,9 +91,16 @@ REASON_TEXTS = {
     "after_target_year": ("该期晚于目标年，属下一规划期，不作本规划评估", "The period is after the target year: it belongs to the next plan"),
     # informational: the row has a status, the reason says why completion or the ratio is not shown
     "baseline_meets_target": ("基期已达到目标", "The baseline already meets the target"),
+    # the same rule where the baseline meets an "about" target only through its tolerance (53.2% against 55%左右,
+    # reached from 52.25%): said as it is, so that nobody reads "already 55%"
+    "baseline_within_tolerance": ("基期已在“左右”目标的容差范围内，视同已达到目标",
+                                  "The baseline is already within the tolerance of the \"about\" target, so it counts "
+                                  "as meeting it"),
     "baseline_near_target": ("基期与目标相差不足容差，完成进度无意义", "The baseline is within the tolerance of the target: completion is not meaningful"),
     "judged_on_completion": ("所需增速为零或目标值为零，无法计算比值，按完成进度与时间进度之比评估", "Required growth or the target is zero: judged on completion against time share (C/τ)"),
 }
+# the reasons of a baseline that already meets its target (§3a): completion "—", 已达标 while met, then 倒退
+BASELINE_MET_REASONS = ("baseline_meets_target", "baseline_within_tolerance")
 REASON_TEXTS_ZH = {code: zh for code, (zh, _en) in REASON_TEXTS.items()}
 REASON_TEXTS_EN = {code: en for code, (_zh, en) in REASON_TEXTS.items()}
 
@@ -517,6 +524,7 @@ def assess_arrays(*, value, baseline, target, base_year, target_year, t, directi
         judged = (rule >= 4) & (rule <= 7)
         reason[judged] = ""
         reason[judged & base_meets] = "baseline_meets_target"
+        reason[judged & base_meets & ~_achieved_arr(vb, vT, d, kind, np.zeros(len(v)))] = "baseline_within_tolerance"
         reason[judged & base_near] = "baseline_near_target"
         reason[rule == 8] = "judged_on_completion"
         status = _STATUS_NAMES[code]

@@ -174,6 +174,49 @@ class TestPagesForAnOfficial:
         assert "峨秀湖旅游休闲集聚区" in page and _figure(page, "projects-by-district")["data"]
 
 
+    def test_one_ranking_on_the_district_pages_the_final_report_and_the_final_review(self, demo_site, client):
+        """排名 is the same everywhere (issue 13: 市中区 was 第7 on its page and 8th in the 总结评估): most green,
+        then most yellow, then fewest red lights; the review's ranks, its counts and the district pages agree."""
+        from indicators.reviews.documents import review_for
+
+        plan, users = demo_site
+        client.force_login(users["official"])
+        rank = re.compile(r'data-testid="district-rank">排名第(\d+)（共12个）<')
+        pages = {code: int(rank.search(client.get(reverse("districts:detail", args=[code])).content.decode())
+                           .group(1)) for code in District.objects.values_list("code", flat=True)}
+        review, _data = review_for(plan, scope="city", year=2025, quarter=4, lang="zh")
+        ranked = {d.code: d.rank for d in review.district_ranking}
+        assert ranked == pages
+        assert len(set(pages.values())) > 1  # the demo data does tell the districts apart
+        # the ranks follow the counts: a better rank never has fewer 已完成, or as many and fewer 基本完成 …
+        key = {d.code: (-d.achieved, -d.largely_achieved, d.not_achieved) for d in review.district_ranking}
+        for a in key:
+            for b in key:
+                if key[a] < key[b]:
+                    assert ranked[a] < ranked[b], (a, b)
+                elif key[a] == key[b]:
+                    assert ranked[a] == ranked[b], (a, b)
+
+    def test_targets_on_the_district_page_keep_the_plans_words(self, demo_site, client):
+        """The district table prints 8%左右 (the plan's own target, where the district's is the city's), not 8.00%."""
+        plan, users = demo_site
+        client.force_login(users["official"])
+        page = client.get(reverse("districts:detail", args=["emeishan"])).content.decode()
+        row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*服务业增加值年均增速(?:(?!</tr>).)*</tr>", page, re.S)
+        assert row, "the rate indicator's row"
+        assert "8%左右" in row.group(0) and "8.00%" not in row.group(0)
+
+    def test_a_demo_province_assigned_amount_is_marked_on_the_overview(self, demo_site, client):
+        from indicators.models import ProvinceAssignment
+
+        plan, users = demo_site
+        client.force_login(users["official"])
+        assert ProvinceAssignment.objects.filter(indicator__number=16, is_demo=True).exists()
+        page = client.get(reverse("overview")).content.decode()
+        card = re.search(r"省下达 ([^<·]+?)\s*<span class=\"demo-mark\"", page)
+        assert card and "亿元" in card.group(1)
+
+
 class TestCountyStaff:
     def test_staff_see_only_their_own_district(self, demo_site, client):
         plan, users = demo_site

@@ -867,11 +867,28 @@ def test_example_6_baseline_already_meets_the_target():
     # the base year itself is no fall: no time has passed (a city's printed baseline may differ from its figure)
     base = level(50.0, 62.0, 55.0, target_kind="about", t=2020)
     assert base.status == "cannot_assess" and base.reason == "fewer_than_two_points" and base.light is None
-    # 犍为县's 服务业税收占全市比重: 54.78 from a target of 55%左右 is already "about" the target; the formula gave
-    # (56.74 − 54.78)/(55 − 54.78) = 890.9 %
+    # 犍为县's 服务业税收占全市比重: 54.78 from a target of 55%左右 is already "about" the target (only through the
+    # tolerance: its own reason); the formula gave (56.74 − 54.78)/(55 − 54.78) = 890.9 %
     q = level(56.74, 54.78, 55.0, target_kind="about", t=2025)
-    assert q.completion is None and q.reason == "baseline_meets_target" and q.status == "achieved"
+    assert q.completion is None and q.reason == "baseline_within_tolerance" and q.status == "achieved"
     assert q.is_final is True
+
+
+def test_a_baseline_meeting_an_about_target_only_through_its_tolerance_says_so():
+    # the city's 服务业税收占全市比重: 53.2% (2020) against 55%左右, reached from 52.25% (5% of 55 = 2.75):
+    # the rule of the baseline already meeting the target (PROGRESS.md §3a), with the reason that says how
+    rose = level(54.0, 53.2, 55.0, target_kind="about")
+    assert (rose.status, rose.light, rose.completion) == ("achieved", "green", None)
+    assert rose.reason == "baseline_within_tolerance"
+    assert REASON_TEXTS["baseline_within_tolerance"][0] == "基期已在“左右”目标的容差范围内，视同已达到目标"
+    fell = level(52.0, 53.2, 55.0, target_kind="about")  # below 52.25: 倒退, red
+    assert (fell.status, fell.light, fell.reason) == ("deterioration", "red", "baseline_within_tolerance")
+    assert fell.shortfall == approx(3.0)
+    # a baseline at or beyond the printed target keeps the plain reason
+    assert level(56.0, 55.0, 55.0, target_kind="about").reason == "baseline_meets_target"
+    # a tolerance of the indicator's own narrower than the gap: an ordinary path from 53.2 to 55 (C = 0.8/1.8)
+    own = level(54.0, 53.2, 55.0, target_kind="about", tolerance=0.02)
+    assert own.reason == "" and own.completion == approx(0.8 / 1.8)
 
 
 def test_a_baseline_within_the_tolerance_short_of_a_plain_target_has_no_completion():
