@@ -11,7 +11,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -24,6 +24,7 @@ from indicators.dashboards import selectors as dashboard
 from indicators.figures import formatting
 from indicators.figures import selectors as figures
 from indicators.models import Indicator, Progress
+from projects import work_cache
 from projects.selectors import district_projects
 from projects.tasks import selectors as task_selectors
 
@@ -333,7 +334,8 @@ def _review_context(request, plan, year, kind):
 
 def _tasks_summary(plan, year):
     """The tasks' standing at the year's second half (approved task reports change without a recompute)."""
-    return task_selectors.review_summary(plan, year, 2) if task_selectors.has_tasks(plan) else None
+    return work_cache.cached("report-tasks", (plan.pk, year, translation.get_language()), lambda: (
+        task_selectors.review_summary(plan, year, 2) if task_selectors.has_tasks(plan) else None))
 
 
 def _mark_published(rows: list[dict], basis: str) -> None:

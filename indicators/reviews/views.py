@@ -23,6 +23,7 @@ from indicators.reviews import documents, report, wording
 from indicators.reviews import selectors as selectors_review
 from indicators.reviews.documents import review_for, tasks_for
 from projects import selectors as project_selectors
+from projects import work_cache
 
 
 def _int(value, name: str) -> int:
@@ -72,8 +73,9 @@ def review_page(request):
         "plan": plan, "title": documents.review_title(plan, p), "body": body, "params": p,
         "docx_job_url": f"{reverse('review:docx_job')}?{urlencode({**p, 'plan': plan.code})}",
         # drafted from approved project, target and task reports, which change without a recompute: not cached
-        "tasks": tasks_for(plan, **p),
-        "work": project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"])})
+        "tasks": work_cache.cached("tasks", (plan.pk, tuple(sorted(p.items()))), lambda: tasks_for(plan, **p)),
+        "work": work_cache.cached("work", (plan.pk, p["year"], p["quarter"], p["lang"]), lambda: (
+            project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"])))})
 
 
 def _review_body(request, plan: Plan, districts: list[dict], p: dict) -> tuple[str, dict]:

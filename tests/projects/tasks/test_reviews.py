@@ -47,3 +47,25 @@ def test_annual_midterm_final_reports_and_xlsx(client, lagging, official):
     assert sheet["A1"].value == "2023年下半年：" + SENTENCE_ZH
     rows = {r[0]: r for r in sheet.iter_rows(min_row=3, values_only=True)}
     assert rows[16] == (16, "加强金融风险防范化解", "市商务局", "市中区", "滞后", "已审核")
+
+
+def test_the_review_keeps_its_work_sections_until_a_task_changes(client, task, official, dept_commerce):
+    """The tasks and projects sections are not read again on every request (issue 17: 0.2 s a review), yet an
+    assignment shows on the very next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(official)
+    url = "/reviews/?scope=city&year=2023&quarter=4&lang=zh"
+    assert "尚未分配牵头单位58项" in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "尚未分配牵头单位58项" in client.get(url).content.decode()
+    # (the header's count of reports awaiting a decision is the one read left, on every page)
+    read = [q["sql"] for q in queries if ("projects_task" in q["sql"] or "projects_project" in q["sql"])
+            and "'submitted'" not in q["sql"]]
+    assert read == []
+    services.task_assign(task=task, user=official, lead="department:commerce", supporting=[], milestones_text="")
+    page = client.get(url).content.decode()
+    assert "尚未分配牵头单位57项" in page and "尚未分配牵头单位58项" not in page
+    report = client.get("/reports/2023/").content.decode()
+    assert "尚未分配牵头单位57项" in report
