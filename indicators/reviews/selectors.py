@@ -1,6 +1,6 @@
 """Reads for the review reports (issue 8): a fixed number of queries whatever the number of rows.
 
-``review_data`` gathers everything one review needs (8 queries, 7 for a district): the indicators, the districts, the stored
+``review_data`` gathers everything one review needs (9 queries, 8 for a district): the indicators, the districts, the stored
 progress rows up to the period (newest figures, and "as first published" for the scope), the versions behind the
 figures the review prints (to mark demo data 演示 and name a published figure's source), the figures of the
 period that have more than one non-demo version, the indicators' printed history, and whether demo data is
