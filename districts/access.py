@@ -136,6 +136,12 @@ def require_report_project(user, **unit) -> None:
         raise PermissionDenied(_("您无权填报该项目的进展。"))
 
 
+def can_view_register(user) -> bool:
+    """The key-enterprise register (标杆库): officials see every enterprise, county staff their district's; department
+    staff and the rest do not (the page, and the link to it, are not theirs)."""
+    return is_official(user) or (role_of(user) == "county_staff" and user_district_code(user) is not None)
+
+
 def can_enter_enterprise_figures(user, district_code: str | None) -> bool:
     """The register's quarterly figures: county staff for enterprises of their district; officials for all."""
     if is_official(user):

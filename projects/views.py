@@ -32,20 +32,22 @@ def project_list(request):
     district = request.GET.get("district") or None
     if district not in {d["code"] for d in districts}:
         district = None
-    body = page_cache.body(request, plan, "projects", lambda: _body(plan, kind, district, districts),
+    register = access.can_view_register(request.user)  # the body is cached per role, so per this answer
+    body = page_cache.body(request, plan, "projects", lambda: _body(plan, kind, district, districts, register),
                            vary=(kind, district), reference=True, dated=True)
     # the reports awaiting a decision change with every submission: around the cached body, for officials only
     pending = list(selectors.pending_reports(plan)) if plan and access.can_decide(request.user) else []
     return render(request, "projects/project_list.html", {"plan": plan, "body": body, "pending": pending})
 
 
-def _body(plan, kind, district, districts) -> tuple[str, dict]:
+def _body(plan, kind, district, districts, register: bool) -> tuple[str, dict]:
     today = timezone.localdate()
     data = selectors.project_progress(plan, kind=kind, district_code=district, today=today) if plan else None
     groups = {}
     for row in (data["rows"] if data else []):
         groups.setdefault(row["project"].get_kind_display(), []).append(row)
     context = {"plan": plan, "groups": groups, "kinds": Project.Kind.choices, "kind": kind, "districts": districts,
+               "show_register": register,
                "district": district, "sectors": selectors.sectors(plan) if plan and not kind and not district else [],
                "boxes": selectors.plan_boxes(plan) if plan and not kind and not district else {}}
     if data:
@@ -255,7 +257,7 @@ def register_page(request):
     access.require_role(request.user)
     plan = plan_for_request(request)
     own = access.user_district_code(request.user)
-    if not access.is_official(request.user) and own is None:
+    if not access.can_view_register(request.user):
         raise PermissionDenied(_("标杆库仅对市级部门和县（市、区）填报员开放。"))
     enterprises = selectors.register(plan, district_code=None if access.is_official(request.user) else own)
     return render(request, "projects/register.html", {

@@ -129,3 +129,13 @@ def test_demo_enterprises_come_only_from_load_demo_and_say_so(plan_work, officia
     register_demo_clear(plan=plan_work)
     assert not EnterpriseFigure.objects.exists() and not RegisterEnterprise.objects.filter(is_demo=True).exists()
     assert RegisterEnterprise.objects.filter(source="专栏12").count() == 35
+
+
+def test_the_register_is_offered_only_to_those_who_may_open_it(plan_work, official, staff_shizhong, dept_commerce,
+                                                               client):
+    """Department staff were shown a link to 服务业标杆库 that answered 403 (issue 16's walk)."""
+    link = "服务业标杆库</a>"
+    for user, sees in ((official, True), (staff_shizhong, True), (dept_commerce, False)):
+        client.force_login(user)
+        assert (link in client.get("/projects/").content.decode()) is sees, user.username
+        assert client.get("/projects/register/").status_code == (200 if sees else 403), user.username
