@@ -428,8 +428,11 @@ def district_detail(request, code):
         year = None
     body = page_cache.body(request, plan, "district", lambda: _district_body(request, plan, district, year),
                            vary=(district.code, year), entry=True, reference=True, dated=True)
+    # the tasks it leads and supports change without a recompute: around the cached body
+    tasks = work_cache.cached("district-tasks", (plan.pk, district.code),
+                              lambda: task_selectors.district_task_counts(plan, district.code))
     return render(request, "indicators/dashboards/district_detail.html",
-                  {"plan": plan, "district": district, "body": body})
+                  {"plan": plan, "district": district, "body": body, "tasks": tasks})
 
 
 def _district_body(request, plan, district, year) -> tuple[str, dict]:

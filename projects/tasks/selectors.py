@@ -171,6 +171,14 @@ def department_tasks(plan: Plan, department: Department, year: int, half: int) -
     return {"led": led, "supported": supported, "due": due}
 
 
+def district_task_counts(plan: Plan, code: str) -> dict | None:
+    """How many of the plan's tasks a county leads and supports (two queries); None for a plan without tasks."""
+    if not has_tasks(plan):
+        return None
+    return {"led": Task.objects.filter(plan=plan, lead_district__code=code).count(),
+            "supported": Task.objects.filter(plan=plan, supporting_districts__code=code).count()}
+
+
 def task_report(task: Task, year: int, half: int) -> TaskReport | None:
     return (TaskReport.objects.filter(task=task, year=year, half=half)
             .select_related("decided_by", "submitted_by", "updated_by")

@@ -69,3 +69,15 @@ def test_the_review_keeps_its_work_sections_until_a_task_changes(client, task, o
     assert "尚未分配牵头单位57项" in page and "尚未分配牵头单位58项" not in page
     report = client.get("/reports/2023/").content.decode()
     assert "尚未分配牵头单位57项" in report
+
+
+def test_a_county_page_lists_the_tasks_it_leads_and_supports(client, lagging, official, staff_shizhong):
+    """The county's own page tells its staff which tasks are theirs and links to them (issue 16's walk)."""
+    client.force_login(staff_shizhong)
+    page = client.get("/districts/shizhong/").content.decode()
+    assert "牵头 0 项，配合 1 项。" in page and "/tasks/?plan=" in page and "unit=district:shizhong" in page
+    ledger = client.get("/tasks/?unit=district:shizhong").content.decode()
+    assert "加强金融风险防范化解" in ledger
+    client.force_login(official)
+    client.cookies["django_language"] = "en"
+    assert "Leads 0, supports 1." in client.get("/districts/shizhong/").content.decode()
