@@ -194,9 +194,13 @@ def district_ranking(rows, indicators: Mapping[Any, Mapping], district_names: Ma
 
 def _newest_district_rows(rows, indicators: Mapping[Any, Mapping], district_names: Mapping[str, str], *, year: int,
                           quarter: int) -> dict[tuple, dict]:
+    if rows is None:
+        return {}
+    if isinstance(rows, pd.DataFrame):
+        rows = rows.to_dict("records")
     newest: dict[tuple, dict] = {}
     key = (int(year), int(quarter))
-    for r in _records(rows):
+    for r in rows:  # raw rows: only the newest of each (district, indicator) is cleaned (row_dict) at the end
         scope = r.get("scope")
         if scope in (None, "city") or scope not in district_names or r.get("indicator_id") not in indicators:
             continue
@@ -206,7 +210,7 @@ def _newest_district_rows(rows, indicators: Mapping[Any, Mapping], district_name
         k = (scope, r["indicator_id"])
         if k not in newest or period > (int(newest[k]["year"]), int(newest[k]["quarter"])):
             newest[k] = r
-    return newest
+    return {k: row_dict(r) for k, r in newest.items()}
 
 
 _EN_COUNTS = {"achieved": "{n} achieved", "on_track": "{n} on track", "acceleration_needed": "{n} needing acceleration",

@@ -1,6 +1,6 @@
 """Reads for the review reports (issue 8): a fixed number of queries whatever the number of rows.
 
-``review_data`` gathers everything one review needs (9 queries, 8 for a district): the indicators, the districts, the stored
+``review_data`` gathers everything one review needs (10 queries, 8 for a district): the indicators, the districts, the stored
 progress rows up to the period (newest figures, and "as first published" for the scope), the versions behind the
 figures the review prints (to mark demo data 演示 and name a published figure's source), the figures of the
 period that have more than one non-demo version, the indicators' printed history, and whether demo data is
@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
 from districts.models import District, Plan
 from indicators.models import (
@@ -181,10 +182,8 @@ def mark_figures(rows: list[dict], *, scope: str, year: int, quarter: int) -> No
 
 
 def review_data(plan: Plan, *, scope: str, year: int, quarter: int) -> ReviewData:
-    """Everything one review reads: 9 queries for the city, 8 for a district, whatever the number of rows."""
+    """Everything one review reads: 10 queries for the city, 8 for a district, whatever the number of rows."""
     rows = _up_to(Progress.objects.filter(indicator__plan=plan, basis=Progress.Basis.LATEST), year, quarter)
-    if scope != "city":
-        rows = rows.filter(scope=scope)
     # as first published: stored only where a revision makes it differ; the newest row stands for the rest
     first = _up_to(Progress.objects.filter(indicator__plan=plan, scope=scope,
                                            basis__in=[Progress.Basis.FIRST, Progress.Basis.LATEST]), year, quarter)
@@ -192,8 +191,17 @@ def review_data(plan: Plan, *, scope: str, year: int, quarter: int) -> ReviewDat
     fields = row_fields()
     for row in first.order_by("indicator_id", "year", "quarter", "basis").values(*fields, "basis"):
         first_rows.setdefault((row["indicator_id"], row["year"], row["quarter"]), row)  # "first" < "latest"
-    latest = list(rows.order_by("indicator_id", "scope", "year", "quarter").values(*fields))
+    latest = list(rows.filter(scope=scope).order_by("indicator_id", "year", "quarter").values(*fields))
     mark_figures(latest, scope=scope, year=year, quarter=quarter)
+    if scope == "city":
+        # the districts' rows serve their verdicts only (lags, ranking): each district's newest row of each indicator
+        # at or before the period, without the inputs (a province's review read 360,000 rows with their JSON for
+        # the 18,300 it words)
+        lean = [f for f in fields if f != "inputs"]
+        newest = Window(RowNumber(), partition_by=[F("indicator_id"), F("scope")],
+                        order_by=[F("year").desc(), F("quarter").desc()])
+        latest += rows.exclude(scope="city").annotate(newest=newest).filter(newest=1).order_by(
+            "indicator_id", "scope").values(*lean)
     return ReviewData(
         indicators=indicators(plan),
         districts=districts(plan),
