@@ -40,7 +40,7 @@ HEADER_SEARCH_ROWS = 10
 COLUMNS = [
     ("district", "地区代码", "District code", "地区代码 district"), ("year", "年份", "Year", "年份 year"),
     ("quarter", "季度", "Quarter", "季度 quarter"), ("indicator", "指标序号", "Indicator No.", "指标序号 indicator"),
-    ("name", "指标", "Indicator", "指标 name"), ("unit", "单位", "Unit", "单位 unit"),
+    ("name", "指标", "Indicator name", "指标 name"), ("unit", "单位", "Unit", "单位 unit"),
     ("convention", "口径", "Convention", "口径 convention"), ("value", "数值", "Value", "数值 value"),
     ("numerator", "分子", "Numerator", "分子 numerator"), ("denominator", "分母", "Denominator", "分母 denominator"),
     ("comment", "备注", "Comment", "备注 comment"),

@@ -23,7 +23,7 @@ FORM = "/entry/shizhong/2023-Q3/"
 UPLOAD = FORM + "upload/"
 ZH_HEADERS = ["地区代码", "年份", "季度", "指标序号", "指标", "单位", "口径", "数值", "分子", "分母", "备注",
               "上一季度", "上年同期"]
-EN_HEADERS = ["District code", "Year", "Quarter", "Indicator No.", "Indicator", "Unit", "Convention", "Value",
+EN_HEADERS = ["District code", "Year", "Quarter", "Indicator No.", "Indicator name", "Unit", "Convention", "Value",
               "Numerator", "Denominator", "Comment", "Previous quarter", "Same quarter last year"]
 LEGACY_HEADERS = ["地区代码 district", "年份 year", "季度 quarter", "指标序号 indicator", "指标 name", "单位 unit",
                   "口径 convention", "数值 value", "分子 numerator", "分母 denominator", "备注 comment",
@@ -143,6 +143,14 @@ def test_a_bad_row_names_its_row_in_the_page_language_and_nothing_is_stored(plan
     assert not Observation.objects.exists() and not Submission.objects.filter(revision__gt=0).exists()
 
 
+def test_every_header_in_each_language_names_its_own_column():
+    """No English header of one column is the old English part of another ("indicator" was the number column)."""
+    for key, zh, en, legacy in spreadsheets.COLUMNS:
+        for text in (key, zh, en, legacy, legacy.split(" ", 1)[1], en.upper(), f" {zh}  "):
+            assert spreadsheets._header_key(text) == key, (text, key)
+    assert [spreadsheets._header_key(h) for h in ZH_HEADERS] == [spreadsheets._header_key(h) for h in EN_HEADERS]
+
+
 def test_a_missing_column_is_named_in_the_page_language():
     def parse(headers, sheet="填报"):
         from openpyxl import Workbook
@@ -213,7 +221,7 @@ def test_figures_csv_and_xlsx_in_english(plan, approved, official):
         indicator.name_en, "CNY 100 million", "Flow (cumulative year to date)", "420.5")
     assert first["Figure kind"] == "Entered by a district, approved"
     assert first["Source"].startswith("figures approved by ")
-    assert first["District"] == District.objects.get(code="shizhong").name_en
+    assert first["District"] == "Shizhong District"
     for row in rows:
         assert not any("\u4e00" <= ch <= "\u9fff" for value in row.values() for ch in value), row
     wb = load_workbook(io.BytesIO(client.get("/exports/figures.xlsx").content))
@@ -236,9 +244,11 @@ def test_the_figures_job_makes_the_workbook_in_the_language_of_the_page_that_ask
 # ------------------------------------------------------------------------------------------- history reasons
 
 def _history(client) -> str:
+    """The history table of 市中区 2023 Q3, indicator 1."""
     response = client.get(FORM + "history/1/")
     assert response.status_code == 200
-    return response.content.decode()
+    page = response.content.decode()
+    return page[page.index('<table class="history-table">'):page.index("</table>")]
 
 
 def test_system_reasons_are_stored_in_chinese_and_shown_in_the_page_language(plan, approved, official):
