@@ -76,7 +76,7 @@ def progress_rows(frame: pd.DataFrame, indicators: dict, names: dict, *, rows: p
         decimals = int(ind["decimals"])
         shows = r["show_projection"]
         cells = {
-            "number": str(ind["number"]), "name": ind["name"], "unit": ind["unit"],
+            "number": str(ind["number"]), "name": ind["name"], "unit": formatting.unit_text(ind["unit"]),
             "district": names.get(r["scope"], _("全市") if r["scope"] == "city" else r["scope"]),
             "year": str(int(r["year"])), "quarter": str(int(r["quarter"])),
             "period": dashboard.period_label(r["year"], r["quarter"]),
@@ -129,7 +129,8 @@ def review_workbook(context: dict, plan, year: int):
     for r in context["rows"]:
         figure = (_("演示") if r.get("demo") else _("公布") if r.get("source") else "") if r.get("has_data") else ""
         ws.append([r["number"]] + [safe_text(v) for v in (
-            r["name"], r["unit"], r["baseline_value_text"], r["target_text"], r["period_label"], r["value_text"],
+            r["name"], formatting.unit_text(r["unit"]), r["baseline_value_text"], formatting.printed(r["target_text"]),
+            r["period_label"], r["value_text"],
             figure, r["completion_text"], r["time_share_text"], r["light_badge"], r["status_label"], r["final_text"],
             r["projection_text"], r["still_needed_text"], "；".join(r["warnings"]),
             r["reason_text"] if r["show_reason"] else "")])

@@ -156,7 +156,8 @@ def test_indicator_csv_in_english_and_district_csv_in_chinese(with_demo):
     cjk = re.compile(r"[\u4e00-\u9fff]")
     assert not [h for h in lines[0] if cjk.search(h)]
     row = dict(zip(lines[0], lines[1]))
-    assert not cjk.search(row["Status"] + row["Light"] + row["Unit"]), row
+    assert row["Unit"] == "CNY 100 million" and row["Period"] == "Q1 2020", row
+    assert not cjk.search(row["Status"] + row["Light"] + row["Kind of figure"]), row
 
 
 def test_review_xlsx_in_english(plan, official, client):
@@ -174,3 +175,5 @@ def test_review_xlsx_in_english(plan, official, client):
     assert header[10:13] == ["Light", "Status", "gap to the target"]
     assert not [h for h in header if re.search(r"[\u4e00-\u9fff]", h)]
     assert [c.value for c in book["District lights"][1]][:2] == ["Rank", "District"]
+    first = [c.value for c in book.worksheets[0][4]]
+    assert first[0] == 1 and first[2] == "CNY 100 million" and first[11] == "not achieved", first
