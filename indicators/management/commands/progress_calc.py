@@ -74,13 +74,15 @@ def default_language() -> str:
     return "en" if str(code).lower().startswith("en") else "zh-hans"
 
 
-def with_unit(x, unit: str, decimals: int, language: str) -> str:
-    """An amount in the indicator's unit as officials write it: 48.44亿元 / 48.44 CNY 100 million; a difference
-    of percentages is in percentage points."""
+def with_unit(x, unit: str, decimals: int, language: str, *, difference: bool = False) -> str:
+    """An amount in the indicator's unit as officials write it: 48.44亿元 / 48.44 CNY 100 million, 56.233%; a
+    difference of percentages (a shortfall) is in percentage points."""
     if x is None:
         return "—"
     number = f"{x:,.{decimals}f}"
     if unit == "%":
+        if not difference:
+            return f"{number}%"
         return f"{number}个百分点" if language == "zh-hans" else f"{number} percentage points"
     if language == "zh-hans":
         return number + unit
@@ -108,7 +110,7 @@ def text_lines(a, *, language: str, unit: str = "", decimals: int = 2) -> list[s
         + w["gap"] + f"R{w['colon']}{_fmt(a.ratio, 4)}",
     ]
     if a.is_final:
-        lines.append(label("shortfall", with_unit(a.shortfall, unit, decimals, language)) + w["gap"]
+        lines.append(label("shortfall", with_unit(a.shortfall, unit, decimals, language, difference=True)) + w["gap"]
                      + label("target_share", _pct(a.target_share)))
     else:
         lines.append(label("projection", with_unit(a.projection, unit, max(decimals, 3), language)

@@ -213,3 +213,13 @@ def test_calculator_and_engine_change_their_verdict_with_the_deployment_setting(
         assert run_json(*calc, "--on-track", "0.95")["status"] == "on_track"
     progress_recompute(plan=plan)
     assert stored() == ("on_track", "green")
+
+
+def test_a_share_projects_in_percent_and_falls_short_in_percentage_points():
+    example_1 = ("--measure", "share", "--value", "54.5", "--baseline", "52", "--target", "56", "--year", "2023",
+                 "--unit", "%")
+    assert "预计目标年数值：56.233%" in run(*example_1)
+    final = ("--measure", "share", "--value", "54", "--baseline", "52", "--target", "56", "--year", "2025",
+             "--unit", "%")
+    assert "距目标差额：2.00个百分点" in run(*final)
+    assert "Shortfall: 2.00 percentage points" in run(*final, "--language", "en")
