@@ -177,3 +177,20 @@ def test_review_xlsx_in_english(plan, official, client):
     assert [c.value for c in book["District lights"][1]][:2] == ["Rank", "District"]
     first = [c.value for c in book.worksheets[0][4]]
     assert first[0] == 1 and first[2] == "CNY 100 million" and first[11] == "not achieved", first
+
+
+def test_english_downloads_hold_no_chinese_word(with_demo):
+    """Names of the plan, the indicators and the districts, units, words: all English on an English page."""
+    from openpyxl import load_workbook
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    with_demo.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in (reverse("indicator_csv", args=[1]), reverse("district_csv", args=["shizhong"])):
+        lines = read_csv(with_demo.get(url))
+        assert len(lines) > 1 and not [v for line in lines for v in line if cjk.search(v)], url
+    for year in (2023, 2025):
+        book = load_workbook(io.BytesIO(with_demo.get(reverse("report_xlsx", args=[year])).content))
+        chinese = [(ws.title, c.coordinate, c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+                   if isinstance(c.value, str) and cjk.search(c.value)]
+        assert not chinese, chinese
+        assert book["District lights"].max_row > 1
