@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from districts.models import District, Plan
 from indicators.progress import maths
 from projects import maths as project_maths
+from projects.reasons import shown_reason
 from projects.models import (
     EnterpriseFigure,
     Enterprise,
@@ -121,7 +122,7 @@ def report_history(report: ProjectReport | None) -> list[dict]:
     for record in records:
         changes = [(f, getattr(previous, f) if previous else None, getattr(record, f)) for f in fields
                    if previous is None or getattr(previous, f) != getattr(record, f)]
-        out.append({"who": record.history_user, "when": record.history_date, "why": record.history_change_reason,
+        out.append({"who": record.history_user, "when": record.history_date, "why": shown_reason(record.history_change_reason),
                     "changes": changes})
         previous = record
     return out

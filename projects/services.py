@@ -69,6 +69,7 @@ def _date(errors: dict, key: str, text: str, label: str) -> date | None:
 
 
 def _with_reason(obj, reason: str):
+    """The history row's reason: a person's text, or one of reasons.SYSTEM_REASONS stored in Chinese."""
     obj._change_reason = reason[:100] if reason else ""
     return obj
 
@@ -123,7 +124,7 @@ def project_report_save(*, project: Project, year: int, quarter: int, user, revi
     else:
         report.status = ProjectReport.Status.DRAFT if report.status != ProjectReport.Status.RETURNED else report.status
     report.full_clean()
-    _with_reason(report, report.change_reason or (_("报送") if submit else _("保存草稿"))).save()
+    _with_reason(report, report.change_reason or ("报送" if submit else "保存草稿")).save()
     return report
 
 
@@ -143,13 +144,13 @@ def project_report_approve(*, report: ProjectReport, user, revision: int) -> Pro
     report = _decide(report, revision)
     report.status, report.decided_by, report.decided_at = ProjectReport.Status.APPROVED, user, timezone.now()
     report.return_reason = ""
-    _with_reason(report, _("审核通过")).save()
+    _with_reason(report, "审核通过").save()
     project = Project.objects.select_for_update().get(pk=report.project_id)
     total = ProjectReport.objects.filter(project=project, status=ProjectReport.Status.APPROVED).aggregate(
         s=Sum("investment"))["s"]
     if total is not None and project.completed_investment != total:
         project.completed_investment = total
-        _with_reason(project, _("季度进展审核通过")).save()
+        _with_reason(project, "季度进展审核通过").save()
     if report.milestone_id and report.milestone.done_date is None:
         milestone = report.milestone
         milestone.done_date = report.milestone_done_date
@@ -220,7 +221,7 @@ def tracked_target_value_save(*, target: TrackedTarget, year: int, value_text: s
         raise InputError({"reason": _("修改已填报的数值请说明原因。")})
     row.value, row.note, row.entered_by = value, note.strip(), user
     row.full_clean()
-    _with_reason(row, reason or _("填报")).save()
+    _with_reason(row, reason or "填报").save()
     return row
 
 
@@ -233,7 +234,7 @@ def tracked_target_assign(*, target: TrackedTarget, value_text: str, note: str, 
         raise InputError(errors)
     target.assigned_value, target.assigned_note = value, note.strip()
     target.full_clean()
-    _with_reason(target, _("省下达数")).save()
+    _with_reason(target, "省下达数").save()
     return target
 
 
@@ -276,6 +277,6 @@ def enterprise_figures_save(*, enterprises: list[RegisterEnterprise], year: int,
             continue
         row.revenue, row.employees, row.taxes, row.entered_by = values["revenue"], employees, values["taxes"], user
         row.full_clean()
-        _with_reason(row, _("季度填报")).save()
+        _with_reason(row, "季度填报").save()
         written += 1
     return written

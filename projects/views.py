@@ -11,7 +11,7 @@ from districts import access
 from districts.models import District
 from indicators.dashboards import charts, page_cache
 from indicators.figures import formatting
-from indicators.figures.selectors import plan_for_request, plans_visible_to
+from indicators.figures.selectors import name_in_language, plan_for_request, plans_visible_to
 from projects import exports, selectors, services
 from projects.forms import ProjectTrackingForm
 from projects.models import Project, ProjectReport, TrackedTarget
@@ -318,8 +318,8 @@ def register_bulletin(request, period: str):
 @require_safe
 def register_bulletin_xlsx(request, period: str):
     plan, year, quarter, data = _bulletin(request, period)
-    content = exports.register_bulletin_xlsx(data, title=f"{plan.name} 服务业标杆库通报 "
-                                             f"{formatting.quarter_label(year, quarter)}")
+    content = exports.register_bulletin_xlsx(data, title=_("%(plan)s 服务业标杆库通报 %(period)s") % {
+        "plan": name_in_language(plan.name), "period": formatting.quarter_label(year, quarter)})
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="register-{period}.xlsx"'
     return response

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from indicators.dashboards import charts, verdicts
 from indicators.dashboards import selectors as dashboard
 from indicators.figures import formatting
+from indicators.figures.selectors import name_in_language
 
 
 def safe_text(value) -> str:
@@ -76,8 +77,8 @@ def progress_rows(frame: pd.DataFrame, indicators: dict, names: dict, *, rows: p
         decimals = int(ind["decimals"])
         shows = r["show_projection"]
         cells = {
-            "number": str(ind["number"]), "name": ind["name"], "unit": ind["unit"],
-            "district": names.get(r["scope"], _("全市") if r["scope"] == "city" else r["scope"]),
+            "number": str(ind["number"]), "name": ind["name"], "unit": formatting.unit_text(ind["unit"]),
+            "district": name_in_language(names.get(r["scope"], _("全市") if r["scope"] == "city" else r["scope"])),
             "year": str(int(r["year"])), "quarter": str(int(r["quarter"])),
             "period": dashboard.period_label(r["year"], r["quarter"]),
             "value": _number(r["value"], decimals), "quarter_value": _number(r["quarter_value"], decimals),
@@ -118,7 +119,7 @@ def review_workbook(context: dict, plan, year: int):
     ws.title = safe_text(_("%(y)s年评估") % {"y": year})[:31]
     computed = formatting.local_time(context.get("last_recompute"))
     ws.append([safe_text(_("%(plan)s · %(y)s年度评估 · 截至 %(as_of)s") % {
-        "plan": plan.name, "y": year, "as_of": context["as_of_label"]}
+        "plan": name_in_language(plan.name), "y": year, "as_of": context["as_of_label"]}
         + (" · " + _("进度计算于") + " " + computed if computed else ""))])
     ws.append([])
     header = [_("序号"), _("指标"), _("单位"), _("基期值"), _("%(y)s年预测值（目标）") % {"y": plan.end_year},
@@ -129,7 +130,8 @@ def review_workbook(context: dict, plan, year: int):
     for r in context["rows"]:
         figure = (_("演示") if r.get("demo") else _("公布") if r.get("source") else "") if r.get("has_data") else ""
         ws.append([r["number"]] + [safe_text(v) for v in (
-            r["name"], r["unit"], r["baseline_value_text"], r["target_text"], r["period_label"], r["value_text"],
+            r["name"], formatting.unit_text(r["unit"]), r["baseline_value_text"], formatting.printed(r["target_text"]),
+            r["period_label"], r["value_text"],
             figure, r["completion_text"], r["time_share_text"], r["light_badge"], r["status_label"], r["final_text"],
             r["projection_text"], r["still_needed_text"], "；".join(r["warnings"]),
             r["reason_text"] if r["show_reason"] else "")])
@@ -159,13 +161,13 @@ def review_workbook(context: dict, plan, year: int):
         cells = {n: (light, label) for n, light, label in
                  zip(group["indicator_number"], group["light"], group["status_label"])}
         first = group.iloc[0]
-        heat.append([int(first["rank"]), safe_text(first["district_name"])]
+        heat.append([int(first["rank"]), safe_text(name_in_language(first["district_name"]))]
                     + [safe_text(f"{charts.light_badge(cells[n][0])} {cells[n][1]}") if n in cells else ""
                        for n in numbers])
     tasks = context.get("tasks")
     if tasks:
         sheet = wb.create_sheet(safe_text(_("重点任务"))[:31])
-        sheet.append([safe_text(tasks["label"] + "：" + tasks["sentence"])])
+        sheet.append([safe_text(tasks["label"] + (": " if formatting.english() else "：") + tasks["sentence"])])
         sheet.append([_("序号"), _("任务"), _("牵头单位"), _("配合单位"), _("进展"), _("审核状态")])
         for row in tasks["rows"]:
             sheet.append([row.task.number, safe_text(row.task.title), safe_text(row.lead), safe_text("、".join(

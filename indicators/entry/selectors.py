@@ -6,14 +6,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import F, OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import District, Plan
 from indicators.entry.services import user_name
 from indicators.entry.validation import (
     CITY,
-    STATUS_LABELS,
     Check,
     Figure,
     Status,
@@ -27,7 +25,9 @@ from indicators.entry.validation import (
     prev_key,
     reminders,
 )
-from indicators.figures.selectors import figure_counts, quarter_state
+from indicators.figures import formatting
+from indicators.figures.selectors import figure_counts, name_in_language, quarter_state
+from indicators.figures.system_texts import shown_reason, shown_source, status_word
 from indicators.models import (
     Indicator,
     Measure,
@@ -147,8 +147,8 @@ def form_rows(plan: Plan, district: District | None, year: int, quarter: int, *,
 
 
 def status_label(status: str | None) -> str:
-    zh, en = STATUS_LABELS.get(status or "not_started", (status, status))
-    return f"{zh} {en}"
+    """A submission's status in the page's language: 已审核 / approved."""
+    return status_word(status)
 
 
 @dataclass
@@ -227,13 +227,33 @@ def _timeliness(state: str, status: str, submitted_at, deadline: date, on: date)
     return reminders.timeliness(status=status, submitted_at=submitted_at, deadline=deadline, on=on)
 
 
-EXPORT_COLUMNS = [
-    ("number", "指标序号 No."), ("indicator", "指标 indicator"), ("indicator_en", "英文名 English name"),
-    ("unit", "单位 unit"), ("measure", "口径 measure"), ("district_code", "地区代码 district code"),
-    ("district", "地区 district"), ("year", "年份 year"), ("quarter", "季度 quarter"), ("value", "数值 value"),
-    ("numerator", "分子 numerator"), ("denominator", "分母 denominator"), ("kind", "版本 version kind"),
-    ("source", "来源 source"), ("recorded_at", "记录时间 recorded at"),
+# key, Chinese header, English header of the approved-figures export (CSV and xlsx)
+EXPORT_HEADERS = [
+    ("number", "指标序号", "Indicator No."), ("indicator", "指标", "Indicator"), ("unit", "单位", "Unit"),
+    ("measure", "口径", "Measure"), ("district_code", "地区代码", "District code"), ("district", "地区", "District"),
+    ("year", "年份", "Year"), ("quarter", "季度", "Quarter"), ("value", "数值", "Value"),
+    ("numerator", "分子", "Numerator"), ("denominator", "分母", "Denominator"), ("kind", "数据性质", "Figure kind"),
+    ("source", "来源", "Source"), ("recorded_at", "记录时间", "Recorded at"),
 ]
+
+
+def export_columns() -> list[tuple[str, str]]:
+    """(key, header) of the approved-figures export, headers in the page's language."""
+    return [(key, formatting.in_language(zh, en)) for key, zh, en in EXPORT_HEADERS]
+
+
+def kind_words() -> dict[str, str]:
+    """A figure version's kind in words, in the page's language."""
+    kind = ObservationVersion.Kind
+    return {kind.DISTRICT: _("县（市、区）填报，已审核"), kind.PRELIMINARY: _("初步核算"), kind.VERIFIED: _("最终核实"),
+            kind.CENSUS: _("普查修订"), kind.DEMO: _("演示数据")}
+
+
+def measure_words() -> dict[str, str]:
+    """An indicator's measure in words, in the page's language."""
+    return {Measure.FLOW: _("流量（年初至今累计）"), Measure.STOCK: _("存量（期末数）"),
+            Measure.SHARE: _("比重（分子÷分母）"), Measure.RATE: _("增速（可比价）"),
+            Measure.INDEX: _("指数（按公布值）"), Measure.QUALITATIVE: _("定性（省下达目标任务）")}
 
 
 def approved_figures(plan: Plan, *, district_codes: list[str] | None = None, include_city: bool = True
@@ -255,7 +275,8 @@ def approved_figures(plan: Plan, *, district_codes: list[str] | None = None, inc
         number=F("observation__indicator__number"), indicator=F("observation__indicator__name"),
         indicator_en=F("observation__indicator__name_en"), unit=F("observation__indicator__unit"),
         measure=F("observation__indicator__measure"), district_code=F("observation__district__code"),
-        district=F("observation__district__name"), district_order=F("observation__district__order"),
+        district=F("observation__district__name"), district_en=F("observation__district__name_en"),
+        district_order=F("observation__district__order"),
         year=F("observation__year"), quarter=F("observation__quarter"),
     ).order_by("observation_id", "recorded_at", "id")
     newest: dict[int, dict] = {}
@@ -264,11 +285,16 @@ def approved_figures(plan: Plan, *, district_codes: list[str] | None = None, inc
         if held is None or row["kind"] != ObservationVersion.Kind.DEMO or held["kind"] == ObservationVersion.Kind.DEMO:
             newest[row["observation_id"]] = row
     rows = []
-    labels = dict(ObservationVersion.Kind.choices)
+    kinds, measures = kind_words(), measure_words()
+    english = formatting.english()
     for row in newest.values():
-        rows.append({**row, "district_code": row["district_code"] or CITY, "district": row["district"] or "全市",
-                     "source": row["source_title"], "kind": f"{row['kind']} {labels.get(row['kind'], '')}",
-                     "recorded_at": timezone.localtime(row["recorded_at"]).strftime("%Y-%m-%d %H:%M")})
+        district = ((row["district_en"] if english and row["district_en"] else name_in_language(row["district"]))
+                    if row["district"] else _("全市"))
+        rows.append({**row, "district_code": row["district_code"] or CITY, "district": district,
+                     "indicator": (row["indicator_en"] or row["indicator"]) if english else row["indicator"],
+                     "unit": formatting.unit_text(row["unit"]), "measure": measures.get(row["measure"], row["measure"]),
+                     "source": shown_source(row["source_title"]), "kind": kinds.get(row["kind"], row["kind"]),
+                     "recorded_at": formatting.local_time(row["recorded_at"])})
     rows.sort(key=lambda r: (r["number"], r["district_order"] if r["district_order"] is not None else -1,
                              r["year"], r["quarter"]))
     return rows
@@ -305,7 +331,7 @@ def value_history(plan: Plan, district: District | None, year: int, quarter: int
         previous = None
         for rec in obs.history.select_related("history_user").order_by("history_date", "history_id"):
             events.append(HistoryEvent(rec.history_date, user_name(rec.history_user), "value", shown(previous),
-                                       shown(rec), "", rec.comment or "", rec.history_change_reason or ""))
+                                       shown(rec), "", rec.comment or "", shown_reason(rec.history_change_reason)))
             previous = rec
     if sub is not None:
         previous = None
@@ -314,7 +340,8 @@ def value_history(plan: Plan, district: District | None, year: int, quarter: int
                 events.append(HistoryEvent(
                     rec.history_date, user_name(rec.history_user), "status",
                     status_label(previous.status) if previous else "—", status_label(rec.status), rec.status,
-                    rec.return_reason if rec.status == Status.RETURNED else "", rec.history_change_reason or ""))
+                    rec.return_reason if rec.status == Status.RETURNED else "",
+                    shown_reason(rec.history_change_reason)))
             previous = rec
     events.sort(key=lambda e: e.when)
     return events

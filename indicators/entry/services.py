@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -45,6 +45,7 @@ from indicators.entry.validation import (
     validate_values,
 )
 from indicators.figures.formatting import in_language
+from indicators.figures.system_texts import approved_source, revised_source, revision_reason, workflow_reason
 from indicators.models import Measure, Observation, ObservationVersion, Submission
 from indicators.plans.schedule import entry_years
 from indicators.progress.services import enqueue_recompute
@@ -84,14 +85,6 @@ def retry_if_locked(func):
 
 def _code(district: District | None) -> str | None:
     return district.code if district is not None else None
-
-
-def _reason(action_zh: str, action_en: str, old: str, new: str, note: str = "") -> str:
-    """simple-history's change reason (100 characters): the action and the status change, then the note."""
-    text = f"{action_zh} {action_en}: {old}→{new}"
-    if note:
-        text += f" · {note}"
-    return text if len(text) <= 100 else text[:99] + "…"
 
 
 @retry_if_locked
@@ -203,7 +196,7 @@ def _typed(raw: dict | None) -> dict[str, str]:
 @retry_if_locked
 @transaction.atomic
 def entry_save(*, submission: Submission, user, expected_revision: int, values: dict[int, dict],
-               submit: bool, partial: bool = False) -> SaveResult:
+               submit: bool, partial: bool = False, uploaded: bool = False) -> SaveResult:
     """Save a quarter's values as a draft, or save and submit them.
 
     values: indicator_id → {"value" | "numerator", "denominator", "comment"} (Decimals or typed text); indicators
@@ -259,8 +252,7 @@ def entry_save(*, submission: Submission, user, expected_revision: int, values: 
     now = timezone.now()
     old_status = current.status
     new_status = Status.SUBMITTED if submitting else old_status
-    reason = _reason("提交", "submit", old_status, new_status) if submitting else _reason(
-        "保存草稿", "save draft", old_status, new_status)
+    reason = workflow_reason("提交" if submitting else "上传" if uploaded else "保存草稿", old_status, new_status)
     to_create, to_update = [], []
     for ind_id, item in clean.items():
         if ind_id in errors:
@@ -311,13 +303,13 @@ def entry_save(*, submission: Submission, user, expected_revision: int, values: 
 @retry_if_locked
 @transaction.atomic
 def quarter_save(*, plan: Plan, district: District | None, year: int, quarter: int, user, expected_revision: int,
-                 values: dict[int, dict], submit: bool, partial: bool = False) -> SaveResult:
+                 values: dict[int, dict], submit: bool, partial: bool = False, uploaded: bool = False) -> SaveResult:
     """entry_save for a quarter that may have no submission yet: the submission is created in the same
     transaction, so a refused save leaves nothing behind (not even an empty draft)."""
     access.require_edit(user, _code(district))
     submission = submission_get_or_create(plan=plan, district=district, year=year, quarter=quarter)
     return entry_save(submission=submission, user=user, expected_revision=expected_revision, values=values,
-                      submit=submit, partial=partial)
+                      submit=submit, partial=partial, uploaded=uploaded)
 
 
 @retry_if_locked
@@ -449,7 +441,7 @@ def submission_approve(*, submission: Submission, user, expected_revision: int, 
     comment = (comment or "").strip()[:2000]
     old = Submission.objects.only("status").get(pk=submission.pk).status
     current = _decide(submission, user, expected=(Status.SUBMITTED,), new_status=Status.APPROVED,
-                      reason=_reason("审核通过", "approve", old, Status.APPROVED, comment),
+                      reason=workflow_reason("审核通过", old, Status.APPROVED, comment),
                       expected_revision=expected_revision, allowed=_four_eyes(user))
     observations = list(Observation.objects.filter(submission=current).values(
         "id", "indicator_id", "value", "numerator", "denominator"))
@@ -465,7 +457,7 @@ def submission_approve(*, submission: Submission, user, expected_revision: int, 
         versions.append(ObservationVersion(
             observation_id=obs["id"], kind=ObservationVersion.Kind.DISTRICT, value=obs["value"],
             numerator=obs["numerator"], denominator=obs["denominator"], recorded_by=user, note=comment,
-            source_title=_("%(who)s 审核通过的填报数据") % {"who": user_name(user)}))
+            source_title=approved_source(user_name(user))))
     if versions:
         ObservationVersion.objects.bulk_create(versions)
         indicator_of = {o["id"]: o["indicator_id"] for o in observations}
@@ -486,7 +478,7 @@ def submission_return(*, submission: Submission, user, reason: str, expected_rev
     access.require_official(user)
     reason = _required_reason(reason)
     current = _decide(submission, user, expected=(Status.SUBMITTED,), new_status=Status.RETURNED,
-                      reason=_reason("退回", "return", Status.SUBMITTED, Status.RETURNED, reason),
+                      reason=workflow_reason("退回", Status.SUBMITTED, Status.RETURNED, reason),
                       expected_revision=expected_revision, return_reason=reason)
     _notify(current)
     return current
@@ -503,7 +495,7 @@ def submission_reopen(*, submission: Submission, user, reason: str, expected_rev
     access.require_admin(user)
     reason = _required_reason(reason)
     return _decide(submission, user, expected=(Status.APPROVED,), new_status=Status.RETURNED,
-                   reason=_reason("重新开放", "reopen", Status.APPROVED, Status.RETURNED, reason),
+                   reason=workflow_reason("重新开放", Status.APPROVED, Status.RETURNED, reason),
                    expected_revision=expected_revision, return_reason=reason)
 
 
@@ -533,8 +525,8 @@ def observation_revise(*, observation: Observation, user, values: dict, reason: 
     item = clean[indicator.id]
     if all(same_value(getattr(item, n), held[n]) for n in NUMBER_FIELDS):
         raise EntryValidationError({}, [_("新数值与当前已审核的数值相同，无需修订。")])
-    change = _("管理员修订：%(old)s → %(new)s · 原因：%(reason)s") % {
-        "old": _shown(held["value"], indicator), "new": _shown(item.value, indicator), "reason": reason}
+    with translation.override("zh-hans"):  # stored in Chinese (values with their Chinese units), shown translated
+        change = revision_reason(_shown(held["value"], indicator), _shown(item.value, indicator), reason)
     sub = (Submission.objects.select_for_update(of=("self",)).get(pk=obs.submission_id)
            if obs.submission_id else None)
     if sub is not None:
@@ -553,7 +545,7 @@ def observation_revise(*, observation: Observation, user, values: dict, reason: 
     version = ObservationVersion(
         observation=obs, kind=ObservationVersion.Kind.DISTRICT if obs.submission_id else held["kind"],
         value=item.value, numerator=item.numerator, denominator=item.denominator, recorded_by=user, note=reason,
-        source_title=_("管理员 %(who)s 修订") % {"who": user_name(user)})
+        source_title=revised_source(user_name(user)))
     version.full_clean(exclude=["observation", "recorded_by"])
     version.save()
     enqueue_recompute(plan_id=indicator.plan_id, indicator_ids=[indicator.id], district_id=obs.district_id,

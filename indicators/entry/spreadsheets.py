@@ -20,11 +20,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from indicators.figures.formatting import FORMULA_START, csv_safe, safe_row  # noqa: F401
+from indicators.figures.formatting import FORMULA_START, csv_safe, in_language, safe_row, unit_text  # noqa: F401
 from indicators.figures.parsing import MAX_DECIMALS, ParseError, parse_number
 from indicators.models import Indicator, Measure
 
-SHEET = "填报 entry"
+# The sheet and its columns are written in the page's language, one language at a time; an upload is read whatever
+# the language of its headers, and the bilingual headers of the templates handed out before are still accepted.
+SHEET, SHEET_EN, SHEET_LEGACY = "填报", "Entry", "填报 entry"
+SHEETS = (SHEET, SHEET_EN, SHEET_LEGACY)
 MAX_BYTES = 1024 * 1024
 # Bounds of a workbook, from the template's shape (13 columns; a title, a header and one row per indicator):
 # generous, but small enough that no upload can make the server build millions of cells.
@@ -33,29 +36,44 @@ MAX_COLUMNS = 50
 MAX_SHEET_ROWS = 500
 MAX_ROWS = 200
 HEADER_SEARCH_ROWS = 10
-# key, header as written; a header cell matches its full text, its Chinese or its English part.
+# key, Chinese header, English header, header of the bilingual templates before
 COLUMNS = [
-    ("district", "地区代码 district"), ("year", "年份 year"), ("quarter", "季度 quarter"),
-    ("indicator", "指标序号 indicator"), ("name", "指标 name"), ("unit", "单位 unit"),
-    ("convention", "口径 convention"), ("value", "数值 value"), ("numerator", "分子 numerator"),
-    ("denominator", "分母 denominator"), ("comment", "备注 comment"),
-    ("previous", "上一季度 previous quarter"), ("last_year", "上年同期 same quarter last year"),
+    ("district", "地区代码", "District code", "地区代码 district"), ("year", "年份", "Year", "年份 year"),
+    ("quarter", "季度", "Quarter", "季度 quarter"), ("indicator", "指标序号", "Indicator No.", "指标序号 indicator"),
+    ("name", "指标", "Indicator name", "指标 name"), ("unit", "单位", "Unit", "单位 unit"),
+    ("convention", "口径", "Convention", "口径 convention"), ("value", "数值", "Value", "数值 value"),
+    ("numerator", "分子", "Numerator", "分子 numerator"), ("denominator", "分母", "Denominator", "分母 denominator"),
+    ("comment", "备注", "Comment", "备注 comment"),
+    ("previous", "上一季度", "Previous quarter", "上一季度 previous quarter"),
+    ("last_year", "上年同期", "Same quarter last year", "上年同期 same quarter last year"),
 ]
 REQUIRED = ("district", "year", "quarter", "indicator", "value", "numerator", "denominator", "comment")
-HEADERS = dict(COLUMNS)
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+_HEADER_TEXTS = {text.lower(): key for key, zh, en, legacy in COLUMNS
+                 for text in (key, zh, en, legacy, legacy.split(" ", 1)[1])}
+
+
+def header(key: str) -> str:
+    """A column's header in the page's language: 数值 / Value."""
+    _key, zh, en, _legacy = next(c for c in COLUMNS if c[0] == key)
+    return in_language(zh, en)
+
+
+def headers() -> list[str]:
+    """The template's header row in the page's language."""
+    return [in_language(zh, en) for _key, zh, en, _legacy in COLUMNS]
+
+
+def sheet_name() -> str:
+    return in_language(SHEET, SHEET_EN)
 
 
 def _header_key(text) -> str | None:
+    """The column a header cell names, in Chinese, in English or as the bilingual header of the old templates."""
     if not isinstance(text, str):
         return None
-    cleaned = " ".join(text.split()).lower()
-    for key, header in COLUMNS:
-        zh, en = header.split(" ", 1)
-        if cleaned in (header.lower(), zh.lower(), en.lower(), key):
-            return key
-    return None
+    return _HEADER_TEXTS.get(" ".join(text.split()).lower())
 
 
 # ------------------------------------------------------------------------------------------ writing
@@ -70,19 +88,21 @@ def _text(cell, value) -> None:
 
 
 def write_template(*, district_code: str, district_name: str, year: int, quarter: int, rows, quarter_label) -> bytes:
-    """The quarter's form as an xlsx: one row per indicator with what is stored and the comparison figures."""
+    """The quarter's form as an xlsx in the page's language (sheet, headers, names, units): one row per indicator
+    with what is stored and the comparison figures."""
     from indicators.entry.forms import plain
+    from indicators.figures.selectors import display_name
 
     wb = Workbook()
     ws = wb.active
-    ws.title = SHEET
+    ws.title = sheet_name()
     ws["A1"] = _("%(district)s %(quarter)s 规划指标填报表") % {
         "district": district_name, "quarter": quarter_label(year, quarter)}
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = _("只填写黄色的「数值」（比重填「分子」「分母」）和「备注」列；不要改动其他列，不要合并单元格，不要使用公式。")
     header_row = 4
-    for col, (key, header) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=header_row, column=col, value=header)
+    for col, text in enumerate(headers(), start=1):
+        cell = ws.cell(row=header_row, column=col, value=text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -92,8 +112,8 @@ def write_template(*, district_code: str, district_name: str, year: int, quarter
         stored = row.stored
         share = ind.measure == Measure.SHARE
         values = {
-            "district": district_code, "year": year, "quarter": quarter, "indicator": ind.number, "name": ind.name,
-            "unit": ind.unit, "convention": row.convention,
+            "district": district_code, "year": year, "quarter": quarter, "indicator": ind.number,
+            "name": display_name(ind), "unit": unit_text(ind.unit), "convention": row.convention,
             "value": "" if share or stored is None else plain(stored.value),
             "numerator": plain(stored.numerator) if share and stored else "",
             "denominator": plain(stored.denominator) if share and stored else "",
@@ -101,7 +121,7 @@ def write_template(*, district_code: str, district_name: str, year: int, quarter
             "previous": plain(row.previous.value) if row.previous and row.previous.value is not None else "",
             "last_year": plain(row.last_year.value) if row.last_year and row.last_year.value is not None else "",
         }
-        for col, (key, _header) in enumerate(COLUMNS, start=1):
+        for col, (key, *_texts) in enumerate(COLUMNS, start=1):
             value = values[key]
             cell = ws.cell(row=r, column=col)
             if key in ("value", "numerator", "denominator", "previous", "last_year") and value != "":
@@ -112,7 +132,7 @@ def write_template(*, district_code: str, district_name: str, year: int, quarter
             if key in (("numerator", "denominator", "comment") if share else ("value", "comment")):
                 cell.fill = INPUT_FILL
     widths = {"name": 30, "convention": 36, "comment": 30}
-    for col, (key, _header) in enumerate(COLUMNS, start=1):
+    for col, (key, *_texts) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = widths.get(key, 14)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     out = io.BytesIO()
@@ -144,7 +164,7 @@ def plain_decimal(value: Decimal) -> str:
 def write_figures_xlsx(rows: list[dict], columns, *, title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
-    ws.title = "figures"
+    ws.title = in_language("已审核数据", "Approved figures")
     for col, (_key, header) in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=col, value=header)
         cell.font = Font(bold=True)
@@ -267,9 +287,10 @@ def _too_big_sheet(title: str, dimension: str) -> str:
 
 
 def _read_entry_sheet(wb, archive: zipfile.ZipFile, result: UploadResult) -> list[tuple[int, list]] | None:
-    if SHEET not in wb.sheetnames:
+    found = [name for name in wb.sheetnames if name.strip() in SHEETS]
+    if not found:
         result.file_errors.append(_("找不到工作表「%(sheet)s」（文件中的工作表：%(found)s）；请使用下载的模板。") % {
-            "sheet": SHEET, "found": "、".join(wb.sheetnames)})
+            "sheet": sheet_name(), "found": "、".join(wb.sheetnames)})
         return None
     for sheet in wb.worksheets:  # declared ranges only: read-only mode has parsed no cell yet
         rows, columns = sheet.max_row, sheet.max_column
@@ -277,7 +298,7 @@ def _read_entry_sheet(wb, archive: zipfile.ZipFile, result: UploadResult) -> lis
             declared = sheet.calculate_dimension() if rows and columns else f"{rows or '?'} × {columns or '?'}"
             result.file_errors.append(_too_big_sheet(sheet.title, declared))
             return None
-    ws = wb[SHEET]
+    ws = wb[found[0]]
     if (ws.max_row or 0) > HEADER_SEARCH_ROWS + MAX_ROWS:
         result.file_errors.append(_too_many_rows())
         return None
@@ -390,7 +411,7 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
     if header_at is None:
         result.file_errors.append(_("找不到表头（应含「指标序号」等列）；请使用下载的模板。"))
         return result
-    missing = [HEADERS[k] for k in REQUIRED if k not in columns]
+    missing = [header(k) for k in REQUIRED if k not in columns]
     if missing:
         result.file_errors.append(_("缺少列：%(cols)s。") % {"cols": "、".join(missing)})
         return result
@@ -414,7 +435,7 @@ def parse_upload(content: bytes, filename: str, *, district_code: str, year: int
         prefix = _row_prefix(line)
         for key in ("district", "year", "quarter", "indicator", "value", "numerator", "denominator"):
             if isinstance(get(key), (bool, datetime, date, time)):
-                row.errors.append(prefix + _("「%(col)s」应为文字或数字，而不是日期或逻辑值。") % {"col": HEADERS[key]})
+                row.errors.append(prefix + _("「%(col)s」应为文字或数字，而不是日期或逻辑值。") % {"col": header(key)})
         if row.errors:
             continue
         code = _cell_text(get("district")).strip()

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -28,7 +29,7 @@ from indicators.entry.forms import (
     UploadForm,
 )
 from indicators.figures.formatting import quarter_label
-from indicators.figures.selectors import plan_in_force
+from indicators.figures.selectors import display_name, plan_in_force
 from indicators.jobs import services as jobs
 from indicators.models import BackgroundJob, Indicator
 from indicators.plans import schedule
@@ -282,7 +283,7 @@ def entry_template(request, code, year, quarter):
     plan, district, scope = _scope(code, year, quarter)
     access.require_view(request.user, scope)
     content = spreadsheets.write_template(
-        district_code=code, district_name=district.name if district else _("全市"), year=year, quarter=quarter,
+        district_code=code, district_name=display_name(district) if district else _("全市"), year=year, quarter=quarter,
         rows=entry_reads.form_rows(plan, district, year, quarter,
                                    submission=entry_reads.submission_find(plan, district, year, quarter)),
         quarter_label=quarter_label)
@@ -341,7 +342,7 @@ def entry_upload(request, code, year, quarter):
             try:
                 saved = entry.quarter_save(plan=plan, district=district, year=year, quarter=quarter,
                                            user=request.user, expected_revision=stored["revision"],
-                                           values=result.values(), submit=False)
+                                           values=result.values(), submit=False, uploaded=True)
             except validation.EntryError as exc:  # a conflict, a lock or a rule: nothing stored, say why
                 context["save_error"] = exc.message
             else:
@@ -419,7 +420,7 @@ def _export_rows(request):
 @require_GET
 def export_figures_xlsx(request):
     plan, rows, scope = _export_rows(request)
-    content = spreadsheets.write_figures_xlsx(rows, entry_reads.EXPORT_COLUMNS, title=plan.name)
+    content = spreadsheets.write_figures_xlsx(rows, entry_reads.export_columns(), title=plan.name)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="figures-{scope}.xlsx"'
     return response
@@ -430,14 +431,14 @@ def export_figures_xlsx_job(request):
     """The same workbook built in the background: a progress page, then the file (the query as for the xlsx)."""
     plan, scope = _export_scope(request)
     job = jobs.job_start(owner=request.user, kind=BackgroundJob.Kind.FIGURES_XLSX,
-                         params={"plan": plan.code, "scope": scope})
+                         params={"plan": plan.code, "scope": scope, "lang": get_language() or "zh-hans"})
     return redirect("jobs:page", job_id=job.pk)
 
 
 @require_GET
 def export_figures_csv(request):
     plan, rows, scope = _export_rows(request)
-    response = HttpResponse(spreadsheets.write_figures_csv(rows, entry_reads.EXPORT_COLUMNS),
+    response = HttpResponse(spreadsheets.write_figures_csv(rows, entry_reads.export_columns()),
                             content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="figures-{scope}.csv"'
     return response

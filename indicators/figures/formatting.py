@@ -124,8 +124,11 @@ _BULLETIN = re.compile(r"^(?:乐山市统计局)?《?(?P<year>\d{4})年乐山市
 
 def source_citation(title: str) -> str:
     """Publisher and document, as a citation: 乐山市统计局《2024年乐山市国民经济和社会发展统计公报》.
-    A title that already names its document (《…》) or whose publisher is not known is left as it is."""
-    title = (title or "").strip()
+    A title that already names its document (《…》) or whose publisher is not known is left as it is; one the system
+    wrote (demo data, an approval) is shown in the page's language."""
+    from indicators.figures.system_texts import shown_source
+
+    title = shown_source(title)
     bulletin = _BULLETIN.match(title.strip("《》"))
     if english() and bulletin:
         return (f"Leshan Municipal Bureau of Statistics, Statistical Communiqué of Leshan on the "

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from districts.models import Plan
 from indicators.entry import selectors as entry_reads
@@ -28,11 +29,13 @@ def _review_docx(params: dict, progress: Progress) -> tuple[str, str, bytes]:
 
 
 def _figures_xlsx(params: dict, progress: Progress) -> tuple[str, str, bytes]:
+    """The approved figures in the language of the page that asked for them (a job queued before: the site's)."""
     plan = Plan.objects.get(code=params["plan"])
     progress(10, "reading")
-    rows = entry_reads.export_figures(plan, params["scope"])
-    progress(40, "document")
-    content = spreadsheets.write_figures_xlsx(rows, entry_reads.EXPORT_COLUMNS, title=plan.name)
+    with translation.override(params.get("lang") or settings.LANGUAGE_CODE):
+        rows = entry_reads.export_figures(plan, params["scope"])
+        progress(40, "document")
+        content = spreadsheets.write_figures_xlsx(rows, entry_reads.export_columns(), title=plan.name)
     return f"figures-{params['scope']}.xlsx", XLSX_TYPE, content
 
 

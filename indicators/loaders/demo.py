@@ -30,7 +30,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 SEED = 14_2021_2025
-DEMO_SOURCE = "演示数据（程序生成，非官方统计） Demo data: generated, not official statistics"
+# stored in Chinese only (the data language); pages and exports show it translated (figures.system_texts)
+DEMO_SOURCE = "演示数据（程序生成，非官方统计）"
 
 # 2020 weight in the city's services economy, growth tilt (percentage points a year against the city),
 # services share of the district's GDP. Unknown districts (another plan) get seeded values instead.

@@ -37,7 +37,7 @@ PILLARS = [("scale", "规模 Scale"), ("consumption", "消费 Consumption"), ("i
            ("support", "支撑 Support"), ("opening", "开放 Opening")]
 SEASON = np.array([0.23, 0.48, 0.73, 1.0])
 YEAR_SHOCK = {2: -0.025}  # growth shock in the plan's third year (as 2022 was)
-SOURCE = "合成数据（基准测试用，非官方统计） Synthetic data for benchmarks, not official statistics"
+SOURCE = "合成数据（基准测试用，非官方统计）"  # Chinese only; shown translated (figures.system_texts)
 
 
 @dataclass(frozen=True)

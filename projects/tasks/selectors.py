@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from districts import access
 from districts.models import Department, Plan
 from projects.models import Task, TaskProgress, TaskReport
+from projects.tasks.reasons import shown_reason
 
 NOT_REPORTED = "not_reported"
 NOT_ASSIGNED = "not_assigned"  # no lead unit yet: nobody owes a report, so it is not 未报送
@@ -251,17 +252,18 @@ def task_history(task: Task) -> list[HistoryEvent]:
         if (lead, supporting) != previous:
             events.append(HistoryEvent(rec.history_date, who(rec), _("牵头 / 配合单位"),
                                        f"{previous[0]} / {previous[1]} → {lead} / {supporting}",
-                                       rec.history_change_reason or ""))
+                                       shown_reason(rec.history_change_reason)))
         previous = (lead, supporting)
     for rec in TaskMilestone.history.filter(task_id=task.pk).select_related("history_user"):
         events.append(HistoryEvent(rec.history_date, who(rec), _("%(y)s年度目标") % {"y": rec.year},
-                                   "—" if rec.history_type == "-" else rec.text, rec.history_change_reason or ""))
+                                   "—" if rec.history_type == "-" else rec.text,
+                                   shown_reason(rec.history_change_reason)))
     for rec in (TaskReport.history.filter(task_id=task.pk).select_related("history_user")
                 .order_by("history_date", "history_id")):
         events.append(HistoryEvent(rec.history_date, who(rec), half_label(rec.year, rec.half),
                                    TaskReport.State(rec.state).label + (
                                        f" · {TaskProgress(rec.progress).label}" if rec.progress else ""),
-                                   rec.history_change_reason or ""))
+                                   shown_reason(rec.history_change_reason)))
     events.sort(key=lambda e: e.when, reverse=True)
     return events
 

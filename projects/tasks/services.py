@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from districts import access
 from districts.models import Department, District, Plan
+from projects.tasks.reasons import ACTIONS, state_zh
 from projects.models import (
     Task,
     TaskContribution,
@@ -57,7 +58,10 @@ class TaskConflict(TaskError):
 
 
 def _reason(action: str, old: str = "", new: str = "", note: str = "") -> str:
-    text = action + (f": {old}→{new}" if old or new else "")
+    """The stored change reason, in Chinese whatever the page's language (reasons.shown_reason translates it when
+    shown): the action (a key of reasons.ACTIONS), the state change, then what the person typed."""
+    assert action in ACTIONS, action
+    text = action + (f": {state_zh(old)}→{state_zh(new)}" if old or new else "")
     if note:
         text += f" · {note}"
     return text if len(text) <= 100 else text[:99] + "…"
@@ -95,7 +99,7 @@ def tasks_load(*, plan: Plan, tasks: list[dict]) -> int:
             for k, v in values.items():
                 setattr(task, k, v)
         task.full_clean()
-        task._change_reason = _reason(_("载入规划原文"))
+        task._change_reason = _reason("载入规划原文")
         task.save()
     return len(tasks)
 
@@ -185,7 +189,7 @@ def task_assign(*, task: Task, user, lead: str, supporting: list[str], milestone
     task.full_clean()
     # the history rows the many-to-many changes write carry who and why too
     task._history_user = user
-    task._change_reason = _reason(_("分配"), old_lead, str(task.lead or "—"), reason.strip())
+    task._change_reason = _reason("分配", old_lead, str(task.lead or "—"), reason.strip())
     task.save()
     task.supporting_departments.set([u.obj for u in chosen if u.kind == "department"])
     task.supporting_districts.set([u.obj for u in chosen if u.kind == "district"])
@@ -199,7 +203,7 @@ def _set_milestones(task: Task, milestones: list[tuple[int, str]], user, reason:
     for year, milestone in existing.items():
         if year not in wanted:
             milestone._history_user = user
-            milestone._change_reason = _reason(_("删除年度目标"), note=reason.strip())
+            milestone._change_reason = _reason("删除年度目标", note=reason.strip())
             milestone.delete()
     for year, text in wanted.items():
         milestone = existing.get(year)
@@ -209,7 +213,7 @@ def _set_milestones(task: Task, milestones: list[tuple[int, str]], user, reason:
         milestone.text = text
         milestone.full_clean()
         milestone._history_user = user
-        milestone._change_reason = _reason(_("年度目标"), note=reason.strip())
+        milestone._change_reason = _reason("年度目标", note=reason.strip())
         milestone.save()
 
 
@@ -345,7 +349,7 @@ def _report_save(report, user, expected_revision, progress, narrative, files, su
         current.state, current.submitted_by, current.submitted_at = State.SUBMITTED, user, timezone.now()
     current.full_clean()
     current._history_user = user
-    current._change_reason = _reason(_("报送") if submit else _("保存"), old_state, current.state)
+    current._change_reason = _reason("报送" if submit else "保存", old_state, current.state)
     current.save()
     for f in files:
         evidence = TaskEvidence(report=current, name=_safe_name(f.name), size=f.size, uploaded_by=user)
@@ -365,7 +369,7 @@ def evidence_delete(*, evidence: TaskEvidence, user, expected_revision: int) -> 
     current = _current(evidence.report, expected_revision)
     _bump(current)
     current._history_user = user
-    current._change_reason = _reason(_("删除材料"), note=evidence.name)
+    current._change_reason = _reason("删除材料", note=evidence.name)
     current.save()
     evidence._history_user = user
     evidence.delete()
@@ -398,11 +402,11 @@ def contribution_save(*, report: TaskReport, user, narrative: str, expected_revi
     part.narrative, part.updated_by = narrative, user
     part.full_clean()
     part._history_user = user
-    part._change_reason = _reason(_("配合单位进展"))
+    part._change_reason = _reason("配合单位进展")
     part.save()
     _bump(current)
     current._history_user = user
-    current._change_reason = _reason(_("配合单位进展"), note=str(part.unit))
+    current._change_reason = _reason("配合单位进展", note=str(part.unit))
     current.save()
     return part
 
@@ -429,7 +433,7 @@ def _decide(report, user, expected_revision, new_state, action, note="", return_
 @transaction.atomic
 def report_approve(*, report: TaskReport, user, expected_revision: int, comment: str = "") -> TaskReport:
     """Approve a submitted report as the official saw it: it is locked and counts on the ledger and in reviews."""
-    return _decide(report, user, expected_revision, State.APPROVED, _("审核通过"), (comment or "").strip()[:200])
+    return _decide(report, user, expected_revision, State.APPROVED, "审核通过", (comment or "").strip()[:200])
 
 
 @transaction.atomic
@@ -440,7 +444,7 @@ def report_return(*, report: TaskReport, user, reason: str, expected_revision: i
         raise TaskError(_("请填写退回原因。"), {"reason": [_("请填写退回原因。")]})
     if len(reason) > 2000:
         raise TaskError(_("原因不能超过2000字。"), {"reason": [_("原因不能超过2000字。")]})
-    return _decide(report, user, expected_revision, State.RETURNED, _("退回"), reason, return_reason=reason)
+    return _decide(report, user, expected_revision, State.RETURNED, "退回", reason, return_reason=reason)
 
 
 TASKS_FORMAT = "leshan-plan-tasks/1"

@@ -125,7 +125,7 @@ def test_the_reopen_action_goes_through_the_entry_service(approved, admin_client
     assert admin_client.post(CHANGELIST, {**action, "apply": "1", "reason": "统计局更正了数据"}).status_code == 302
     sub = Submission.objects.get()
     assert (sub.status, sub.return_reason) == (Submission.Status.RETURNED, "统计局更正了数据")
-    assert sub.history.order_by("-history_date").first().history_change_reason.startswith("重新开放 reopen")
+    assert sub.history.order_by("-history_date").first().history_change_reason.startswith("重新开放：已审核→已退回")
     assert ObservationVersion.objects.filter(observation=approved).count() == 1  # still counts until re-approved
     events = entry_reads.value_history(plan, approved.district, 2023, 3, approved.indicator)
     assert any(e.kind == "status" and e.comment == "统计局更正了数据" for e in events)

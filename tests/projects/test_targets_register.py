@@ -139,3 +139,31 @@ def test_the_register_is_offered_only_to_those_who_may_open_it(plan_work, offici
         client.force_login(user)
         assert (link in client.get("/projects/").content.decode()) is sees, user.username
         assert client.get("/projects/register/").status_code == (200 if sees else 403), user.username
+
+
+@pytest.mark.django_db
+def test_bulletin_xlsx_is_in_the_page_language(plan_work, official, client):
+    """Sheet names and headers in Chinese on zh and in English on en, units in the headers, figures rounded as the
+    page shows them (issue 13)."""
+    from django.conf import settings
+
+    from projects.demo import register_demo_load
+
+    register_demo_load(plan=plan_work, last_year=2025)
+    client.force_login(official)
+    url = reverse("projects:register_bulletin_xlsx", args=["2024-Q4"])
+    zh = load_workbook(BytesIO(client.get(url).content))
+    assert zh.sheetnames == ["按赛道", "按县（市、区）", "企业明细"]
+    assert [c.value for c in zh["按县（市、区）"][2]] == [
+        "县（市、区）", "企业数（家）", "营业收入（亿元）", "从业人员（人）", "纳税（万元）"]
+    assert [c.value for c in zh["企业明细"][1]][:4] == ["企业", "赛道", "县（市、区）", "营业收入（亿元）"]
+    for row in zh["按县（市、区）"].iter_rows(min_row=3, values_only=True):
+        assert row[2] == round(row[2], 2) and isinstance(row[3], int)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en = load_workbook(BytesIO(client.get(url).content))
+    assert en.sheetnames == ["By sector", "By district", "Enterprises"]
+    assert [c.value for c in en["By district"][2]] == ["District", "Enterprises", "Revenue (CNY 100 million)",
+                                                      "Employees (persons)", "Taxes (CNY 10,000)"]
+    assert "demo data" in en["By sector"]["A1"].value and "含演示数据" not in en["By sector"]["A1"].value
+    districts = [row[0] for row in en["By district"].iter_rows(min_row=3, values_only=True)]
+    assert districts and not [d for d in districts if any("\u4e00" <= ch <= "\u9fff" for ch in d)], districts

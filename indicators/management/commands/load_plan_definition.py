@@ -44,4 +44,4 @@ class Command(BaseCommand):
                 plan_put_in_force(plan=plan, user=None)
             except PlanLifecycleError as exc:
                 raise CommandError(exc.message) from None
-            self.stdout.write(f"{plan.code}: 已施行 in force")
+            self.stdout.write(f"{plan.code}: 已施行")

@@ -141,3 +141,56 @@ def test_review_xlsx_headers_words_and_local_time(plan, official, client):
     assert rows[9][3].startswith("规划未给出；按2020年数据 5.10%")
     assert rows[2][11] == "无法评估" and rows[2][10] == "○ 无灯"
     assert "cannot_assess" not in str(rows) and "nan" not in str(rows)
+
+
+# ---------------------------------------------------------------- each export's header row in the other language
+# (issue 13: one language at a time; the tests above read the indicator CSV and the review in Chinese, the district
+# CSV in English)
+
+def test_indicator_csv_in_english_and_district_csv_in_chinese(with_demo):
+    header = read_csv(with_demo.get(reverse("district_csv", args=["shizhong"])))[0]
+    assert header[:8] == ["序号", "指标", "县（市、区）", "年份", "季度", "期别", "单位", "填报值"]
+    with_demo.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    lines = read_csv(with_demo.get(reverse("indicator_csv", args=[1])))
+    assert lines[0][:8] == ["No.", "Indicator", "District", "Year", "Quarter", "Period", "Unit", "Reported value"]
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    assert not [h for h in lines[0] if cjk.search(h)]
+    row = dict(zip(lines[0], lines[1]))
+    assert row["Unit"] == "CNY 100 million" and row["Period"] == "Q1 2020", row
+    assert not cjk.search(row["Status"] + row["Light"] + row["Kind of figure"]), row
+
+
+def test_review_xlsx_in_english(plan, official, client):
+    from openpyxl import load_workbook
+
+    progress_row(1, status="not_achieved", light="red", value=1200.0, annual_value=1200.0, baseline_year=2020,
+                 baseline_value=890.02, target_value=1300.0, t=2025.0, completion=0.756, time_share=1.0,
+                 inputs={"baseline_source": "indicator"})
+    client.force_login(official)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    book = load_workbook(io.BytesIO(client.get(reverse("report_xlsx", args=[2025])).content))
+    assert book.sheetnames[:2] == ["2025 review", "District lights"]
+    header = [c.value for c in book.worksheets[0][3]]
+    assert header[:5] == ["No.", "Indicator", "Unit", "Baseline", "2025 expected value (target)"]
+    assert header[10:13] == ["Light", "Status", "gap to the target"]
+    assert not [h for h in header if re.search(r"[\u4e00-\u9fff]", h)]
+    assert [c.value for c in book["District lights"][1]][:2] == ["Rank", "District"]
+    first = [c.value for c in book.worksheets[0][4]]
+    assert first[0] == 1 and first[2] == "CNY 100 million" and first[11] == "not achieved", first
+
+
+def test_english_downloads_hold_no_chinese_word(with_demo):
+    """Names of the plan, the indicators and the districts, units, words: all English on an English page."""
+    from openpyxl import load_workbook
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    with_demo.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in (reverse("indicator_csv", args=[1]), reverse("district_csv", args=["shizhong"])):
+        lines = read_csv(with_demo.get(url))
+        assert len(lines) > 1 and not [v for line in lines for v in line if cjk.search(v)], url
+    for year in (2023, 2025):
+        book = load_workbook(io.BytesIO(with_demo.get(reverse("report_xlsx", args=[year])).content))
+        chinese = [(ws.title, c.coordinate, c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+                   if isinstance(c.value, str) and cjk.search(c.value)]
+        assert not chinese, chinese
+        assert book["District lights"].max_row > 1

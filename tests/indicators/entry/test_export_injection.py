@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -78,21 +79,29 @@ def test_entry_csv_export_escapes_formula_text_and_keeps_negative_numbers(evil):
     _assert_no_formula_text(cell for row in rows for cell in row)
     header = rows[0]
     records = [dict(zip(header, row)) for row in rows[1:]]
-    first = next(r for r in records if r["指标序号 No."] == "1")
-    assert first["指标 indicator"] == "'" + EVIL_NAME
-    assert first["英文名 English name"] == "'" + EVIL_EN
-    assert first["地区 district"] == "'" + EVIL_DISTRICT
-    assert first["地区代码 district code"] == "shizhong"
-    growth = next(r for r in records if r["指标序号 No."] == "2")
-    assert growth["数值 value"] == "-3.5"  # a number: not escaped
+    first = next(r for r in records if r["指标序号"] == "1")
+    assert first["指标"] == "'" + EVIL_NAME
+    assert first["地区"] == "'" + EVIL_DISTRICT
+    assert first["地区代码"] == "shizhong"
+    growth = next(r for r in records if r["指标序号"] == "2")
+    assert growth["数值"] == "-3.5"  # a number: not escaped
+    evil["official"].cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the English export names it in English
+    rows = _csv_cells(evil["official"].get("/exports/figures.csv"))
+    _assert_no_formula_text(cell for row in rows for cell in row)
+    first = next(dict(zip(rows[0], row)) for row in rows[1:] if row[0] == "1")
+    assert first["Indicator"] == "'" + EVIL_EN
 
 
 def test_entry_xlsx_export_escapes_formula_text_and_keeps_negative_numbers(evil):
     cells = _xlsx_cells(evil["official"].get("/exports/figures.xlsx"))
     _assert_no_formula_text(c.value for c in cells)
     texts = {c.value for c in cells if isinstance(c.value, str)}
-    assert {"'" + EVIL_NAME, "'" + EVIL_EN, "'" + EVIL_DISTRICT} <= texts
+    assert {"'" + EVIL_NAME, "'" + EVIL_DISTRICT} <= texts
     assert -3.5 in {c.value for c in cells if c.data_type == "n"}  # stored as a number, negative
+    evil["official"].cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    cells = _xlsx_cells(evil["official"].get("/exports/figures.xlsx"))
+    _assert_no_formula_text(c.value for c in cells)
+    assert "'" + EVIL_EN in {c.value for c in cells if isinstance(c.value, str)}
 
 
 def test_template_escapes_formula_text_and_reads_its_own_escape_back(plan, staff_shizhong):

@@ -98,7 +98,7 @@ def test_draft_save_stores_values_raises_revision_and_keeps_history(plan, shizho
     assert sub.revision == 1 and sub.status == Submission.Status.DRAFT
     record = o.history.get()
     assert record.history_user == staff_shizhong
-    assert record.history_change_reason == "保存草稿 save draft: draft→draft"
+    assert record.history_change_reason == "保存草稿：草稿→草稿"  # stored in Chinese only
     assert sub.history.first().history_user == staff_shizhong
 
 
@@ -307,10 +307,15 @@ def test_value_history_shows_who_when_old_new_status_and_comment(submitted, offi
     values = [e for e in events if e.kind == "value"]
     assert [(e.old, e.new) for e in values] == [("—", "420.50 亿元"), ("420.50 亿元", "430.00 亿元")]
     assert values[1].who == "staff_shizhong" and values[1].comment == "已核实"
-    assert "returned→submitted" in values[1].reason
+    assert values[1].reason == "提交：已退回→已报送"
     statuses = [(e.old, e.new, e.who, e.comment) for e in events if e.kind == "status"]
-    assert ("已报送 submitted", "已退回 returned", "official", "请核实") in statuses
-    assert statuses[-1][:2] == ("已退回 returned", "已报送 submitted")
+    assert ("已报送", "已退回", "official", "请核实") in statuses
+    assert statuses[-1][:2] == ("已退回", "已报送")
+    with translation.override("en"):  # the same history on an English page: one language, the note as typed
+        events = entry_reads.value_history(plan, shizhong, 2023, 3, ind[1])
+    assert [e.reason for e in events if e.kind == "value"][1] == "Submit: returned→submitted"
+    statuses = [(e.old, e.new, e.reason) for e in events if e.kind == "status"]
+    assert ("submitted", "returned", "Return: submitted→returned · 请核实") in statuses
 
 
 def test_submission_get_or_create_is_idempotent_and_checks_the_period(plan, shizhong):

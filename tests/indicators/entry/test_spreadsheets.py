@@ -19,7 +19,9 @@ from indicators.models import Indicator, Measure, Observation, Submission
 
 D = Decimal
 URL = "/entry/shizhong/2023-Q3/upload/"
-HEADER = [h for _k, h in spreadsheets.COLUMNS]
+HEADER = [zh for _k, zh, _en, _legacy in spreadsheets.COLUMNS]
+HEADER_EN = [en for _k, _zh, en, _legacy in spreadsheets.COLUMNS]
+HEADER_LEGACY = [legacy for _k, _zh, _en, legacy in spreadsheets.COLUMNS]
 GOOD = [(1, "420.5", "", ""), (2, "6.8", "", ""), (3, "", "120", "400"), (4, "", "30", "60"), (5, "310", "", ""),
         (6, "7.1", "", ""), (7, "550", "", ""), (8, "60", "", ""), (9, "", "20", "900"), (12, "", "45", "900"),
         (13, "8", "", ""), (14, "3", "", ""), (15, "70", "", "")]
@@ -85,11 +87,11 @@ def _date(ws):
 
 BAD_FILES = [
     # (id, filename, content builder, words expected on the page)
-    ("wrong sheet", "a.xlsx", lambda: xlsx(table(), sheet="Sheet1"), ["找不到工作表「填报 entry」", "Sheet1"]),
-    ("missing value column", "a.xlsx", lambda: xlsx(table(header=[h if "value" not in h else "其他 other" for h in HEADER])),
-     ["缺少列：数值 value"]),
+    ("wrong sheet", "a.xlsx", lambda: xlsx(table(), sheet="Sheet1"), ["找不到工作表「填报」", "Sheet1"]),
+    ("missing value column", "a.xlsx", lambda: xlsx(table(header=[h if h != "数值" else "其他" for h in HEADER])),
+     ["缺少列：数值。"]),
     ("missing district column", "a.csv",
-     lambda: csv_bytes([[c for i, c in enumerate(line) if i != 0] for line in table()]), ["缺少列：地区代码 district"]),
+     lambda: csv_bytes([[c for i, c in enumerate(line) if i != 0] for line in table()]), ["缺少列：地区代码。"]),
     ("merged cells", "a.xlsx", lambda: xlsx(table(), edit=_merge), ["合并单元格（H5:H6）", "请取消合并"]),
     ("formula", "a.xlsx", lambda: xlsx(table(), edit=_formula), ["H5 含有公式", "粘贴为数值"]),
     ("date in a value cell", "a.xlsx", lambda: xlsx(table(), edit=_date), ["第5行", "不是日期或逻辑值"]),
@@ -192,7 +194,8 @@ def test_good_xlsx_template_round_trip_stores_all_rows_in_one_go(staff, plan):
     assert (stored[3].numerator, stored[3].denominator, stored[3].value) == (D("120"), D("400"), D("30"))
     sub = Submission.objects.get()
     assert sub.revision == 1 and sub.status == Submission.Status.DRAFT
-    assert {o.history.get().history_change_reason for o in stored.values()} == {"保存草稿 save draft: draft→draft"}
+    # the reason is stored in Chinese only (the data language), shown translated on English pages
+    assert {o.history.get().history_change_reason for o in stored.values()} == {"上传：草稿→草稿"}
     # the token is used up
     assert staff.post(URL, {"confirm": "1", "token": token}).status_code == 302
     assert Submission.objects.get().revision == 1
@@ -395,7 +398,7 @@ def test_a_cell_at_xfd200_is_refused_before_any_cell_is_read(plan):
     assert grown_mb < 50, grown_mb
     assert not result.rows
     (message,) = result.file_errors
-    assert message.startswith("工作表「填报 entry」的使用范围为 A1:XFD200，超出模板的大小（最多 500 行、50 列）")
+    assert message.startswith("工作表「填报」的使用范围为 A1:XFD200，超出模板的大小（最多 500 行、50 列）")
     assert "请删除多余的单元格，或使用下载的模板" in message
 
 

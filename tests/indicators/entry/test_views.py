@@ -469,16 +469,16 @@ def test_exports_official_all_staff_own_district_only(plan, staff_shizhong, staf
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert len(rows) == 26
-    first = next(r for r in rows if r["地区代码 district code"] == "shizhong" and r["指标序号 No."] == "1")
-    assert (first["指标 indicator"], first["单位 unit"], first["数值 value"]) == ("服务业增加值", "亿元", "420.5")
+    first = next(r for r in rows if r["地区代码"] == "shizhong" and r["指标序号"] == "1")
+    assert (first["指标"], first["单位"], first["数值"]) == ("服务业增加值", "亿元", "420.5")
     staff_rows = list(csv.DictReader(io.StringIO(
         client_for(staff_shizhong).get("/exports/figures.csv").content.decode().lstrip("\ufeff"))))
-    assert {r["地区代码 district code"] for r in staff_rows} == {"shizhong"} and len(staff_rows) == 13
+    assert {r["地区代码"] for r in staff_rows} == {"shizhong"} and len(staff_rows) == 13
     wb = load_workbook(io.BytesIO(client_for(official).get("/exports/figures.xlsx").content))
-    ws = wb["figures"]
-    assert ws.max_row == 27 and ws["A1"].value == "指标序号 No."
+    ws = wb["已审核数据"]
+    assert ws.max_row == 27 and ws["A1"].value == "指标序号"
     staff_wb = load_workbook(io.BytesIO(client_for(staff_emeishan).get("/exports/figures.xlsx").content))
-    assert {r[5] for r in staff_wb["figures"].iter_rows(min_row=2, values_only=True)} == {"emeishan"}
+    assert {r[4] for r in staff_wb["已审核数据"].iter_rows(min_row=2, values_only=True)} == {"emeishan"}
 
 
 def test_drafts_and_submissions_are_not_exported(plan, submitted, official):
@@ -491,7 +491,7 @@ def test_template_is_filled_with_the_stored_values(plan, staff_shizhong):
     client.post(FORM, payload())
     response = client.get(FORM + "template.xlsx")
     assert response["Content-Disposition"] == 'attachment; filename="entry-shizhong-2023-Q3.xlsx"'
-    ws = load_workbook(io.BytesIO(response.content))["填报 entry"]
+    ws = load_workbook(io.BytesIO(response.content))["填报"]
     rows = [r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]]
     assert [r[3] for r in rows] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 14, 15]
     assert rows[0][:8] == ("shizhong", 2023, 3, 1, "服务业增加值", "亿元", "1—9月累计",

@@ -124,8 +124,8 @@ def test_the_figures_workbook_runs_as_a_job_for_the_staffs_own_district(client, 
     job_url = _start(client, "/exports/figures.xlsx/job/", "", django_capture_on_commit_callbacks)
     status = client.get(job_url + "status.json").json()
     assert status["state"] == "done" and status["filename"] == "figures-shizhong.xlsx"
-    direct = load_workbook(BytesIO(client.get("/exports/figures.xlsx").content))["figures"]
-    made = load_workbook(BytesIO(client.get(status["download_url"]).content))["figures"]
+    direct = load_workbook(BytesIO(client.get("/exports/figures.xlsx").content))["已审核数据"]
+    made = load_workbook(BytesIO(client.get(status["download_url"]).content))["已审核数据"]
     assert [[c.value for c in row] for row in made.iter_rows()] == [[c.value for c in row] for row in direct.iter_rows()]
 
 

@@ -47,16 +47,22 @@ def test_example_1_share_on_track():
     assert d["projection"] == approx(56.233)
 
 
-def test_text_output_is_bilingual():
+def test_text_output_is_in_one_language():
+    """zh-hans (the default) prints Chinese only, --language en English only."""
     out = run("--value", "66", "--baseline", "60", "--target", "65", "--year", "2023")
-    assert "已达标" in out and "Target achieved" in out and "(achieved)" in out
+    assert "状态：已达标" in out and "Target achieved" not in out and "status" not in out.lower()
+    en = run("--value", "66", "--baseline", "60", "--target", "65", "--year", "2023", "--language", "en")
+    assert "Status: Target achieved" in en and "Light: green" in en
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in en)  # not one Chinese character
 
 
 def test_sign_change_says_why():
     out = run("--value", "3", "--baseline", "-5", "--target", "10", "--year", "2023")
-    assert "无法评估" in out and "(sign_change)" in out
+    assert "无法评估" in out and "原因：" in out
     # C = 8/15
     assert "0.533333" in out
+    en = run("--value", "3", "--baseline", "-5", "--target", "10", "--year", "2023", "--language", "en")
+    assert "Cannot assess" in en and "Reason: " in en and "无法评估" not in en
 
 
 def test_rate_about_target_and_quarter_time():
@@ -109,11 +115,18 @@ EXAMPLE_5 = ("--measure", "flow", "--value", "1251.56", "--baseline", "890.02", 
 
 
 def test_example_5_end_of_plan_words_and_full_precision():
-    out = run(*EXAMPLE_5)
-    assert "规划终期结论 final verdict: 基本完成 / Largely achieved (largely_achieved)" in out
-    assert "黄灯 yellow" in out
-    assert "距目标差额 shortfall: 48.4400" in out and "96.2738%" in out
-    assert "projection" not in out  # no projection and no "still needed" at the plan's end
+    out = run(*EXAMPLE_5, "--unit", "亿元")
+    assert "规划终期结论：基本完成" in out.splitlines()
+    assert "指示灯：黄灯" in out.splitlines()
+    assert "距目标差额：48.44亿元" in out and "目标完成比例：96.2738%" in out
+    assert "预计" not in out and "今后每年" not in out  # no projection and no "still needed" at the plan's end
+    assert not any(ch.isascii() and ch.isalpha() and ch not in "CR" for ch in out)  # no English word
+    en = run(*EXAMPLE_5, "--unit", "亿元", "--language", "en")
+    lines = en.splitlines()
+    assert "Final verdict of the plan: Largely achieved" in lines and "Light: yellow" in lines
+    assert "Shortfall: 48.44 CNY 100 million" in en and "share of the target reached: 96.2738%" in en
+    assert "billion" not in en and "Projection" not in en
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in en)
     d = run_json(*EXAMPLE_5)
     assert (d["status"], d["light"], d["is_final"]) == ("largely_achieved", "yellow", True)
     # --json keeps every digit: C = 361.54/409.98, not rounded to 6 decimals
@@ -124,17 +137,36 @@ def test_example_5_end_of_plan_words_and_full_precision():
     # a Q3 figure of a flow in the target year is a provisional estimate: the in-progress words
     q3 = run_json(*EXAMPLE_5, "--quarter", "3")
     assert q3["is_final"] is False and q3["status"] == "acceleration_needed"
-    assert "状态 status: 需加快" in run(*EXAMPLE_5, "--quarter", "3")
+    assert "状态：需加快" in run(*EXAMPLE_5, "--quarter", "3").splitlines()
+    assert "Status: Acceleration needed" in run(*EXAMPLE_5, "--quarter", "3", "--language", "en").splitlines()
     # reached at the end: 已完成, green
-    done = run("--measure", "flow", "--value", "1300", "--baseline", "890.02", "--target", "1300", "--year", "2025")
-    assert "已完成 / Achieved (achieved)" in done and "绿灯 green" in done
+    done = ("--measure", "flow", "--value", "1300", "--baseline", "890.02", "--target", "1300", "--year", "2025")
+    assert {"规划终期结论：已完成", "指示灯：绿灯"} <= set(run(*done).splitlines())
+    assert {"Final verdict of the plan: Achieved", "Light: green"} <= set(run(*done, "--language", "en").splitlines())
+
+
+def test_json_keys_are_english_whatever_the_language():
+    d = run_json(*EXAMPLE_5, "--language", "zh-hans")
+    assert d == run_json(*EXAMPLE_5, "--language", "en")
+    assert all(key.isascii() for key in d) and d["status_zh"] == "基本完成" and d["status_en"] == "Largely achieved"
+
+
+@pytest.mark.skipif(not _settings_ready(), reason="needs the Django settings (pytest-django)")
+def test_the_default_language_is_the_site_default():
+    from django.test import override_settings
+
+    assert "规划终期结论：基本完成" in run(*EXAMPLE_5)
+    with override_settings(LANGUAGE_CODE="en"):
+        assert "Final verdict of the plan: Largely achieved" in run(*EXAMPLE_5)
 
 
 def test_no_light_before_the_base_year_or_after_the_target_year():
     before = run_json("--value", "60", "--baseline", "52", "--target", "56", "--year", "2019")
     assert before["status"] == "cannot_assess" and before["reason"] == "before_base_year"
     assert before["light"] is None
-    assert "无灯 none" in run("--value", "60", "--baseline", "52", "--target", "56", "--year", "2019")
+    assert "指示灯：无灯" in run("--value", "60", "--baseline", "52", "--target", "56", "--year", "2019")
+    assert "Light: none" in run("--value", "60", "--baseline", "52", "--target", "56", "--year", "2019",
+                                "--language", "en")
     after = run_json("--value", "60", "--baseline", "52", "--target", "56", "--year", "2026")
     assert (after["status"], after["reason"], after["light"]) == ("cannot_assess", "after_target_year", None)
 
@@ -142,7 +174,7 @@ def test_no_light_before_the_base_year_or_after_the_target_year():
 def test_the_light_is_the_colour_of_the_status_in_the_text():
     # example 3: a sign change has no verdict, so no light, though C = 0.533 is printed
     out = run("--value", "3", "--baseline", "-5", "--target", "10", "--year", "2023")
-    assert "无法评估" in out and "无灯 none" in out
+    assert "无法评估" in out and "指示灯：无灯" in out
 
 
 R_097 = 890.02 * (1 + 0.97 * ((1300 / 890.02) ** 0.2 - 1)) ** 3  # 2023 value with R = 0.97 for 890.02 → 1300
@@ -181,3 +213,13 @@ def test_calculator_and_engine_change_their_verdict_with_the_deployment_setting(
         assert run_json(*calc, "--on-track", "0.95")["status"] == "on_track"
     progress_recompute(plan=plan)
     assert stored() == ("on_track", "green")
+
+
+def test_a_share_projects_in_percent_and_falls_short_in_percentage_points():
+    example_1 = ("--measure", "share", "--value", "54.5", "--baseline", "52", "--target", "56", "--year", "2023",
+                 "--unit", "%")
+    assert "预计目标年数值：56.233%" in run(*example_1)
+    final = ("--measure", "share", "--value", "54", "--baseline", "52", "--target", "56", "--year", "2025",
+             "--unit", "%")
+    assert "距目标差额：2.00个百分点" in run(*final)
+    assert "Shortfall: 2.00 percentage points" in run(*final, "--language", "en")

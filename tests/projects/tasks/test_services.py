@@ -139,3 +139,25 @@ def test_history_reads_a_fixed_number_of_queries(assigned, official, django_asse
     with django_assert_max_num_queries(8):
         events = selectors.task_history(assigned)
     assert len([e for e in events if e.what == "牵头 / 配合单位"]) == 4
+
+
+def test_task_reasons_are_stored_in_chinese_and_shown_in_the_page_language(assigned, staff, official):
+    """One language at a time (issue 13): the action and the states are stored in Chinese, whatever the language
+    of the page that wrote them, and shown translated; what the person typed is shown as typed."""
+    from django.utils import translation
+
+    report = services.report_get_or_create(task=assigned, year=2023, half=1)
+    with translation.override("en"):  # written from an English page
+        report = services.report_save(report=report, user=staff["dept"], expected_revision=0,
+                                      progress="on_schedule", narrative="已建立监测台账", submit=True)
+        report = services.report_return(report=report, user=official, reason="请补充处置案例", expected_revision=1)
+    stored = list(TaskReport.history.filter(id=report.pk).order_by("history_date", "history_id")
+                  .values_list("history_change_reason", flat=True))
+    assert stored[-2:] == ["报送: 草稿→已报送", "退回: 已报送→已退回 · 请补充处置案例"]
+    zh = [e.why for e in selectors.task_history(assigned)]
+    assert "退回: 已报送→已退回 · 请补充处置案例" in zh and any(w.startswith("分配") and "分工" in w for w in zh)
+    with translation.override("en"):
+        en = [e.why for e in selectors.task_history(assigned)]
+    assert "Return: submitted→returned · 请补充处置案例" in en
+    assert any(w.startswith("assign") and "分工" in w for w in en)
+    assert not [w for w in en if w.startswith(("退回", "报送", "分配"))]
