@@ -28,6 +28,7 @@ WORDS = {"green": ("●", "绿灯"), "yellow": ("▲", "黄灯"), "red": ("■",
 STATUS_WORDS = {"achieved": "已达标", "on_track": "进度正常", "acceleration_needed": "需加快",
                 "largely_achieved": "基本完成", "limited": "进展有限", "deterioration": "倒退",
                 "not_achieved": "未完成", "cannot_assess": "无法评估"}
+FINAL_ACHIEVED = "已完成"  # the plan's final verdict on a target reached (PROGRESS.md §3a), where the row is final
 
 CELLS = """([xs, ys]) => {
   const gd = document.getElementById('district-heat');
@@ -62,10 +63,14 @@ def _pixel(png: bytes) -> tuple[int, int, int]:
     return tuple(raw[1:4])
 
 
+def _status_word(row: dict) -> str:
+    return FINAL_ACHIEVED if row["is_final"] and row["status"] == "achieved" else STATUS_WORDS[row["status"]]
+
+
 def _expected_cells(plan: Plan) -> dict[tuple[str, int], dict]:
     """(district name, indicator number) → light and status at the indicator's newest period with district rows."""
     rows = list(Progress.objects.filter(indicator__plan=plan, basis="latest").exclude(scope="city")
-                .values("indicator__number", "scope", "year", "quarter", "light", "status"))
+                .values("indicator__number", "scope", "year", "quarter", "light", "status", "is_final"))
     newest = {}
     for r in rows:
         newest[r["indicator__number"]] = max(newest.get(r["indicator__number"], (0, 0)), (r["year"], r["quarter"]))
@@ -124,7 +129,7 @@ def test_the_compact_scorecard_shows_each_cells_light_and_status_in_the_browser(
         assert cell is not None, (name, number)
         assert cell["text"] == icon + word[0]  # the mark in the cell: ●绿
         assert re.match(rf"{re.escape(name)} · {number}\. 合成指标", cell["hover"]), cell["hover"]
-        assert f"<br>{icon} {word} · {STATUS_WORDS[row['status']]}" in cell["hover"], (row, cell["hover"])
+        assert f"<br>{icon} {word} · {_status_word(row)}" in cell["hover"], (row, cell["hover"])
         # the colour on the screen, away from the white mark in the cell's middle
         x, y = cell["cx"] - cell["w"] * 0.38, cell["cy"] - cell["h"] * 0.3
         shot = page.screenshot(full_page=True, clip={"x": x, "y": y, "width": 1, "height": 1})
@@ -137,5 +142,5 @@ def test_the_compact_scorecard_shows_each_cells_light_and_status_in_the_browser(
     label.wait_for()
     text = label.text_content()
     row = expected[(name, number)]
-    assert name in text and WORDS[row["light"] or "none"][1] in text and STATUS_WORDS[row["status"]] in text
+    assert name in text and WORDS[row["light"] or "none"][1] in text and _status_word(row) in text
     assert errors == []
