@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from districts.models import Plan
 from indicators.dashboards import warming
+from indicators.dashboards.tasks import warm_pages_task
 from indicators.loaders import demo
 from indicators.loaders.synthetic import SyntheticSpec, synthetic_load
+from indicators.models import RecomputeRun
 from indicators.progress.services import progress_recompute
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,3 +77,14 @@ def test_a_new_recompute_is_warmed_again_and_other_plans_are_not(plan, official,
     progress_recompute(plan=plan)
     warming.wait(60)
     assert _bodies_rendered(client, "en") == {url: False for url in BODIES}
+
+
+def test_the_celery_task_warms_the_same_bodies(plan, official, client, settings):
+    """With a broker the warming is a task of its own (run here in-process, as Celery's eager mode runs it)."""
+    settings.WARM_PAGES_AFTER_RECOMPUTE = False
+    demo.demo_load(plan=plan, indicator_numbers=[1, 3], district_codes=["shizhong", "emeishan"])
+    run = RecomputeRun.objects.filter(plan=plan).order_by("-pk").first()
+    assert warm_pages_task.delay(plan.pk, run.pk).get() == len(BODIES) * len(LANGUAGES)
+    client.force_login(official)
+    for language in LANGUAGES:
+        assert _bodies_rendered(client, language) == {url: False for url in BODIES}, language
