@@ -124,3 +124,43 @@ def test_a_waiter_renders_itself_after_the_bound_on_waiting(store):
     assert 0.5 <= time.monotonic() - started < 2.5 and quick.count == 1
     holder.join(10)
     assert slow.count == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_officials_opening_a_cold_overview_at_once_cause_one_render(plan, official):
+    """The page itself: six officials' requests for the overview right after a recompute (threads, each with its own
+    client and database connection) render its body once; each page shows it. Renders are counted from Django's
+    template_rendered signal, sent for every template rendered (the test environment's instrumentation)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.signals import template_rendered
+
+    from indicators.loaders import demo
+
+    demo.demo_load(plan=plan, indicator_numbers=[1, 3, 5], district_codes=["shizhong", "emeishan", "shawan"])
+    rendered, lock = [], threading.Lock()
+
+    def count(sender, template, **kwargs):
+        if template.name == "indicators/dashboards/_overview_body.html":
+            with lock:
+                rendered.append(threading.get_ident())
+
+    clients = []
+    for _ in range(6):
+        client = Client()
+        client.force_login(official)
+        clients.append(client)
+    template_rendered.connect(count)
+    try:
+        def get(client):
+            try:
+                return client.get("/")
+            finally:
+                connection.close()  # this thread's own connection
+
+        pages = _at_once(6, lambda: get(clients.pop()))
+    finally:
+        template_rendered.disconnect(count)
+    assert [p.status_code for p in pages] == [200] * 6
+    assert len(rendered) == 1
+    assert all(p.content.count(b'data-testid="indicator-card"') == 16 for p in pages)
