@@ -9,4 +9,4 @@ app = Celery("leshan_plan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The beat schedule (settings.CELERY_BEAT_SCHEDULE) wires the recomputes and the entry reminders; each part's
 # tasks live in its own package.
-app.autodiscover_tasks(["indicators.progress", "indicators.entry", "indicators.jobs"])
+app.autodiscover_tasks(["indicators.progress", "indicators.entry", "indicators.jobs", "indicators.dashboards"])

@@ -184,6 +184,15 @@ AXES_RESET_ON_SUCCESS = True
 CACHE_URL = env.str("CACHE_URL", default="")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
           if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A body missing from the cache is rendered by one request while the others wait for it (page_cache.render_once): the
+# lock lives at most PAGE_RENDER_LOCK_SECONDS (a holder that died lets go then), a waiter waits at most
+# PAGE_RENDER_WAIT_SECONDS before rendering itself.
+PAGE_RENDER_LOCK_SECONDS = env.float("PAGE_RENDER_LOCK_SECONDS", default=120)
+PAGE_RENDER_WAIT_SECONDS = env.float("PAGE_RENDER_WAIT_SECONDS", default=60)
+# After a recompute of the plan shown by default, render the bodies officials open first (the overview, the review
+# and the latest annual review, in Chinese and English) into the cache, in a task of its own
+# (indicators/dashboards/warming.py).
+WARM_PAGES_AFTER_RECOMPUTE = env.bool("WARM_PAGES_AFTER_RECOMPUTE", default=True)
 
 # Celery: no REDIS_URL -> tasks run in-process.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -12,6 +12,9 @@ from .settings import *  # noqa: E402,F401,F403
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Warming the pages after a recompute renders six bodies in a thread of its own when tasks run in-process: in a test
+# whose rows are not committed that thread would find them locked. The tests of warming turn it on.
+WARM_PAGES_AFTER_RECOMPUTE = False
 # uploaded evidence goes to a throw-away directory, never into the checkout
 if os.environ.get("TEST_MEDIA_ROOT"):
     MEDIA_ROOT = os.environ["TEST_MEDIA_ROOT"]

@@ -5,12 +5,18 @@ indicators' names, the language, and what this viewer may see (officials see eve
 own district, and a staff member of one district must never be served another's body). Pages that also show
 reporting status or admin-edited places and projects add those to the key (``figures.page_state``). The page
 around the body (the user's name, the navigation, the inbox count) is rendered for every request.
+
+A body missing from the cache is rendered by one request while the others asking for it wait (``render_once``):
+at a province's scale a body takes seconds to render, and every worker rendering it at once would take them all.
 """
 from __future__ import annotations
 
 import hashlib
+import time
+import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -44,10 +50,50 @@ def body(request, plan, page: str, build: Callable[[], tuple[str, dict]], *, var
     if dated:
         parts.append(timezone.localdate().isoformat())
     key = "page:" + hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        template, context = build()
-        html = render_to_string(template, context, request=request)
-        cache.set(key, html, timeout=TIMEOUT)
+    html = render_once(key, lambda: _render(request, build))
     # the body is the output of our own template, every value escaped when it was rendered
     return mark_safe(html)
+
+
+def _render(request, build: Callable[[], tuple[str, dict]]) -> str:
+    template, context = build()
+    return render_to_string(template, context, request=request)
+
+
+def render_once(key: str, render: Callable[[], str], *, store=None, timeout: int = TIMEOUT,
+                lock_seconds: float | None = None, wait_seconds: float | None = None) -> str:
+    """The text cached at ``key``; on a miss ``render()``'s, rendered by one caller while the others wait for it.
+
+    The caller that adds the lock (``cache.add``: atomic in local memory and in Redis) renders and stores; the
+    others poll the key. A lock that vanishes without a value (its holder raised, or died and the lock expired after
+    ``lock_seconds``) is taken by the next poller, which renders. After ``wait_seconds`` a waiter renders itself:
+    a holder alive but that slow is rarer than a cache that drops what it is given. store: the cache (default)."""
+    store = cache if store is None else store
+    lock_seconds = settings.PAGE_RENDER_LOCK_SECONDS if lock_seconds is None else lock_seconds
+    wait_seconds = settings.PAGE_RENDER_WAIT_SECONDS if wait_seconds is None else wait_seconds
+    value = store.get(key)
+    if value is not None:
+        return value
+    lock, token = f"{key}:rendering", uuid.uuid4().hex
+    deadline, pause = time.monotonic() + wait_seconds, 0.02
+    while True:
+        if store.add(lock, token, timeout=lock_seconds):
+            try:
+                value = store.get(key)  # stored between our miss and the lock by a holder that has just let go
+                if value is None:
+                    value = render()
+                    store.set(key, value, timeout=timeout)
+                return value
+            finally:
+                if store.get(lock) == token:  # not a lock taken by another after ours expired
+                    store.delete(lock)
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(pause)
+        pause = min(pause * 1.5, 0.5)
+        value = store.get(key)
+        if value is not None:
+            return value
+    value = render()
+    store.set(key, value, timeout=timeout)
+    return value

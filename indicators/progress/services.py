@@ -17,6 +17,7 @@ from indicators.models import Progress, RecomputeRun
 from indicators.progress import maths
 from indicators.progress import selectors as progress_reads
 from indicators.progress.config import thresholds
+from indicators.progress.signals import progress_recomputed
 
 logger = logging.getLogger(__name__)
 
@@ -390,8 +391,9 @@ def progress_recompute(*, plan: Plan, indicator_ids: list[int] | None = None, di
     indicator = None
     if indicator_ids is not None and len(indicator_ids) == 1:
         indicator = indicator_ids[0]
-    RecomputeRun.objects.create(plan=plan, indicator_id=indicator, rows=count, started_at=started,
-                                finished_at=timezone.now())
+    run = RecomputeRun.objects.create(plan=plan, indicator_id=indicator, rows=count, started_at=started,
+                                      finished_at=timezone.now())
+    progress_recomputed.send(sender=RecomputeRun, plan_id=plan.pk, run_id=run.pk)
     logger.info("progress recomputed plan=%s indicators=%s district=%s period=%s rows=%d", plan.code,
                 indicator_ids or "all", district_id, period, count)
     return count
