@@ -47,7 +47,13 @@ def _version_value(f: Fmt, version: Mapping, ind: Mapping) -> str | None:
 def _version_source(version: Mapping, lang: str) -> str:
     kind = VERSION_KINDS.get(version.get("kind"), (version.get("kind"), version.get("kind")))
     kind = kind[0] if lang == "zh" else kind[1]
-    source = source_citation(version.get("source_title") or "", lang)
+    from django.utils import translation
+
+    from indicators.figures.system_texts import shown_source
+
+    with translation.override("zh-hans" if lang == "zh" else "en"):  # a title the system wrote, in the review's language
+        title = shown_source(version.get("source_title") or "")
+    source = source_citation(title, lang)
     sep = "，" if lang == "zh" else ", "
     return f"{kind}{sep}{source}" if source else kind
 
