@@ -951,7 +951,14 @@ def test_review_kind_and_title_follow_the_period():
     assert review_title(name, 2021, 2025, 2024, 4, "zh") == "乐山市“十四五”现代服务业发展规划实施情况2024年度评估报告"
     assert review_title(name, 2021, 2025, 2025, 4, "zh") == "乐山市“十四五”现代服务业发展规划实施情况总结评估报告"
     assert review_title(name, 2021, 2025, 2024, 3, "zh") == "乐山市“十四五”现代服务业发展规划实施情况2024年第三季度进展评估报告"
-    assert review_title(name, 2021, 2025, 2023, 4, "en") == f"Mid-term review of the 2021–2025 plan {name}"
+    # in English the plan's name once (it said "… of the 2021–2025 plan Leshan Development Plan …", two plans)
+    en = "Leshan Development Plan for the Modern Service Industry in the 14th Five-Year Period"
+    assert review_title(en, 2021, 2025, 2023, 4, "en") == f"{en}: Mid-term review"
+    assert review_title(en, 2021, 2025, 2024, 4, "en") == f"{en}: Annual review 2024"
+    assert review_title(en, 2021, 2025, 2025, 4, "en") == f"{en}: Final review"
+    assert review_title(en, 2021, 2025, 2024, 3, "en") == f"{en}: Quarterly progress review Q3 2024"
+    for quarter, year in ((4, 2023), (4, 2024), (4, 2025), (3, 2024)):
+        assert review_title(en, 2021, 2025, year, quarter, "en").lower().count("plan") == 1
 
 
 def test_district_names_in_english():
