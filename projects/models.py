@@ -258,9 +258,11 @@ class TrackedTarget(models.Model):
 
     @property
     def local_target_text(self) -> str:
+        """The plan's words for the target (较2020年翻一番); on English pages their English, none where the plan
+        gives only the number (10家: the amount already says it)."""
         from indicators.figures import formatting
 
-        return formatting.in_language(self.target_text, self.target_text_en)
+        return self.target_text_en if formatting.english() else self.target_text
 
 
 class TrackedTargetValue(models.Model):

@@ -149,7 +149,7 @@ def test_the_overview_shows_the_legend(plan, official):
 def test_one_enterprise_is_singular_in_english():
     row = {"status": "not_achieved", "annual_value": 14.0, "target_value": 15.0}
     with translation.override("en"):
-        assert verdicts.final_text(row, unit="家", decimals=0) == "short by 1 enterprise, 93.3% of the target reached"
+        assert verdicts.final_text(row, unit="家", decimals=0) == "short by 1 enterprise, 93.3% of the target"
         assert formatting.with_unit(2, "户", 0) == "2 enterprises"
         assert formatting.with_unit(1, "户", 0) == "1 enterprise"
         assert formatting.with_unit(1.5, "户", 2) == "1.50 enterprises"

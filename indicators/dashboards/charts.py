@@ -583,6 +583,9 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
             zmin, zmax = zmin - 1, zmax + 1
         colorbar = dict(title=dict(text=esc(unit_word(unit))), len=0.6, thickness=16)
 
+    # the shapes travel with their code only: the boundary file's Chinese names never reach an English page's JSON
+    geojson = {**geojson, "features": [{**f, "properties": {"code": f["properties"]["code"]}}
+                                       for f in geojson.get("features", [])]}
     codes = sorted(polygon_codes)
     z_all = [measure_of(rows.get(c)) for c in codes]
     has = [c for c, z in zip(codes, z_all) if z is not None]

@@ -33,7 +33,7 @@ def test_the_summary_sentences_say_what_the_data_says():
     # English: the target's English name and unit, never 家; one enterprise is singular (issue 13)
     english = targets_summary(targets, "en")
     assert "国家级高新技术企业总量: 161 enterprises (2023), acceleration needed." in english
-    assert "家" not in english
+    assert "161 家" not in english
     targets[0].update(name_en="National high-tech enterprises (total)", unit_en="enterprises")
     targets[1].update(name_en="Strong service-industry counties of Sichuan", unit_en="counties")
     english = targets_summary(targets, "en")

@@ -34,7 +34,7 @@ def _districts():
     return DISTRICTS.assign(status_label=[verdicts.status_label(s) for s in DISTRICTS["status"]])
 
 
-def _indicator_chart(unit, labels):
+def _indicator_chart(unit, labels, note):
     history = pd.DataFrame({"year": [2015, 2020], "value": [454.94, 890.02]})
     periods = pd.DataFrame({
         "year": [2021, 2021, 2022], "quarter": [3, 4, 1], "label": labels, "value": [700.0, 960.0, 240.0],
@@ -44,7 +44,7 @@ def _indicator_chart(unit, labels):
         history, periods, unit=unit, measure="flow", baseline_year=2020, baseline_value=890.02, target_year=2025,
         target_value=1300.0, cagr_required=0.0787, latest={"t": 2021.25, "annual_value": 1040.0,
                                                            "projection": 1250.0, "cagr_actual": 0.05},
-        baseline_note="按2020年演示数据 5.10% 计算" if unit == "亿元" else "based on the 2020 demo figure 5.10%")
+        baseline_note=note)
 
 
 def _every_figure(lang):
@@ -62,7 +62,8 @@ def _every_figure(lang):
                                  "status_label": ["under construction" if english else "在建"] * 2, "count": [2, 1]})
         money = pd.DataFrame({"project": ["P"], "planned": [10.0], "completed": [4.0], "light": ["red"]})
         return {
-            "indicator": _indicator_chart("亿元", labels),
+            "indicator": _indicator_chart("亿元", labels, "from the 2020 demo figure 5.10%" if english
+                                          else "按2020年演示数据 5.10% 计算"),
             "bars_completion": charts.district_bars(frame, time_share=0.6, unit="家", decimals=0),
             "bars_value": charts.district_bars(frame, metric="value", unit="家", decimals=0),
             "scorecard": charts.scorecard_heatmap(scorecard),
