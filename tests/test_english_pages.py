@@ -171,3 +171,27 @@ def test_the_english_review_title_names_the_plan_once(plan, official):
             assert title.startswith("Leshan Development Plan") and not CJK.search(title), title
         else:
             assert title == "乐山市“十四五”现代服务业发展规划实施情况中期评估报告"
+
+
+# ------------------------------------------------------------------------------------------------ the final review
+
+
+def test_the_english_final_review_and_docx_use_the_pages_status_words_and_ascii_punctuation(plan, official):
+    from tests.indicators.reviews.test_docx import demo, every_text, read
+
+    demo(plan)
+    client = _client(official, "en")
+    query = {"scope": "city", "year": 2025, "quarter": 4, "lang": "en"}
+    review = client.get(reverse("review:page"), query).context["review"]
+    with translation.override("en"):
+        page_words = {verdicts.status_label(s, True) for s in maths.STATUSES}
+    assert {p.status_label for p in review.paragraphs} <= page_words
+    assert "Achieved" in page_words and "completed" not in page_words
+    doc = read(client.get(reverse("review:docx"), query).content)
+    table = doc.tables[0]
+    words = {row.cells[8].text for row in table.rows[1:]}
+    assert words <= page_words and words, words
+    everything = every_text(doc)
+    assert everything[0].count("Plan") == 1, everything[0]
+    punctuation = [t for t in everything if re.search(r"[（）；：，。]", t)]
+    assert not punctuation, punctuation[:3]

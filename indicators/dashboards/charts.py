@@ -245,12 +245,13 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
         if not len(earlier):
             continue
         e = earlier.sort_values("year")
-        name = _("%(plan)s（%(start)s—%(end)s年）审核数") % {"plan": plan.name, "start": plan.start_year,
+        plan_name = _(plan.name) if _english() else plan.name  # a plan's English name from the catalogue
+        name = _("%(plan)s（%(start)s—%(end)s年）审核数") % {"plan": plan_name, "start": plan.start_year,
                                                        "end": plan.end_year}
         fig.add_trace(go.Scatter(
             x=list(e["year"].astype(float)), y=list(e["value"]), mode="lines+markers", name=esc(name),
             line=dict(color=MUTED, width=2, dash="dot"), marker=dict(size=7, symbol="square-open"),
-            hovertext=[esc(plan.name) + "<br>" + _("%(y)s年") % {"y": int(y)} + f"<br>{fmt(v)}"
+            hovertext=[esc(plan_name) + "<br>" + _("%(y)s年") % {"y": int(y)} + f"<br>{fmt(v)}"
                        for y, v in zip(e["year"], e["value"])], hoverinfo="text"))
 
     p = periods.copy() if periods is not None else pd.DataFrame()

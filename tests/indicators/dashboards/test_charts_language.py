@@ -3,6 +3,7 @@ units in English (CNY 100 million, %, enterprises), hover texts and status words
 Chinese pages the same figures stay Chinese. Pure chart functions, their figure JSON read as the browser gets it."""
 import re
 from datetime import date
+from types import SimpleNamespace
 
 import pandas as pd
 from django.utils import translation
@@ -27,6 +28,8 @@ GEO = {"type": "FeatureCollection", "features": [
 NAMES_EN = {"shizhong": "Shizhong District", "qianwei": "Qianwei County", "ebian": "Ebian Yi Autonomous County",
             "gaoxin": "Leshan High-tech Zone"}
 POINTS = {"gaoxin": {"lon": 0.5, "lat": 0.55, "name": "高新区"}}
+# a plan whose statistical series this indicator continues, drawn as its own line named after it
+EARLIER = SimpleNamespace(name="乐山市“十四五”现代服务业发展规划", start_year=2021, end_year=2025)
 
 
 def _districts():
@@ -44,7 +47,7 @@ def _indicator_chart(unit, labels, note):
         history, periods, unit=unit, measure="flow", baseline_year=2020, baseline_value=890.02, target_year=2025,
         target_value=1300.0, cagr_required=0.0787, latest={"t": 2021.25, "annual_value": 1040.0,
                                                            "projection": 1250.0, "cagr_actual": 0.05},
-        baseline_note=note)
+        baseline_note=note, earlier_plans=[(EARLIER, pd.DataFrame({"year": [2022, 2023], "value": [1.0, 2.0]}))])
 
 
 def _every_figure(lang):
@@ -91,6 +94,7 @@ def test_english_figures_name_districts_in_english_with_english_units_and_status
     indicator = figures["indicator"]
     assert indicator.layout.yaxis.title.text == "CNY 100 million"
     assert any("1,040.00 CNY 100 million" in h for t in indicator.data for h in (t.hovertext or ()))
+    assert any(t.name and t.name.startswith("approved figure of Leshan Development Plan") for t in indicator.data)
     bars = figures["bars_completion"].data[0]
     assert list(bars.y) == ["Qianwei County", "Shizhong District", "Leshan High-tech Zone"]
     assert bars.text[0].startswith("● green Target achieved") and "Limited progress" in bars.text[1]
