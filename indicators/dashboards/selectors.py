@@ -379,8 +379,8 @@ def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFr
     light share the last rank.
     """
     columns = ["district_code", "district_name", "district_name_en", "district_order", "indicator_id",
-               "indicator_number", "indicator_name", "light", "status", "status_label", "completion", "time_share", "year", "quarter",
-               "rank", "score"]
+               "indicator_number", "indicator_name", "light", "status", "status_label", "completion", "time_share",
+               "year", "quarter", "rank", "score"]
     if not len(rows) or not len(districts):
         return pd.DataFrame(columns=columns)
     d = rows[rows["scope"] != "city"]
