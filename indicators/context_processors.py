@@ -13,6 +13,7 @@ def site(request):
     carry it as PLAN_Q ("?plan=<code>") or PLAN_AMP ("&plan=<code>"), so a link keeps showing the same plan after
     another one is put in force. PLANS: the plans the viewer may switch to (read only if the header shows them).
     """
+    from districts.selectors import user_label
     from indicators.entry.selectors import awaiting_review_count
     from indicators.figures.selectors import demo_data_present, plans_visible_to
     from projects.tasks.selectors import awaiting_reports_count
@@ -34,4 +35,6 @@ def site(request):
             if user is not None and user.is_authenticated else [],
             "INBOX_COUNT": SimpleLazyObject(awaiting_review_count) if official else 0,
             "TASK_INBOX_COUNT": SimpleLazyObject(awaiting_reports_count) if official else 0,
-            "OWN_DEPARTMENT": access.user_department_code(user) if user is not None else None}
+            "OWN_DEPARTMENT": access.user_department_code(user) if user is not None else None,
+            "USER_LABEL": SimpleLazyObject(lambda: user_label(user))
+            if user is not None and user.is_authenticated else ""}

@@ -85,8 +85,9 @@ def load_plan_work(data: dict) -> dict:
         if created:
             target = TrackedTarget(plan=plan, code=entry["code"])
         _save_if_changed(target, {
-            "order": entry["order"], "name": entry["name"], "unit": entry["unit"], "kind": entry["kind"],
-            "target_text": entry["target_text"], "target_value": _dec(entry["target_value"]),
+            "order": entry["order"], "name": entry["name"], "name_en": entry.get("name_en", ""), "unit": entry["unit"],
+            "unit_en": entry.get("unit_en", ""), "kind": entry["kind"], "target_text": entry["target_text"],
+            "target_text_en": entry.get("target_text_en", ""), "target_value": _dec(entry["target_value"]),
             "target_year": entry["target_year"], "baseline_value": _dec(entry["baseline_value"]),
             "baseline_year": entry["baseline_year"], "source_text": entry["source_text"],
             "baseline_source_text": entry.get("baseline_source_text", "")}, created)

@@ -217,9 +217,13 @@ class TrackedTarget(models.Model):
     code = models.SlugField(_("代码"), max_length=40)
     order = models.PositiveSmallIntegerField(_("序号"))
     name = models.CharField(_("名称"), max_length=100)
+    name_en = models.CharField(_("英文名称"), max_length=150, blank=True)
     unit = models.CharField(_("单位"), max_length=10)
+    unit_en = models.CharField(_("英文单位（复数）"), max_length=40, blank=True,
+                               help_text=_("复数形式；数量为1时自动用单数"))
     kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
     target_text = models.CharField(_("目标（原文）"), max_length=100)
+    target_text_en = models.CharField(_("目标（英文）"), max_length=100, blank=True)
     target_value = models.DecimalField(_("目标值"), max_digits=14, decimal_places=4, null=True, blank=True)
     target_year = models.PositiveSmallIntegerField(_("目标年份"))
     baseline_value = models.DecimalField(_("基期值"), max_digits=14, decimal_places=4, null=True, blank=True)
@@ -238,6 +242,27 @@ class TrackedTarget(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the page's language (name_en on English pages where it has one)."""
+        from indicators.figures import formatting
+
+        return formatting.in_language(self.name, self.name_en)
+
+    def local_unit(self, count=None) -> str:
+        """The unit in the page's language: 家 / enterprises (1 enterprise)."""
+        from indicators.figures import formatting
+
+        return formatting.count_unit(self.unit, self.unit_en, count)
+
+    @property
+    def local_target_text(self) -> str:
+        """The plan's words for the target (较2020年翻一番); on English pages their English, none where the plan
+        gives only the number (10家: the amount already says it)."""
+        from indicators.figures import formatting
+
+        return self.target_text_en if formatting.english() else self.target_text
 
 
 class TrackedTargetValue(models.Model):

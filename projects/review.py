@@ -2,6 +2,8 @@
 the data, in Chinese or English (pure: rows in, text out)."""
 from collections import Counter
 
+from indicators.figures import formatting
+
 LIGHT_WORDS = {"zh": {"green": "绿灯", "yellow": "黄灯", "red": "红灯"},
                "en": {"green": "green", "yellow": "yellow", "red": "red"}}
 
@@ -44,16 +46,26 @@ def projects_summary(rows: list[dict], lang: str) -> str:
     return text
 
 
+def _unit_en(row: dict) -> str:
+    """The English unit of a target's value: its own (platforms), else the unit's English (家 → enterprises);
+    singular for one."""
+    unit_en = row.get("unit_en") or formatting.UNITS_EN.get(row["unit"], row["unit"])
+    return formatting.singular(unit_en) if float(row["value"]) == 1 else unit_en
+
+
 def targets_summary(rows: list[dict], lang: str) -> str:
-    """rows: {"name", "status", "status_zh", "status_en", "value", "unit", "year", "assigned_missing"}."""
+    """rows: {"name", "name_en", "status", "status_zh", "status_en", "value", "unit", "unit_en", "year",
+    "assigned_missing"}."""
     entered = [r for r in rows if r["value"] is not None]
     missing_assigned = [r["name"] for r in rows if r["assigned_missing"]]
     if lang == "en":
         text = f"Of the {len(rows)} quantitative targets stated outside Box 6, {len(entered)} have a value entered."
         for r in entered:
-            text += f" {r['name']}: {r['value']:g} {r['unit']} ({r['year']}), {r['status_en'].lower()}."
+            text += (f" {r.get('name_en') or r['name']}: {r['value']:g} {_unit_en(r)} ({r['year']}), "
+                     f"{r['status_en'].lower()}.")
         if missing_assigned:
-            text += " Amount not yet assigned by the province: " + ", ".join(missing_assigned) + "."
+            text += " Amount not yet assigned by the province: " + ", ".join(
+                r.get("name_en") or r["name"] for r in rows if r["assigned_missing"]) + "."
         return text
     text = f"专栏6以外的量化目标共{len(rows)}项，已填报{len(entered)}项。"
     for r in entered:

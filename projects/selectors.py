@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from districts.models import District, Plan
 from indicators.progress import maths
+from indicators.reviews.wording import district_name_en
 from projects import maths as project_maths
 from projects.reasons import shown_reason
 from projects.models import (
@@ -69,7 +70,8 @@ def project_progress(plan: Plan, *, kind: str | None = None, district_code: str 
                      "yearly": sorted(project.year_investments.all(), key=lambda y: y.year), **light})
         for district in project.districts.all() or [None]:
             key = (district.order if district else 999, district.name if district else str(NO_DISTRICT),
-                   project.get_status_display())
+                   (district.name_en or district_name_en(district.code, district.name)) if district
+                   else str(NO_DISTRICT), project.get_status_display())
             counts[key] = counts.get(key, 0) + 1
         for m in ms:
             milestones.append({"project": project.name, "title": m.title, "due_date": m.due_date,
@@ -77,9 +79,9 @@ def project_progress(plan: Plan, *, kind: str | None = None, district_code: str 
         if project.planned_investment is not None:
             investment.append({"project": project.name, "planned": float(project.planned_investment),
                                "completed": float(project.completed_investment or 0), "light": light["light"]})
-    by_district = pd.DataFrame([{"district": name, "status_label": status, "count": n, "_order": order}
-                                for (order, name, status), n in sorted(counts.items())],
-                               columns=["district", "status_label", "count", "_order"])
+    by_district = pd.DataFrame([{"district": name, "district_en": name_en, "status_label": status, "count": n,
+                                 "_order": order} for (order, name, name_en, status), n in sorted(counts.items())],
+                               columns=["district", "district_en", "status_label", "count", "_order"])
     return {"rows": rows, "by_district": by_district.drop(columns="_order"),
             "milestones": pd.DataFrame(milestones, columns=["project", "title", "due_date", "done_date"]),
             "investment": pd.DataFrame(investment, columns=["project", "planned", "completed", "light"])}
@@ -226,7 +228,8 @@ def review_section(plan: Plan, *, year: int, quarter: int, lang: str) -> dict:
             kind=target.kind, value=value, year=int(last["year"]) if last is not None else None,
             baseline=target.baseline_value, baseline_year=target.baseline_year, target=target.target_value,
             target_year=target.target_year, assigned=target.assigned_value, plan_base_year=plan.base_year)
-        targets.append({"name": target.name, "unit": target.unit, "value": value,
+        targets.append({"name": target.name, "name_en": target.name_en, "unit": target.unit,
+                        "unit_en": target.unit_en, "value": value,
                         "year": int(last["year"]) if last is not None else None,
                         "assigned_missing": target.kind == "assigned" and target.assigned_value is None, **verdict})
     return {"projects_text": review.projects_summary(rows, lang), "targets_text": review.targets_summary(targets, lang),

@@ -34,6 +34,8 @@ PER_SHAPE = 2  # pages of one shape (the same path with numbers and district cod
 USERS = {"official": "crawl_official", "staff": "crawl_staff", "admin": "crawl_admin"}
 
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")  # Chinese characters (not the full-width punctuation)
+# Chinese punctuation: an English sentence takes ASCII "(", ")", ";", ":", ",", "." (issue 13: "Assessment：…（…）")
+FULL_WIDTH = re.compile(r"[（）；：，。]")
 WORD = re.compile(r"(?<![\w@.-])[A-Za-z][A-Za-z'’-]*[A-Za-z](?![\w@.-])")
 URL_OR_MAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")
 SKIP = re.compile(r"\.(csv|xlsx|docx)(\?|$)|^/(static|media|i18n)/|/(logout|approve|return|reopen|in-force|end)/"
@@ -126,6 +128,9 @@ def foreign(text: str, lang: str, printed: list[str]) -> list[str]:
         for match in CJK.finditer(text):
             if match.group() not in CJK_ALLOWED_ON_EN:
                 found.append(text[max(0, match.start() - 30):match.end() + 30])
+        bare = CJK.sub(" ", text)  # punctuation beside Chinese is already found above
+        for match in FULL_WIDTH.finditer(bare):
+            found.append(bare[max(0, match.start() - 30):match.end() + 30])
     else:
         for match in WORD.finditer(text):
             if match.group() not in LATIN_ALLOWED_ON_ZH:

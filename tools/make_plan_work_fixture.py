@@ -102,6 +102,19 @@ TARGETS = [
     ("strong-counties", "全省服务业强县", "个", "assigned", "省下达", None, "3", 2020,
      "全市累计建成省级现代服务业集聚区、全省服务业强县各3个", "全市累计建成省级现代服务业集聚区、全省服务业强县各3个"),
 ]
+# The English of each target, for English pages: name, unit of its count (plural; 1 takes the singular), and the
+# target's words where the plan gives words rather than a number (the sources stay as the plan prints them).
+TARGETS_EN = {
+    "high-tech-enterprises": ("National high-tech enterprises (total)", "enterprises", "double the 2020 number"),
+    "rd-platforms": ("Science and technology R&D platforms at provincial level or above", "platforms", ""),
+    "transfer-platforms": ("Platforms for transferring scientific and technological results", "platforms", ""),
+    "tech-service-zones": ("Science and technology service clusters", "clusters", "5 major clusters"),
+    "new-business-district": ("New business district with strong regional influence", "business districts", ""),
+    "three-hundred": ("Key enterprises in the provincial \u201cThree Hundred Project\u201d", "enterprises",
+                      "assigned by the province"),
+    "provincial-zones": ("Provincial modern service industry clusters", "clusters", "assigned by the province"),
+    "strong-counties": ("Strong service-industry counties of Sichuan", "counties", "assigned by the province"),
+}
 
 
 def clean_lines(text: str) -> list[str]:
@@ -156,8 +169,10 @@ def main():
            for n, (h, t) in enumerate(box_items(lines, "专栏13", "实施消费总动员计划"), start=1)]
         + [{"box": 14, "box_title": "乐山本土服务品牌培育计划", "order": n, "heading": h, "text": t}
            for n, (h, t) in enumerate(box_items(lines, "专栏14", "积极开展服务品牌示范"), start=1)],
-        "targets": [{"code": code, "order": n, "name": name, "unit": unit, "kind": kind, "target_text": ttext,
-                     "target_value": tv, "target_year": 2025, "baseline_value": bv, "baseline_year": by,
+        "targets": [{"code": code, "order": n, "name": name, "name_en": TARGETS_EN[code][0], "unit": unit,
+                     "unit_en": TARGETS_EN[code][1], "kind": kind, "target_text": ttext,
+                     "target_text_en": TARGETS_EN[code][2], "target_value": tv, "target_year": 2025,
+                     "baseline_value": bv, "baseline_year": by,
                      "source_text": sentence_with(all_sentences, key),
                      "baseline_source_text": sentence_with(all_sentences, bkey) if bkey else ""}
                     for n, (code, name, unit, kind, ttext, tv, bv, by, key, bkey) in enumerate(TARGETS, start=1)],

@@ -45,6 +45,26 @@ def _english() -> bool:
     return (get_language() or "").startswith("en")
 
 
+def unit_word(unit: str) -> str:
+    """An axis's unit in the figure's language: 亿元 / CNY 100 million, 家 / enterprises, % / %."""
+    return formatting.unit_text(unit)
+
+
+def local_names(frame: pd.DataFrame, column: str = "name") -> list:
+    """The names of a frame's rows in the figure's language: on English pages its ``<column>_en`` where the row has
+    one (districts' name_en), the Chinese name otherwise."""
+    names = list(frame[column]) if column in frame else [""] * len(frame)
+    english = f"{column}_en"
+    if not _english() or english not in frame:
+        return names
+    return [en if isinstance(en, str) and en.strip() else name for name, en in zip(names, frame[english])]
+
+
+def _paren(text: str) -> str:
+    """（…） in Chinese, (…) in English: a figure's English texts take ASCII punctuation."""
+    return f" ({text})" if _english() else f"（{text}）"
+
+
 def light_key(light) -> str:
     return light if light in LIGHT_COLOURS and light != "none" else "none"
 
@@ -211,7 +231,8 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
     fig = go.Figure(layout=_layout(
         height=height, hovermode="closest", legend=_legend(), margin=dict(l=10, r=10, t=20, b=10),
         xaxis=_axis(type="date", dtick="M12", tickformat="%Y", ticklabelmode="period"),
-        yaxis=_axis(title=dict(text=esc(unit)), rangemode="tozero" if measure in ("flow", "stock") else "normal"),
+        yaxis=_axis(title=dict(text=esc(unit_word(unit))),
+                    rangemode="tozero" if measure in ("flow", "stock") else "normal"),
         barmode="overlay"))
     fmt = lambda v: esc(value_text(v, unit, decimals))  # noqa: E731
     year_label = lambda y: _("%(y)s年") % {"y": int(y)}  # noqa: E731
@@ -227,12 +248,13 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
         if not len(earlier):
             continue
         e = earlier.sort_values("year")
-        name = _("%(plan)s（%(start)s—%(end)s年）审核数") % {"plan": plan.name, "start": plan.start_year,
+        plan_name = _(plan.name) if _english() else plan.name  # a plan's English name from the catalogue
+        name = _("%(plan)s（%(start)s—%(end)s年）审核数") % {"plan": plan_name, "start": plan.start_year,
                                                        "end": plan.end_year}
         fig.add_trace(go.Scatter(
             x=list(e["year"].astype(float)), y=list(e["value"]), mode="lines+markers", name=esc(name),
             line=dict(color=MUTED, width=2, dash="dot"), marker=dict(size=7, symbol="square-open"),
-            hovertext=[esc(plan.name) + "<br>" + _("%(y)s年") % {"y": int(y)} + f"<br>{fmt(v)}"
+            hovertext=[esc(plan_name) + "<br>" + _("%(y)s年") % {"y": int(y)} + f"<br>{fmt(v)}"
                        for y, v in zip(e["year"], e["value"])], hoverinfo="text"))
 
     p = periods.copy() if periods is not None else pd.DataFrame()
@@ -283,7 +305,7 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
 
     b, vb, T, vT = _num(baseline_year), _num(baseline_value), _num(target_year), _num(target_value)
     r = _num(cagr_required)
-    note = f"（{baseline_note}）" if baseline_note else ""
+    note = _paren(baseline_note) if baseline_note else ""
     if T is not None and vT is not None:
         if measure == "rate" and b is not None:
             fig.add_trace(go.Scatter(x=[time_date(b), time_date(T)], y=[vT, vT], mode="lines",
@@ -343,11 +365,13 @@ def district_bars(df: pd.DataFrame, *, metric: str = "completion", unit: str = "
     n = len(d)
     fig = go.Figure(layout=_layout(
         height=max(180, 34 * n + 90), showlegend=False, margin=dict(l=10, r=40, t=30, b=10),
-        xaxis=_axis(title=dict(text=esc(_("完成进度（%）") if column == "completion" else unit)), ticksuffix=""),
+        xaxis=_axis(title=dict(text=esc(_("完成进度（%）") if column == "completion" else unit_word(unit))),
+                    ticksuffix=""),
         yaxis=_axis(autorange="reversed", showgrid=False, type="category")))
     if not n:
         return fig
-    names = [("▶ " if code == highlight else "") + esc(name) for code, name in zip(d["code"], d["name"])]
+    shown_names = local_names(d)
+    names = [("▶ " if code == highlight else "") + esc(name) for code, name in zip(d["code"], shown_names)]
     keys = [light_key(x) for x in d["light"]]
     words = list(d["status_label"]) if "status_label" in d else [""] * n
     shown = [("—" if math.isnan(y) else (f"{y:.1f}%" if column == "completion" else value_text(y, unit, decimals)))
@@ -355,7 +379,7 @@ def district_bars(df: pd.DataFrame, *, metric: str = "completion", unit: str = "
     demo = list(d["demo"]) if "demo" in d else [False] * n
     hover = [f"{esc(name)}<br>" + esc(_("完成进度")) + f" {esc(pct_text(c))}<br>{esc(value_text(v, unit, decimals))}"
              + (f" · {esc(demo_word())}" if _yes(m) else "") + f"<br>{esc(light_badge(k))} {esc(w)}"
-             for name, c, v, k, w, m in zip(d["name"], d["completion"], d["value"], keys, words, demo)]
+             for name, c, v, k, w, m in zip(shown_names, d["completion"], d["value"], keys, words, demo)]
     finite = [y for y in d["_y"] if not math.isnan(y)]
     top = max(finite + [100.0 if column == "completion" else 0.0, (_num(time_share) or 0) * 100])
     low = min(finite + [0.0])
@@ -382,6 +406,7 @@ def scorecard_heatmap(df: pd.DataFrame, *, highlight: str | None = None) -> go.F
     if not len(df):
         return empty_figure(_("尚无区县进度数据"))
     d = df.copy()
+    d["district_name"] = local_names(d, "district_name")
     rows = (d[["district_code", "district_name", "rank"]].drop_duplicates("district_code")
             .sort_values(["rank", "district_code"]))
     cols = (d[["indicator_number", "indicator_name"]].drop_duplicates("indicator_number")
@@ -497,17 +522,23 @@ def feature_centroids(geojson: dict, key: str = "code") -> dict[str, tuple[float
 
 
 def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit: str = "", decimals: int = 2,
-               points: dict | None = None, title: str = "") -> go.Figure:
+               points: dict | None = None, title: str = "", names: dict | None = None) -> go.Figure:
     """Leshan's counties coloured by value, completion or light; units without a polygon (高新区) as marked points.
 
     df: code, name, value, completion, light (one row per district with data; missing districts stay grey).
-    geojson: FeatureCollection with properties.code. points: {code: {"lon", "lat", "name"}}.
+    geojson: FeatureCollection with properties.code. points: {code: {"lon", "lat", "name"}}. names: {code: name} of
+    every district in the page's language (for those without a row and the points; the rows' own name / name_en
+    otherwise): on English pages no Chinese name reaches the map.
     """
     d = df.copy()
+    if len(d):
+        d["name"] = local_names(d)
     points = points or {}
+    known = names or {}
     polygon_codes = {f["properties"]["code"] for f in geojson.get("features", [])}
     centroids = feature_centroids(geojson)
-    names = {f["properties"]["code"]: f["properties"].get("name", "") for f in geojson.get("features", [])}
+    names = {f["properties"]["code"]: known.get(f["properties"]["code"]) or f["properties"].get("name", "")
+             for f in geojson.get("features", [])}
     rows = {r["code"]: r for r in d.to_dict("records")}
 
     def measure_of(row):
@@ -557,8 +588,11 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
         zmin, zmax = (min(values), max(values)) if values else (0, 1)
         if zmin == zmax:
             zmin, zmax = zmin - 1, zmax + 1
-        colorbar = dict(title=dict(text=esc(unit)), len=0.6, thickness=16)
+        colorbar = dict(title=dict(text=esc(unit_word(unit))), len=0.6, thickness=16)
 
+    # the shapes travel with their code only: the boundary file's Chinese names never reach an English page's JSON
+    geojson = {**geojson, "features": [{**f, "properties": {"code": f["properties"]["code"]}}
+                                       for f in geojson.get("features", [])]}
     codes = sorted(polygon_codes)
     z_all = [measure_of(rows.get(c)) for c in codes]
     has = [c for c, z in zip(codes, z_all) if z is not None]
@@ -592,7 +626,8 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
         row = rows.get(code)
         z = measure_of(row)
         if row is None:
-            short, hover = esc(point.get("name", code)), f"{esc(point.get('name', code))}<br>" + esc(_("无数据"))
+            name = known.get(code) or point.get("name", code)
+            short, hover = esc(name), f"{esc(name)}<br>" + esc(_("无数据"))
         else:
             short, hover = label_of(code, row)
         marker = dict(symbol="star", size=22, line=dict(color=INK, width=1.5))
@@ -615,6 +650,7 @@ def projects_by_district(df: pd.DataFrame) -> go.Figure:
     """Stacked bars: how many projects each district has, by status. df: district, status_label, count."""
     if not len(df):
         return empty_figure(_("规划未列出项目"))
+    df = df.assign(district=local_names(df, "district"))
     districts = list(dict.fromkeys(df["district"]))
     statuses = list(dict.fromkeys(df["status_label"]))
     palette = ["#0b4f8a", "#1a7f37", "#8a6100", "#6f42c1", "#57606a", "#b42318"]
@@ -689,7 +725,8 @@ def investment_bars(df: pd.DataFrame) -> go.Figure:
     keys = [light_key(x) for x in d["light"]]
     fig = go.Figure(layout=_layout(
         height=max(220, 52 * len(d) + 110), barmode="group", legend=_legend(),
-        xaxis=_axis(title=dict(text=esc(_("亿元")))), yaxis=_axis(autorange="reversed", type="category", showgrid=False)))
+        xaxis=_axis(title=dict(text=esc(unit_word("亿元")))),
+        yaxis=_axis(autorange="reversed", type="category", showgrid=False)))
     fig.add_trace(go.Bar(y=names, x=list(d["planned"]), orientation="h", name=esc(_("计划投资")),
                          marker=dict(color="#ffffff", line=dict(color=INK, width=1.5)),
                          hovertext=[f"{n}<br>" + esc(_("计划投资")) + f" {esc(value_text(v, '亿元'))}"

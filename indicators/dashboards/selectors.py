@@ -118,9 +118,16 @@ def visible_district_codes(user, plan: Plan) -> set[str]:
 
 
 def district_frame(plan: Plan) -> pd.DataFrame:
-    rows = list(District.objects.filter(plan=plan).order_by("order").values(
-        "id", "code", "name", "order", "is_administrative"))
-    return pd.DataFrame(rows, columns=["id", "code", "name", "order", "is_administrative"])
+    """The plan's districts; name_en is each one's English name (its own, else the pinyin of its code with the kind
+    of unit, 峨眉山市 → Emeishan City), which the charts show on English pages."""
+    from indicators.reviews.wording import district_name_en
+
+    columns = ["id", "code", "name", "name_en", "order", "is_administrative"]
+    rows = list(District.objects.filter(plan=plan).order_by("order").values(*columns))
+    df = pd.DataFrame(rows, columns=columns)
+    df["name_en"] = [en or district_name_en(code, name)
+                     for code, name, en in zip(df["code"], df["name"], df["name_en"])]
+    return df
 
 
 # ------------------------------------------------------------------------------------------------ pure helpers
@@ -373,9 +380,9 @@ def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFr
     Ranked as everywhere (``verdicts.district_ranks``): most green lights, then most yellow, then fewest red.
     score: the mean light score (green 2, yellow 1, red 0) over the indicators a district has a light for.
     """
-    columns = ["district_code", "district_name", "district_order", "indicator_id", "indicator_number",
-               "indicator_name", "light", "status", "status_label", "completion", "time_share", "year", "quarter",
-               "rank", "score"]
+    columns = ["district_code", "district_name", "district_name_en", "district_order", "indicator_id",
+               "indicator_number", "indicator_name", "light", "status", "status_label", "completion", "time_share",
+               "year", "quarter", "rank", "score"]
     if not len(rows) or not len(districts):
         return pd.DataFrame(columns=columns)
     d = rows[rows["scope"] != "city"]
@@ -392,6 +399,7 @@ def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFr
     finals = [verdicts.is_final(r, ty) for r, ty in zip(d.to_dict("records"), target_years)]
     out = pd.DataFrame({
         "district_code": d["scope"].values, "district_name": d["scope"].map(dist["name"]).values,
+        "district_name_en": d["scope"].map(dist["name_en" if "name_en" in dist else "name"]).values,
         "district_order": d["scope"].map(dist["order"]).values, "indicator_id": d["indicator_id"].values,
         "indicator_number": d["indicator_id"].map(names["number"]).values,
         "indicator_name": d["indicator_id"].map(names["name"]).values, "light": d["light"].values,
@@ -478,8 +486,10 @@ def indicator_page(plan: Plan, indicator: Indicator, *, city_visible: bool, dist
     dist_latest = with_verdicts(dist_latest, info, rows=rows, demo_ids=demo_ids)
     names = dict(zip(districts["code"], districts["name"]))
     order = dict(zip(districts["code"], districts["order"]))
+    names_en = dict(zip(districts["code"], districts["name_en"]))
     bars = pd.DataFrame({"code": dist_latest["scope"].values,
                          "name": [names.get(c, c) for c in dist_latest["scope"]],
+                         "name_en": [names_en.get(c, c) for c in dist_latest["scope"]],
                          "value": dist_latest["value"].values,
                          "completion": dist_latest["completion_shown"].values if len(dist_latest) else [],
                          "light": dist_latest["light"].values, "status": dist_latest["status"].values,
@@ -589,7 +599,9 @@ def map_page(plan: Plan, indicator_id: int, *, visible_codes: set[str]) -> pd.Da
     latest = rows[(rows["year"] == period[0]) & (rows["quarter"] == period[1])] if period else rows
     latest = with_verdicts(latest, indicator, rows=rows, demo_ids=demo_versions(plan, [indicator_id]))
     names = dict(zip(districts["code"], districts["name"]))
+    names_en = dict(zip(districts["code"], districts["name_en"]))
     df = pd.DataFrame({"code": latest["scope"].values, "name": [names.get(c, c) for c in latest["scope"]],
+                       "name_en": [names_en.get(c, c) for c in latest["scope"]],
                        "value": latest["value"].values, "annual_value": latest["annual_value"].values,
                        "completion": latest["completion_shown"].values if len(latest) else [],
                        "light": latest["light"].values, "status": latest["status"].values})
@@ -600,6 +612,8 @@ def map_page(plan: Plan, indicator_id: int, *, visible_codes: set[str]) -> pd.Da
     order = dict(zip(districts["code"], districts["order"]))
     df["order"] = [order.get(c, 99) for c in df["code"]]
     df.attrs["period"] = period
+    # every district's name in the page's language, for the map's districts without a row and its points
+    df.attrs["names"] = dict(zip(districts["code"], charts.local_names(districts)))
     return df.sort_values("order").reset_index(drop=True)
 
 

@@ -30,9 +30,10 @@ STATUS_ORDER = ("achieved", "on_track", "acceleration_needed", "largely_achieved
 ALWAYS_COUNTED = tuple(maths.STATUSES)
 
 _LABELS_ZH = {"largely_achieved": "基本完成", "not_achieved": "未完成"}
-STATUS_LABELS_EN = {"achieved": "achieved", "on_track": "on track", "acceleration_needed": "acceleration needed",
-                    "limited": "limited progress", "deterioration": "deterioration", "cannot_assess": "cannot assess",
-                    "largely_achieved": "largely achieved", "not_achieved": "not achieved"}
+# the engine's English words, one per status (and one per final status), as progress_calc, the reviews and the
+# .docx print them: a page never says "completed" where the review says "Achieved"
+STATUS_LABELS_EN = dict(maths.STATUS_LABELS_EN)
+FINAL_LABELS_EN = dict(maths.FINAL_STATUS_LABELS_EN)
 _REASONS = {
     "baseline_meets_target": ("基期已达到目标", "The baseline already meets the target"),
     "after_target_year": ("该期晚于目标年，属下一规划期", "The period is after the target year: it belongs to the next plan"),
@@ -82,7 +83,7 @@ def status_label(status, final: bool = False) -> str:
     if not status or not isinstance(status, str):
         return ""
     if _english():
-        return "completed" if final and status == "achieved" else STATUS_LABELS_EN.get(status, status)
+        return FINAL_LABELS_EN[status] if final and status in FINAL_LABELS_EN else STATUS_LABELS_EN.get(status, status)
     if final and status == "achieved":
         return "已完成"
     return maths.STATUS_LABELS_ZH.get(status) or _LABELS_ZH.get(status, status)
@@ -258,3 +259,23 @@ def warning_reasons(row: dict, *, measure: str, target_kind: str, tolerance=None
         reasons.append(_("预计%(year)s年达不到目标（预计 %(value)s）") % {"year": year, "value": projected}
                        if projected else _("预计%(year)s年达不到目标") % {"year": year})
     return reasons
+
+
+# the legend of the lights: every status a page can show, under the light it is the colour of (the target reached
+# at the plan's end, 已完成, with 已达标; 无法评估 under no light)
+LEGEND = (("green", (("achieved", False), ("achieved", True), ("on_track", False))),
+          ("yellow", (("acceleration_needed", False), ("largely_achieved", False))),
+          ("red", (("limited", False), ("deterioration", False), ("not_achieved", False))),
+          (None, (("cannot_assess", False),)))
+
+
+def legend_text() -> str:
+    """灯号即状态的颜色：● 绿灯 已达标、已完成、进度正常；▲ 黄灯 需加快、基本完成；■ 红灯 进展有限、倒退、未完成；
+    ○ 无灯 无法评估。 In English with the same words the pages print: ● green Target achieved, Achieved, On track; …"""
+    from indicators.dashboards.charts import light_badge
+
+    english = _english()
+    parts = [f"{light_badge(light or 'none')} " + (", " if english else "、").join(
+        status_label(status, final) for status, final in statuses) for light, statuses in LEGEND]
+    lead = _("灯号即状态的颜色：")
+    return lead + ("; " if english else "；").join(parts) + ("." if english else "。")

@@ -294,7 +294,7 @@ def _map_body(plan, codes, choices, chosen, measure) -> tuple[str, dict]:
     counties, points = _geo()
     visible_points = {c: p for c, p in points.items() if c in codes}
     fig = charts.choropleth(df, counties, color_by=measure, unit=chosen["unit"], decimals=chosen["decimals"],
-                            points=visible_points)
+                            points=visible_points, names=df.attrs.get("names"))
     period = df.attrs.get("period")
     rows = [{**r, "value_text": charts.value_text(r["value"], chosen["unit"], chosen["decimals"])}
             for r in df.to_dict("records")]

@@ -42,21 +42,46 @@ def number(value, decimals: int = 2) -> str:
 # Units in English: 亿元 is a hundred million yuan; counts of 户/家 are enterprises (or units, the plan's 户).
 UNITS_EN = {"亿元": "CNY 100 million", "万元": "CNY 10,000", "元": "CNY", "户": "enterprises", "家": "enterprises",
             "个": "", "人": "persons", "项": "items", "座": ""}
+# ... and of one: 1 enterprise, 1 person (English counts agree in number; Chinese units never change)
+UNITS_EN_ONE = {"户": "enterprise", "家": "enterprise", "人": "person", "项": "item"}
 # The plan's printed words that are not numbers, so that makemessages lists them for translation
 PRINTED_WORDS = (gettext_noop("完成省下达目标任务"), gettext_noop("乐山市“十四五”现代服务业发展规划"), gettext_noop("乐山市"))
 
 
-def unit_text(unit: str) -> str:
-    """The unit in the page's language: 亿元 / CNY 100 million."""
+def unit_text(unit: str, count: str | None = None) -> str:
+    """The unit in the page's language: 亿元 / CNY 100 million; of a count as written ("1"), singular where English
+    wants it: 1 enterprise, 2 enterprises, 1.50 enterprises."""
     unit = (unit or "").strip()
-    return UNITS_EN.get(unit, unit) if english() else unit
+    if not english():
+        return unit
+    if count is not None and count.lstrip("-−") == "1" and unit in UNITS_EN_ONE:
+        return UNITS_EN_ONE[unit]
+    return UNITS_EN.get(unit, unit)
+
+
+def singular(unit_en: str) -> str:
+    """enterprises → enterprise, counties → county, business districts → business district."""
+    if unit_en.endswith("ies"):
+        return unit_en[:-3] + "y"
+    return unit_en[:-1] if unit_en.endswith("s") and not unit_en.endswith("ss") else unit_en
+
+
+def count_unit(unit: str, unit_en: str = "", count=None) -> str:
+    """A unit of a count in the page's language, with an English unit of its own where the row gives one
+    (家 of platforms: platforms), singular for one: 1 platform, 161 enterprises, 1.5 platforms."""
+    if not english():
+        return unit
+    if not unit_en:
+        return unit_text(unit, None if count is None else str(count))
+    shown = None if count is None else (number(count, 0) if float(count) == int(float(count)) else str(count))
+    return singular(unit_en) if shown is not None and shown.lstrip("-−") == "1" else unit_en
 
 
 def with_unit(value, unit: str, decimals: int = 2) -> str:
     if value is None:
         return _("未给出")
     text = number(value, decimals)
-    return f"{text}%" if unit == "%" else f"{text} {unit_text(unit)}".rstrip()
+    return f"{text}%" if unit == "%" else f"{text} {unit_text(unit, text)}".rstrip()
 
 
 _PRINTED = re.compile(r"^(?P<more>[＞>])?(?P<about>约)?(?P<num>\d+(?:\.\d+)?)(?P<unit>%|[^\W\d_]{1,4}?)?(?P<around>左右)?$")
@@ -72,7 +97,7 @@ def printed(text: str) -> str:
     if not m:
         return _(text)
     unit = m["unit"] or ""
-    shown = f"{m['num']}%" if unit == "%" else f"{m['num']} {unit_text(unit)}".rstrip()
+    shown = f"{m['num']}%" if unit == "%" else f"{m['num']} {unit_text(unit, m['num'])}".rstrip()
     if m["more"]:
         return f"more than {shown}"
     return f"about {shown}" if (m["about"] or m["around"]) else shown
@@ -94,7 +119,7 @@ def as_printed(value, unit: str, text: str = "") -> str:
     digits = format(d.normalize(), "f")
     about = re.search(rf"约\s*{re.escape(digits)}(?![\d.])", text or "") is not None
     if english():
-        shown = f"{digits}%" if unit == "%" else f"{digits} {unit_text(unit)}".rstrip()
+        shown = f"{digits}%" if unit == "%" else f"{digits} {unit_text(unit, digits)}".rstrip()
         return f"about {shown}" if about else shown
     return f"{'约' if about else ''}{digits}{unit}"
 

@@ -213,10 +213,10 @@ def _newest_district_rows(rows, indicators: Mapping[Any, Mapping], district_name
     return {k: row_dict(r) for k, r in newest.items()}
 
 
-_EN_COUNTS = {"achieved": "{n} achieved", "on_track": "{n} on track", "acceleration_needed": "{n} needing acceleration",
-              "limited": "{n} with limited progress", "deterioration": "{n} deteriorating",
-              "largely_achieved": "{n} largely achieved", "not_achieved": "{n} not achieved",
-              "cannot_assess": "{n} that cannot be assessed"}
+def _en_counts(counts: Counter, statuses, *, final: bool = False) -> str:
+    """The counts per status in the engine's words, as the pages and the .docx print them (as 已达标3项 in
+    Chinese): "on track 1, acceleration needed 2, cannot assess 1"."""
+    return ", ".join(f"{status_label(s, 'en', final=final).lower()} {counts[s]}" for s in statuses)
 _FINAL_ORDER = ("achieved", "largely_achieved", "not_achieved", "cannot_assess")
 
 
@@ -260,7 +260,7 @@ def final_summary_text(paragraphs: list[Paragraph], scope: Scope, year: int, qua
         if revisions:
             text += f"本期有{revisions}项数据经过修订，详见“数据修订情况”。"
         return text
-    listed = ", ".join(_EN_COUNTS[s].format(n=counts[s]) for s in _FINAL_ORDER)
+    listed = _en_counts(counts, _FINAL_ORDER, final=True)
     text = f"{period} (the end of the plan), of the {n} target indicators for {scope.name_en}: {listed}."
     if excluded:
         text += f" {excluded} more indicators are published only for the whole city and are not reviewed here."
@@ -319,7 +319,7 @@ def summary_text(paragraphs: list[Paragraph], scope: Scope, year: int, quarter: 
         if revisions:
             text += f"本期有{revisions}项数据经过修订，详见“数据修订情况”。"
         return text
-    listed = ", ".join(_EN_COUNTS[s].format(n=counts[s]) for s in STATUSES if counts[s])
+    listed = _en_counts(counts, [s for s in STATUSES if counts[s]])
     text = f"{period}, of the {n} target indicators for {scope.name_en}: {listed}."
     if excluded:
         text += f" {excluded} more indicators are published only for the whole city and are not reviewed here."

@@ -235,8 +235,9 @@ def review_title(plan_name: str, start_year: int, end_year: int, year: int, quar
         if kind == "quarterly":
             return f"{plan_name}实施情况{period_label(year, quarter, 'zh')}进展评估报告"
         return f"{plan_name}实施情况{zh}报告"
+    # the plan's name once, as the Chinese title gives it ("… plan Leshan Development Plan …" said it twice)
     when = f"{year}" if kind == "annual" else period_label(year, quarter, "en") if kind == "quarterly" else ""
-    return f"{en}{' ' + when if when else ''} of the {start_year}–{end_year} plan {plan_name}"
+    return f"{plan_name}: {en}{' ' + when if when else ''}"
 
 
 def status_label(status: str, lang: str, *, final: bool = False) -> str:

@@ -31,6 +31,84 @@ def status_label(status, final=False):
     return verdicts.status_label(status, bool(final))
 
 
+@register.simple_tag
+def lights_legend():
+    """Every status a page can show, under the light it is the colour of, in the page's language."""
+    return verdicts.legend_text()
+
+
+@register.simple_tag
+def tracked_amount(value, target, year=None, note=""):
+    """A value of a target outside 专栏6 with its unit and, in brackets, its words and year, in the page's language:
+    161家（2023年） / 161 enterprises (2023); 218家（较2020年翻一番，2025年） / 218 enterprises (double …, 2025)."""
+    from django.template.defaultfilters import floatformat
+
+    shown = floatformat(value, "-2")
+    inside = [str(note)] if note else []
+    if formatting.english():
+        inside += [str(year)] if year else []
+        text = f"{shown} {target.local_unit(value)}".rstrip()
+        return text + (f" ({', '.join(inside)})" if inside else "")
+    inside += [f"{year}年"] if year else []
+    return f"{shown}{target.unit}" + (f"（{'，'.join(inside)}）" if inside else "")
+
+
+@register.filter(is_safe=True)
+def in_parens(text):
+    """Text in brackets in the page's language: （差 48.44 亿元） / " (short by 48.44 CNY 100 million)"."""
+    if text in (None, ""):
+        return ""
+    return f" ({text})" if formatting.english() else f"（{text}）"
+
+
+@register.filter
+def join_clauses(items):
+    """Clauses of one sentence joined: 需加快；预计…  / "Acceleration needed; expected …" (ASCII in English)."""
+    return ("; " if formatting.english() else "；").join(str(i) for i in items or ())
+
+
+# Punctuation around template values in the page's language: （…）；：，。 in Chinese, ASCII in English
+PUNCTUATION = {"lp": ("（", " ("), "rp": ("）", ")"), "colon": ("：", ": "), "semi": ("；", "; "),
+               "comma": ("，", ", "), "stop": ("。", ". ")}
+
+
+def _punctuation(name):
+    zh, en = PUNCTUATION[name]
+    return en if formatting.english() else zh
+
+
+
+
+@register.simple_tag
+def lp():
+    return _punctuation("lp")
+
+
+@register.simple_tag
+def rp():
+    return _punctuation("rp")
+
+
+@register.simple_tag
+def colon():
+    return _punctuation("colon")
+
+
+@register.simple_tag
+def semi():
+    return _punctuation("semi")
+
+
+@register.simple_tag
+def comma():
+    return _punctuation("comma")
+
+
+@register.simple_tag
+def stop():
+    return _punctuation("stop")
+
+
 @register.filter
 def citation(title):
     """乐山市统计局《2024年乐山市国民经济和社会发展统计公报》"""

@@ -44,6 +44,13 @@ EVIDENCE_TYPES = {  # extension → (content type, how the file starts)
 }
 
 
+def _joined(messages) -> str:
+    """Several messages in one: 。-ended Chinese ones joined by ；, English ones by "; " (ASCII in English)."""
+    from indicators.figures import formatting
+
+    return ("; " if formatting.english() else "；").join(str(m) for m in messages)
+
+
 class TaskError(Exception):
     """A write was refused; `message` says why. Nothing was stored."""
 
@@ -147,7 +154,7 @@ def _milestones(text: str, plan: Plan) -> list[tuple[int, str]]:
         else:
             out[year] = body
     if errors:
-        raise TaskError("；".join(errors), {"milestones": errors})
+        raise TaskError(_joined(errors), {"milestones": errors})
     return sorted(out.items())
 
 
@@ -180,7 +187,7 @@ def task_assign(*, task: Task, user, lead: str, supporting: list[str], milestone
         errors.update(exc.errors)
         milestones = []
     if errors:
-        raise TaskError("；".join(m for msgs in errors.values() for m in msgs), errors)
+        raise TaskError(_joined(m for msgs in errors.values() for m in msgs), errors)
     old_lead = str(task.lead or "—")
     unit = units.get(lead)
     task.lead_department = unit.obj if unit and unit.kind == "department" else None
@@ -341,7 +348,7 @@ def _report_save(report, user, expected_revision, progress, narrative, files, su
     if problems:
         errors["files"] = problems
     if errors:
-        raise TaskError("；".join(m for msgs in errors.values() for m in msgs), errors)
+        raise TaskError(_joined(m for msgs in errors.values() for m in msgs), errors)
     old_state = current.state
     _bump(current)
     current.progress, current.narrative, current.updated_by = progress, narrative, user

@@ -1,4 +1,5 @@
 """Projects and the targets outside 专栏6 in the reviews (page and .docx), zh and en, drafted from the data."""
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -29,7 +30,18 @@ def test_the_summary_sentences_say_what_the_data_says():
     assert targets_summary(targets, "zh") == (
         "专栏6以外的量化目标共2项，已填报1项。国家级高新技术企业总量161家（2023年），需加快。"
         "省尚未下达目标数的：全省服务业强县。")
-    assert "161 家 (2023), acceleration needed" in targets_summary(targets, "en")
+    # English: the target's English name and unit, never 家; one enterprise is singular (issue 13)
+    english = targets_summary(targets, "en")
+    assert "国家级高新技术企业总量: 161 enterprises (2023), acceleration needed." in english
+    assert "161 家" not in english
+    targets[0].update(name_en="National high-tech enterprises (total)", unit_en="enterprises")
+    targets[1].update(name_en="Strong service-industry counties of Sichuan", unit_en="counties")
+    english = targets_summary(targets, "en")
+    assert "National high-tech enterprises (total): 161 enterprises (2023), acceleration needed." in english
+    assert english.endswith("Amount not yet assigned by the province: Strong service-industry counties of Sichuan.")
+    targets[0]["value"] = 1.0
+    assert "(total): 1 enterprise (2023)" in targets_summary(targets, "en")
+    assert not re.search(r"[\u3400-\u9fff]", targets_summary(targets, "en"))
 
 
 def test_the_review_page_and_docx_carry_projects_and_targets(plan_work, official, client):

@@ -832,8 +832,8 @@ def test_the_final_review_counts_the_verdicts_and_ranks_the_districts_by_them():
         "各县（市、区）中，完成指标最多的是：高新区（已完成2项）、峨眉山市（已完成2项）。"
         "未完成指标较多的是：金口河区（未完成2项、基本完成1项）、市中区（未完成1项）、高新区（基本完成1项）。")
     assert en.summary == (
-        "By the end of 2025 (the end of the plan), of the 5 target indicators for Leshan: 0 achieved, 2 largely "
-        "achieved, 2 not achieved, 1 that cannot be assessed. Largely achieved: Value added of the services sector "
+        "By the end of 2025 (the end of the plan), of the 5 target indicators for Leshan: achieved 0, largely "
+        "achieved 2, not achieved 2, cannot assess 1. Largely achieved: Value added of the services sector "
         "(96.3% of the target, 48.44 CNY 100 million short); Services value added as a share of GDP (91.1% of the "
         "target, 5.0 percentage points short). Not achieved: Core digital-economy enterprises above designated size "
         "(77.1% of the target, 8 short); Total value of imports and exports (93.1% of the target, 14.00 CNY 100 "
@@ -951,7 +951,14 @@ def test_review_kind_and_title_follow_the_period():
     assert review_title(name, 2021, 2025, 2024, 4, "zh") == "乐山市“十四五”现代服务业发展规划实施情况2024年度评估报告"
     assert review_title(name, 2021, 2025, 2025, 4, "zh") == "乐山市“十四五”现代服务业发展规划实施情况总结评估报告"
     assert review_title(name, 2021, 2025, 2024, 3, "zh") == "乐山市“十四五”现代服务业发展规划实施情况2024年第三季度进展评估报告"
-    assert review_title(name, 2021, 2025, 2023, 4, "en") == f"Mid-term review of the 2021–2025 plan {name}"
+    # in English the plan's name once (it said "… of the 2021–2025 plan Leshan Development Plan …", two plans)
+    en = "Leshan Development Plan for the Modern Service Industry in the 14th Five-Year Period"
+    assert review_title(en, 2021, 2025, 2023, 4, "en") == f"{en}: Mid-term review"
+    assert review_title(en, 2021, 2025, 2024, 4, "en") == f"{en}: Annual review 2024"
+    assert review_title(en, 2021, 2025, 2025, 4, "en") == f"{en}: Final review"
+    assert review_title(en, 2021, 2025, 2024, 3, "en") == f"{en}: Quarterly progress review Q3 2024"
+    for quarter, year in ((4, 2023), (4, 2024), (4, 2025), (3, 2024)):
+        assert review_title(en, 2021, 2025, year, quarter, "en").lower().count("plan") == 1
 
 
 def test_district_names_in_english():
@@ -1001,8 +1008,8 @@ def test_summary_counts_statuses_names_the_largest_gaps_and_the_districts_that_l
         "各县（市、区）中，进度滞后较多的是：金口河区（红灯3项）、峨眉山市（红灯2项）、市中区（黄灯1项）。")
     assert [p.number for p in review.lagging] == [1, 16]
     assert small_review("en").summary == (
-        "By the end of 2023, of the 4 target indicators for Leshan: 1 on track, 2 needing acceleration, 1 that cannot "
-        "be assessed. Furthest behind the time elapsed: Value added of the services sector (8.8 percentage points "
+        "By the end of 2023, of the 4 target indicators for Leshan: on track 1, acceleration needed 2, cannot assess "
+        "1. Furthest behind the time elapsed: Value added of the services sector (8.8 percentage points "
         "behind). The districts lagging most: Jinkouhe District (3 red lights); Emeishan City (2 red lights); "
         "Shizhong District (1 yellow light).")
 
