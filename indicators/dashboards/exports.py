@@ -60,8 +60,14 @@ def _figure_kind(row: dict, published: set[int]) -> str:
     return _("公布") if any(v in published for v in dashboard.version_ids(row.get("inputs"))) else _("审核")
 
 
-def _baseline_source(row: dict) -> str:
-    return {"plan": _("规划"), "demo": _("演示"), "observed": _("基期年数据")}.get(row.get("baseline_source"), "")
+def _baseline_source(row: dict, ind: dict | None = None) -> str:
+    """Where the baseline came from; the plan's own as the plan prints it (规划（约30%）), since the number column
+    cannot say 约."""
+    source = row.get("baseline_source")
+    if source == "plan" and ind and charts._num(ind.get("baseline_value")) is not None:
+        printed = formatting.as_printed(ind["baseline_value"], ind.get("unit") or "", ind.get("baseline_text") or "")
+        return _("规划（%(printed)s）") % {"printed": printed}
+    return {"plan": _("规划"), "demo": _("演示"), "observed": _("基期年数据")}.get(source, "")
 
 
 def progress_rows(frame: pd.DataFrame, indicators: dict, names: dict, *, rows: pd.DataFrame | None = None,
@@ -85,7 +91,7 @@ def progress_rows(frame: pd.DataFrame, indicators: dict, names: dict, *, rows: p
             "annual_value": _number(r["annual_value"], decimals),
             "provisional": _("是") if r["is_provisional"] else _("否"), "figure": _figure_kind(r, published),
             "baseline_year": "" if charts._num(r["baseline_year"]) is None else str(int(r["baseline_year"])),
-            "baseline_value": _number(r["baseline_value"], decimals), "baseline_source": _baseline_source(r),
+            "baseline_value": _number(r["baseline_value"], decimals), "baseline_source": _baseline_source(r, ind),
             "target_value": _number(r["target_value"], decimals),
             "completion": _percent(r["completion_shown"]), "time_share": _percent(r["time_share"]),
             "cagr_actual": _percent(r["cagr_actual"]), "cagr_required": _percent(r["cagr_required"]),

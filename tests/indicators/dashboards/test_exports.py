@@ -61,7 +61,8 @@ def test_indicator_csv_headers_numbers_words_and_local_times(with_demo):
     city = next(r for r in rows if r["县（市、区）"] == "全市" and r["期别"] == "2023年第四季度")
     stored = Progress.objects.get(indicator__number=3, scope="city", basis="latest", year=2023, quarter=4)
     assert city["评估值"] == f"{stored.annual_value:.2f}" and city["数据性质"] == "演示"
-    assert city["基期值来源"] == "规划" and city["基期值"] == "30.00"
+    # the number column holds 30.00; the source says what the plan printed: 约30% (issue 13)
+    assert city["基期值来源"] == "规划（约30%）" and city["基期值"] == "30.00"
     from django.utils import timezone as tz
     assert city["计算时间"] == tz.localtime(stored.computed_at).strftime("%Y-%m-%d %H:%M")
     base = next(r for r in rows if r["县（市、区）"] == "全市" and r["期别"] == "2020年第四季度")
@@ -172,11 +173,11 @@ def test_review_xlsx_in_english(plan, official, client):
     assert book.sheetnames[:2] == ["2025 review", "District lights"]
     header = [c.value for c in book.worksheets[0][3]]
     assert header[:5] == ["No.", "Indicator", "Unit", "Baseline", "2025 expected value (target)"]
-    assert header[10:13] == ["Light", "Status", "gap to the target"]
+    assert header[10:13] == ["Light", "Status", "Gap to the target"]
     assert not [h for h in header if re.search(r"[\u4e00-\u9fff]", h)]
     assert [c.value for c in book["District lights"][1]][:2] == ["Rank", "District"]
     first = [c.value for c in book.worksheets[0][4]]
-    assert first[0] == 1 and first[2] == "CNY 100 million" and first[11] == "not achieved", first
+    assert first[0] == 1 and first[2] == "CNY 100 million" and first[11] == "Not achieved", first
 
 
 def test_english_downloads_hold_no_chinese_word(with_demo):
