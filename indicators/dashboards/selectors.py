@@ -173,6 +173,22 @@ def is_demo(inputs, demo_ids: set[int]) -> bool:
     return bool(demo_ids) and any(v in demo_ids for v in version_ids(inputs))
 
 
+def chain_years(row: dict) -> list[int]:
+    """The earlier years whose annual growths a rate's average is chained from (its inputs' ``growths``)."""
+    growths = (row.get("inputs") or {}).get("growths") if isinstance(row.get("inputs"), dict) else None
+    year = _num(row.get("year"))
+    return [int(y) for y in (growths or {}) if year is None or int(y) != int(year)]
+
+
+def rests_on_demo(row: dict, demo_ids: set[int], base_rows: dict) -> bool:
+    """Its own figure, or for a rate any earlier year's growth it is chained from, is demo data: a 2021–2023
+    average chained from a demo 2021 growth is demo, however official its 2023 figure."""
+    if is_demo(row.get("inputs"), demo_ids):
+        return True
+    return any(is_demo(base_rows.get((row.get("indicator_id"), row.get("scope"), y)), demo_ids)
+               for y in chain_years(row))
+
+
 def baseline_facts(row: dict, indicator: dict, base_rows: dict, demo_ids: set[int]) -> dict:
     """What a row's completion was measured from, in words: the plan's printed baseline (约30%), or, where the plan
     gives none, the figure used in its place with its year and whether it is a demo one.
@@ -260,7 +276,7 @@ def verdict_columns(table: pd.DataFrame, indicators: dict, *, rows: pd.DataFrame
         out["warning"].append(bool(warnings))
         # beside a verdict already in words, only what the words do not say (the projection's miss)
         out["warning_detail"].append([w for w in warnings if w != out["status_label"][-1]])
-        out["demo"].append(bool(status) and is_demo(r.get("inputs"), demo_ids))
+        out["demo"].append(bool(status) and rests_on_demo(r, demo_ids, base_rows))
         out["baseline_shown"].append(facts["text"])
         out["baseline_demo"].append(facts["demo"])
         out["baseline_substitute"].append(facts["substitute"])

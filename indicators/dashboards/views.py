@@ -329,6 +329,7 @@ def _review_context(request, plan, year, kind):
             "as_of_label": dashboard.period_label(*data["as_of"]) if data["as_of"] else "",
             "last_recompute": data["last_recompute"], "heat_json": _chart(heat) if heat is not None else None,
             "years": dashboard.review_years(plan),
+            "largely_share": f"{settings.PROGRESS_LARGELY_ACHIEVED * 100:g}%",
             "midterm_year": plan.start_year + (plan.end_year - plan.start_year) // 2}
 
 

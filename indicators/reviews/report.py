@@ -123,6 +123,7 @@ class Review:
     revisions: list[Revision] = field(default_factory=list)
     excluded: int = 0  # indicators published only for the whole city, left out of a district's review
     district_ranking: list[DistrictVerdicts] = field(default_factory=list)  # final reviews of the city
+    largely_achieved: float = 0.90  # the share of the target that reads 基本完成 at the plan's end (the thresholds)
 
     @property
     def final(self) -> bool:
@@ -390,7 +391,7 @@ def build_review(indicators: Iterable[Mapping], rows, *, scope: Scope, year: int
                   period_text=period_text(year, quarter, lang), paragraphs=paragraphs, summary=summary,
                   counts={s: counts.get(s, 0) for s in (_FINAL_ORDER if final else IN_PROGRESS_STATUSES)},
                   largest_gaps=gaps, lagging_districts=lags, revisions=revisions, excluded=excluded,
-                  district_ranking=ranking)
+                  district_ranking=ranking, largely_achieved=thresholds.largely_achieved)
 
 
 # ------------------------------------------------------------------------------------------------ tables
@@ -442,6 +443,14 @@ def table_note(review: Review) -> str:
     cited = list(dict.fromkeys(c for p in review.paragraphs for c in p.citations))
     not_given = any(p.baseline_text in ("未给出", "not given") for p in review.paragraphs)
     notes = []
+    if any(p.final for p in review.paragraphs):
+        # the end-of-plan verdicts as the method judges them (PROGRESS.md §3a; docs/progress-method.md §5.2)
+        share = f"{review.largely_achieved * 100:g}%"
+        notes.append(f"评估结论：达到目标为“已完成”；未达到目标但达到目标值{share}及以上为“基本完成”（低于基期者除外）；"
+                     "其余为“未完成”" if zh else
+                     f"assessment: “achieved” where the target is met; “largely achieved” where it is not met but at "
+                     f"least {share} of the target value is reached (unless the figure fell below its baseline); "
+                     "“not achieved” otherwise")
     if demo:
         notes.append("标“演示”的为演示数据（程序生成，非官方统计）" if zh
                      else "figures marked “demo” are demo data (generated, not official statistics)")

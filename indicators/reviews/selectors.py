@@ -27,7 +27,7 @@ from indicators.reviews.wording import PUBLISHED_KINDS
 
 INDICATOR_FIELDS = ["number", "name", "name_en", "unit", "measure", "higher_is_better", "target_kind", "target_year",
                     "target_value", "target_text", "decimals", "tolerance", "by_district", "baseline_year",
-                    "baseline_value"]
+                    "baseline_value", "baseline_text"]
 ROW_FIELDS = ["indicator_id", "scope", "year", "quarter", "value", "quarter_value", "annual_value", "is_provisional",
               "baseline_year", "baseline_value", "target_value", "t", "completion", "time_share", "cagr_actual",
               "cagr_required", "ratio", "achieved", "status", "reason", "light", "projection", "still_needed",
@@ -163,16 +163,20 @@ def mark_figures(rows: list[dict], *, scope: str, year: int, quarter: int) -> No
     by_period = {(r["indicator_id"], int(r["year"]), int(r["quarter"])): r for r in own}
     wanted = []
     for r in newest.values():
-        wanted.append((r, "figure_mark", r))
+        # a rate's average rests on every earlier year's growth it is chained from, not only this year's
+        growths = (r.get("inputs") or {}).get("growths") or {}
+        chained = [by_period[k] for k in ((r["indicator_id"], int(y), 4) for y in growths if int(y) != int(r["year"]))
+                   if k in by_period]
+        wanted.append((r, "figure_mark", [r, *chained]))
         b = r.get("baseline_year")
         base = by_period.get((r["indicator_id"], int(b), 4)) if b is not None else None
         if base is not None and (r.get("inputs") or {}).get("baseline_source") == "observed":
-            wanted.append((r, "baseline_mark", base))
-    ids = {i for _r, _k, source in wanted for i in _version_ids(source)}
+            wanted.append((r, "baseline_mark", [base]))
+    ids = {i for _r, _k, sources in wanted for source in sources for i in _version_ids(source)}
     versions = {v["id"]: v for v in ObservationVersion.objects.filter(id__in=ids).order_by()
                 .values("id", "kind", "source_title")}  # no default ordering: it joins up to the plan
-    for r, name, source in wanted:
-        r[name] = _mark([versions[i] for i in _version_ids(source) if i in versions])
+    for r, name, sources in wanted:
+        r[name] = _mark([versions[i] for source in sources for i in _version_ids(source) if i in versions])
     # a province-assigned amount entered as demo data (load_demo) is marked 演示 wherever it is printed
     demo_targets = set(ProvinceAssignment.objects.filter(
         indicator_id__in={r["indicator_id"] for r in newest.values()}, is_demo=True).order_by()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.figures.formatting import as_printed, rounded
+from indicators.figures.formatting import as_printed, rounded, unit_text
 from indicators.progress import maths
 from indicators.progress.maths import finite as _num
 from indicators.reviews.wording import (
@@ -713,13 +714,27 @@ def indicator_paragraph(ind: Mapping, row: Mapping | None, scope: Scope, *, lang
         status_label=label, light=light, light_badge=badge, title=title, sentence=sentence,
         conclusion=conclusion_text(status, reason, light, lang, final=final),
         year=int(row["year"]) if has_row else None, quarter=int(row["quarter"]) if has_row else None,
-        lagging=status in LAGGING_STATUSES, gap_points=gap, value_text=value_text,
-        target_text=_target_cell(f, ind, target, scope) + (_target_mark(f, row) if has_row else ""),
+        lagging=status in LAGGING_STATUSES, gap_points=gap, value_text=_counted(f, ind, value_text),
+        target_text=_counted(f, ind, _target_cell(f, ind, target, scope)) + (_target_mark(f, row) if has_row else ""),
         completion_text="—" if c is None else f.pct(c), time_share_text="—" if tau is None else f.pct(tau),
         final=final, baseline_text=baseline_text(f, ind, row if has_row else None, scope),
         value_mark=figure_mark(row, lang) if has_row else "", source_note=source_note(row, lang, scope) if has_row
-        else "", target_share_text=share_text, shortfall_text=shortfall_text,
+        else "", target_share_text=share_text, shortfall_text=_counted(f, ind, shortfall_text),
         citations=citations(row, lang) if has_row else ())
+
+
+_BARE_NUMBER = re.compile(r"^-?[\d,]+(?:\.\d+)?$")
+
+
+def _counted(f: Fmt, ind: Mapping, text: str) -> str:
+    """A table cell of a count on an English review with its unit (27 enterprises, 1 enterprise): the sentences
+    name the enterprises already (…enterprises numbered 27), a cell alone does not."""
+    if f.zh or not is_count_unit(ind) or not _BARE_NUMBER.match(text or ""):
+        return text
+    from django.utils import translation
+
+    with translation.override("en"):
+        return f"{text} {unit_text(ind.get('unit') or '', text)}".rstrip()
 
 
 def _target_cell(f: Fmt, ind: Mapping, target, scope: Scope) -> str:

@@ -725,7 +725,7 @@ def test_worked_example_7_an_apportioned_count_target_is_a_whole_number(stored_t
             completion=0.5, time_share=0.6, ratio=0.935631, status="acceleration_needed", light="yellow",
             projection=4.845655, still_needed=0.118034)
     zh, en = (indicator_paragraph(STOCK, r, EMEISHAN, lang=lang) for lang in ("zh", "en"))
-    assert zh.target_text == "5户" and en.target_text == "5"
+    assert zh.target_text == "5户" and en.target_text == "5 enterprises"
     assert zh.text == ("截至2023年底，峨眉山市数字经济核心产业规上企业数量达到4户，为2025年目标的80.0%，完成目标进度50.0%，"
                        "低于时间进度10.0个百分点，按当前增速预计2025年达到5户，需年均增长11.8%方可完成目标。"
                        "评估结论：需加快（黄灯）。")
@@ -836,7 +836,7 @@ def test_the_final_review_counts_the_verdicts_and_ranks_the_districts_by_them():
         "achieved 2, not achieved 2, cannot assess 1. Largely achieved: Value added of the services sector "
         "(96.3% of the target, 48.44 CNY 100 million short); Services value added as a share of GDP (91.1% of the "
         "target, 5.0 percentage points short). Not achieved: Core digital-economy enterprises above designated size "
-        "(77.1% of the target, 8 short); Total value of imports and exports (93.1% of the target, 14.00 CNY 100 "
+        "(77.1% of the target, 8 enterprises short); Total value of imports and exports (93.1% of the target, 14.00 CNY 100 "
         "million short). The districts with the most targets achieved: Leshan High-tech Zone (2 achieved); Emeishan "
         "City (2 achieved). The districts with the most targets missed: Jinkouhe District (2 not achieved, 1 largely "
         "achieved); Shizhong District (1 not achieved); Leshan High-tech Zone (1 largely achieved).")
@@ -897,6 +897,11 @@ def stored_numbers(indicator, r, lang):
         out.add(abs(_q(r["target_value"], d) - _q(r["annual_value"], d)))
     if r.get("target_share") is not None:
         out.add(_q(Decimal(repr(float(r["target_share"]))) * 100, 1))
+    if "约" in (indicator.get("baseline_text") or "") and r.get("baseline_value") is not None:
+        # a change from a baseline the plan prints only as 约30% is stated to the whole point (提高约4个百分点)
+        value = r.get("annual_value") if r.get("annual_value") is not None else r.get("value")
+        if value is not None:
+            out.add(abs(_q(value, 0) - _q(r["baseline_value"], 0)))
     return out
 
 
