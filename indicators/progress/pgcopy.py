@@ -37,7 +37,7 @@ def _fixed(series: pd.Series, kind: str) -> tuple[np.ndarray, np.ndarray]:
             null = series.isna().to_numpy()
             values = series.to_numpy(dtype="int64", na_value=0)
     data = np.ascontiguousarray(values.astype(_FIXED[kind]))
-    return data.view(np.uint8).reshape(len(series), -1), null
+    return data.view(np.uint8).reshape(len(series), data.dtype.itemsize), null
 
 
 def _text(series: pd.Series, prefix: str = "") -> tuple[np.ndarray, np.ndarray]:
