@@ -154,7 +154,7 @@ class _ProgressWriter:
         known[known] = stored_digest.notna().to_numpy()[at[known]]  # a row without a digest is rewritten
         same = np.zeros(len(new), dtype=bool)
         same[known] = stored_digest.to_numpy(dtype="int64", na_value=0)[at[known]] == new["digest"].to_numpy()[known]
-        write = new[~same]
+        write = new[~same] if same.any() else new  # nothing stored: no copy of every row
         stale = stored.loc[pd.Index(new_key).get_indexer(stored_key) < 0, "id"].astype("int64").tolist()
         if stale:
             Progress.objects.filter(pk__in=stale).delete()
@@ -184,11 +184,11 @@ class _ProgressWriter:
         columns = [_column(write, c) if c != "inputs" else write["inputs"].tolist() for c in WRITE_COLUMNS[:-1]]
         return zip(*columns, [self.computed_at] * len(write))
 
-    def _copy_postgres(self, write: pd.DataFrame, direct: bool, chunk: int = 50_000) -> None:
+    def _copy_postgres(self, write: pd.DataFrame, direct: bool, chunk: int = 20_000) -> None:
         """COPY the rows in PostgreSQL's binary format (``pgcopy``): into the table itself when ``direct``, else
         into a temporary table upserted with one INSERT … ON CONFLICT."""
         table, columns = Progress._meta.db_table, ", ".join(WRITE_COLUMNS)
-        frame = write.assign(computed_at=pgcopy.timestamptz(self.computed_at))
+        computed_at = pgcopy.timestamptz(self.computed_at)
         with connection.cursor() as cursor:
             if not direct:
                 cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
@@ -197,8 +197,8 @@ class _ProgressWriter:
             # memory bounded by the chunk, not the plan; the next chunk is encoded (numpy, in a thread) while
             # PostgreSQL takes in this one: the database's work and ours overlap, on two CPUs
             encode = lambda start: pgcopy.SIGNATURE + pgcopy.copy_rows(  # noqa: E731
-                frame.iloc[start:start + chunk], _COPY_KINDS) + pgcopy.TRAILER
-            starts = range(0, len(frame), chunk)
+                write.iloc[start:start + chunk].assign(computed_at=computed_at), _COPY_KINDS) + pgcopy.TRAILER
+            starts = range(0, len(write), chunk)
             with ThreadPoolExecutor(max_workers=1) as encoder:
                 pending = encoder.submit(encode, starts[0])
                 for following in [*starts[1:], None]:
