@@ -1,0 +1,95 @@
+"""The three ways rows reach the progress table write the same rows (issue 17): a first recompute into an empty
+table (on PostgreSQL a binary COPY straight into the table), a recompute in place that rewrites every row (COPY into
+a temporary table, INSERT … ON CONFLICT), and the incremental recompute of one district's quarter."""
+import struct
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from districts.models import Plan
+from indicators.loaders.synthetic import SyntheticSpec, synthetic_load
+from indicators.models import Observation, ObservationVersion, Progress, Submission
+from indicators.progress import pgcopy
+from indicators.progress.services import WRITE_COLUMNS, progress_recompute
+
+SMALL = SyntheticSpec(districts=9, indicators=16, years=3, seed=5)
+# every stored column but the id and computed_at (when the row was written); floats compared by repr: bit for bit
+COLUMNS = [c for c in WRITE_COLUMNS if c != "computed_at"]
+
+
+def stored_rows(plan) -> list[str]:
+    return sorted(map(repr, Progress.objects.filter(indicator__plan=plan).values_list(*COLUMNS)))
+
+
+def upserts(queries) -> int:
+    return sum("ON CONFLICT" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_recompute_into_an_empty_table_writes_the_rows_a_recompute_in_place_writes():
+    plan = Plan.objects.get(pk=synthetic_load(spec=SMALL).plan_id)
+    Progress.objects.all().delete()
+    with CaptureQueriesContext(connection) as first:
+        progress_recompute(plan=plan)
+    empty = stored_rows(plan)
+    assert len(empty) > 1000 and Progress.objects.filter(basis="first").exists()  # revised figures: both bases
+    assert Progress.objects.filter(district__isnull=True, baseline_year__isnull=False).exists()
+    assert Progress.objects.filter(annual_value__isnull=True).exists() and Progress.objects.filter(light="").exists()
+    if connection.vendor == "postgresql":
+        assert upserts(first) == 0  # copied straight into the table
+
+    # every row spoilt and its digest forgotten: the recompute in place must rewrite all of them, through the upsert
+    Progress.objects.update(digest=None, value=-1.0, annual_value=None, status="x", reason="x", light="",
+                            baseline_year=None, is_final=True, inputs={})
+    with CaptureQueriesContext(connection) as again:
+        progress_recompute(plan=plan)
+    assert stored_rows(plan) == empty
+    if connection.vendor == "postgresql":
+        assert upserts(again) == 1
+
+    before = dict(Progress.objects.values_list("id", "computed_at"))
+    progress_recompute(plan=plan)  # nothing changed: nothing written
+    assert stored_rows(plan) == empty and dict(Progress.objects.values_list("id", "computed_at")) == before
+
+
+@pytest.mark.django_db
+def test_an_incremental_recompute_writes_the_rows_a_recompute_into_an_empty_table_writes():
+    plan = Plan.objects.get(pk=synthetic_load(spec=SMALL).plan_id)
+    progress_recompute(plan=plan)
+    submission = Submission.objects.get(plan=plan, status="submitted")
+    figures = list(Observation.objects.filter(submission=submission))
+    ObservationVersion.objects.bulk_create([ObservationVersion(observation=o, kind="district", value=o.value,
+                                                               numerator=o.numerator, denominator=o.denominator)
+                                            for o in figures])
+    progress_recompute(plan=plan, indicator_ids=sorted({o.indicator_id for o in figures}),
+                       district_id=submission.district_id, period=(submission.year, submission.quarter))
+    incremental = stored_rows(plan)
+    Progress.objects.all().delete()
+    progress_recompute(plan=plan)
+    assert stored_rows(plan) == incremental
+
+
+def test_binary_copy_rows_are_postgresqls_binary_tuples():
+    """Two rows: NULLs of numbers, a missing text as the empty text, Chinese text in UTF-8, jsonb's version byte."""
+    frame = pd.DataFrame({"id": [7, 8], "year": [2023, 2024], "value": [0.1, float("nan")],
+                          "ok": [True, False], "district": [3.0, float("nan")], "scope": ["市中区", None],
+                          "inputs": ['{"a": 1}', "{}"]})
+    kinds = {"id": "int8", "year": "int2", "value": "float8", "ok": "bool", "district": "int8", "scope": "text",
+             "inputs": "jsonb"}
+
+    def field(data: bytes | None) -> bytes:
+        return struct.pack(">i", -1) if data is None else struct.pack(">i", len(data)) + data
+
+    expected = b"".join([
+        struct.pack(">h", 7), field(struct.pack(">q", 7)), field(struct.pack(">h", 2023)),
+        field(struct.pack(">d", 0.1)), field(b"\x01"), field(struct.pack(">q", 3)), field("市中区".encode()),
+        field(b'\x01{"a": 1}'),
+        struct.pack(">h", 7), field(struct.pack(">q", 8)), field(struct.pack(">h", 2024)), field(None),
+        field(b"\x00"), field(None), field(b""), field(b"\x01{}")])
+    assert pgcopy.copy_rows(frame, kinds) == expected
+    assert pgcopy.copy_rows(frame.iloc[:0], kinds) == b""
+    # timestamptz: microseconds since 2000-01-01 UTC
+    assert pgcopy.timestamptz(datetime(2000, 1, 2, 0, 0, 1, 5, tzinfo=timezone.utc)) == 86_401_000_005
