@@ -352,10 +352,14 @@ class Progress(models.Model):
         LATEST = "latest", _("newest figures")
         FIRST = "first", _("as first published")
 
+    # Derived rows, written only by the recompute (a plan's are 400,000 at a province's scale): no database foreign
+    # key, whose check of every row at commit was a quarter of a first recompute's write; Django still deletes them
+    # with their indicator or district (on_delete), and the recompute removes rows it no longer computes. The
+    # unique constraint below leads with the indicator, so the indicator needs no index of its own.
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="progress",
-                                  verbose_name=_("indicator"))
+                                  verbose_name=_("indicator"), db_constraint=False, db_index=False)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="progress", verbose_name=_("district"))
+                                 related_name="progress", verbose_name=_("district"), db_constraint=False)
     scope = models.CharField(_("scope"), max_length=40, help_text=_("'city' or the district code"))
     basis = models.CharField(_("basis"), max_length=8, choices=Basis.choices, default=Basis.LATEST)
     year = models.PositiveSmallIntegerField(_("year"))
