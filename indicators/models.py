@@ -355,11 +355,13 @@ class Progress(models.Model):
     # Derived rows, written only by the recompute (a plan's are 400,000 at a province's scale): no database foreign
     # key, whose check of every row at commit was a quarter of a first recompute's write; Django still deletes them
     # with their indicator or district (on_delete), and the recompute removes rows it no longer computes. The
-    # unique constraint below leads with the indicator, so the indicator needs no index of its own.
+    # unique constraint below leads with the indicator, so the indicator needs no index of its own; the district is
+    # read through the scope column, so it needs none either (deleting a district scans its plan's rows once).
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="progress",
                                   verbose_name=_("indicator"), db_constraint=False, db_index=False)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.CASCADE,
-                                 related_name="progress", verbose_name=_("district"), db_constraint=False)
+                                 related_name="progress", verbose_name=_("district"), db_constraint=False,
+                                 db_index=False)  # nothing reads progress by district id (scope is the key)
     scope = models.CharField(_("scope"), max_length=40, help_text=_("'city' or the district code"))
     basis = models.CharField(_("basis"), max_length=8, choices=Basis.choices, default=Basis.LATEST)
     year = models.PositiveSmallIntegerField(_("year"))

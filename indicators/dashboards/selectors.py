@@ -263,7 +263,9 @@ def verdict_columns(table: pd.DataFrame, indicators: dict, *, rows: pd.DataFrame
         reason = "baseline_meets_target" if meets and not r.get("reason") else r.get("reason")
         out["reason_text"].append(verdicts.reason_text(reason))
         out["show_reason"].append(verdicts.shows_reason(status or "cannot_assess", reason))
-        out["completion_shown"].append(None if meets else _num(r.get("completion")))
+        # before the base year there is no verdict (PROGRESS.md §3a), nor a completion to show beside it
+        early = r.get("reason") == "before_base_year"
+        out["completion_shown"].append(None if meets or early else _num(r.get("completion")))
         out["completion_text"].append(charts.pct_text(out["completion_shown"][-1]))
         out["show_projection"].append(shows)
         out["projection_text"].append(verdicts.apart_from_target(r.get("projection"), r.get("target_value"), unit, decimals)

@@ -154,7 +154,8 @@ def _indicator_body(plan, indicator, city_visible, codes, basis) -> tuple[str, d
             "period": r["label"], "value": charts.value_text(r["value"], unit, decimals),
             "quarter_value": charts.value_text(r["quarter_value"], unit, decimals),
             "annual_value": charts.value_text(r["annual_value"], unit, decimals), "provisional": r["is_provisional"],
-            "completion": r["completion_text"], "time_share": charts.pct_text(r["time_share"]),
+            "completion": r["completion_text"],
+            "time_share": "—" if r.get("reason") == "before_base_year" else charts.pct_text(r["time_share"]),
             "status": r["status"], "is_final": r["is_final"], "final_text": r["final_text"]})
     district_rows = [{**r, "value_text": charts.value_text(r["value"], unit, decimals),
                       "annual_text": charts.value_text(r["annual_value"], unit, decimals)}

@@ -315,7 +315,8 @@ class HistoryEvent:
 def value_history(plan: Plan, district: District | None, year: int, quarter: int, indicator: Indicator
                   ) -> list[HistoryEvent]:
     """A figure's history, oldest first: every value change (who, when, old → new, comment) and every status
-    change of its submission (who, when, old → new, reason). Four queries."""
+    change of its submission (who, when, old → new, reason), and every version that counts (approved, published,
+    revised, demo: its kind and document). Five queries."""
     obs = Observation.objects.filter(indicator=indicator, district=district, year=year, quarter=quarter).first()
     sub = submission_find(plan, district, year, quarter)
     events: list[HistoryEvent] = []
@@ -330,9 +331,19 @@ def value_history(plan: Plan, district: District | None, year: int, quarter: int
     if obs is not None:
         previous = None
         for rec in obs.history.select_related("history_user").order_by("history_date", "history_id"):
+            if shown(previous) == shown(rec) == "—" and not rec.comment:
+                continue  # a record that changed no figure (a loaded figure's empty working copy)
             events.append(HistoryEvent(rec.history_date, user_name(rec.history_user), "value", shown(previous),
                                        shown(rec), "", rec.comment or "", shown_reason(rec.history_change_reason)))
             previous = rec
+        # the versions that count (approved, published, revised, demo): what the figure is, from which document
+        kinds, before = kind_words(), None
+        for version in obs.versions.select_related("recorded_by").order_by("recorded_at", "id"):
+            who = user_name(version.recorded_by) if version.recorded_by_id else (
+                formatting.source_citation(shown_source(version.source_title)) or kinds.get(version.kind, ""))
+            events.append(HistoryEvent(version.recorded_at, who, "version", shown(before), shown(version),
+                                       version.kind, version.note or "", kinds.get(version.kind, version.kind)))
+            before = version
     if sub is not None:
         previous = None
         for rec in sub.history.select_related("history_user").order_by("history_date", "history_id"):

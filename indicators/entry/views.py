@@ -28,6 +28,7 @@ from indicators.entry.forms import (
     ReturnForm,
     UploadForm,
 )
+from indicators.figures import selectors as figures_selectors
 from indicators.figures.formatting import quarter_label
 from indicators.figures.selectors import display_name, plan_in_force
 from indicators.jobs import services as jobs
@@ -201,6 +202,10 @@ def entry_form(request, code, year, quarter):
         form, partial_message = _stored_form(plan, district, year, quarter, submission, rows)
 
     current_status = submission.status if submission else None
+    # without a submission, figures may still stand for the quarter (loaded approved ones, or demo ones): the page
+    # says so, as the entry home and completeness do, rather than 未开始 and overdue
+    shown_status = current_status or figures_selectors.quarter_state(None, figures_selectors.figure_counts(
+        plan, year, district).get((district.id if district else None, quarter)))
     can_edit = access.can_edit_district(request.user, scope) and current_status in (None, Status.DRAFT,
                                                                                     Status.RETURNED)
     can_decide = access.can_decide(request.user) and current_status == Status.SUBMITTED
@@ -210,7 +215,7 @@ def entry_form(request, code, year, quarter):
         "plan": plan, "district": district, "code": code, "year": year, "quarter": quarter,
         "label": quarter_label(year, quarter), "submission": submission, "form": form, "conflict": conflict,
         "partial_message": partial_message,
-        "status": current_status or "not_started", "status_label": entry_reads.status_label(current_status),
+        "status": shown_status, "status_label": entry_reads.status_label(current_status),
         "can_edit": can_edit, "can_decide": can_decide, "approve_blocked": approve_blocked,
         "can_reopen": access.is_admin(request.user) and current_status == Status.APPROVED,
         "locked_message": entry._locked_message(submission) if current_status == Status.APPROVED else "",

@@ -69,7 +69,7 @@ def join_clauses(items):
 
 # Punctuation around template values in the page's language: （…）；：，。 in Chinese, ASCII in English
 PUNCTUATION = {"lp": ("（", " ("), "rp": ("）", ")"), "colon": ("：", ": "), "semi": ("；", "; "),
-               "comma": ("，", ", "), "stop": ("。", ". ")}
+               "comma": ("，", ", "), "stop": ("。", ". "), "list": ("、", ", ")}
 
 
 def _punctuation(name):
@@ -107,6 +107,18 @@ def comma():
 @register.simple_tag
 def stop():
     return _punctuation("stop")
+
+
+@register.simple_tag
+def sep():
+    """The mark between the items of a list: 、 / ", "."""
+    return _punctuation("list")
+
+
+@register.filter
+def joined(items):
+    """Items joined as a list is written in the page's language: 市中区、高新区 / a, b."""
+    return _punctuation("list").join(str(i) for i in items)
 
 
 @register.filter

@@ -298,7 +298,7 @@ def department_counts(plan: Plan) -> list[dict]:
     return list(Department.objects.filter(is_active=True).annotate(
         leads=Count("led_tasks", filter=Q(led_tasks__plan=plan), distinct=True),
         supports=Count("supported_tasks", filter=Q(supported_tasks__plan=plan), distinct=True))
-        .order_by("order", "code").values("code", "name", "leads", "supports"))
+        .order_by("order", "code"))
 
 
 def has_tasks(plan: Plan) -> bool:

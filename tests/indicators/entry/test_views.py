@@ -161,7 +161,7 @@ def test_form_shows_units_conventions_and_comparison_figures(plan, staff_shizhon
     monkeypatch.setattr(reminders, "today", lambda: date(2023, 10, 15))
     page = client.get(FORM).content.decode()
     assert "1—9月累计" in page and "cumulative" not in page
-    assert "单位: 亿元" in page and "单位: 户" in page and "Unit" not in page
+    assert "单位：亿元" in page and "单位：户" in page and "Unit" not in page
     row = page.split('<tr data-indicator="1"')[1].split("</tr>")[0]
     assert "280.00 亿元" in row and "（未审核）" in row  # previous quarter, a draft
     assert "420.50 亿元" in row and "2022年第三季度" in row  # same quarter last year, approved
@@ -319,7 +319,7 @@ def test_two_sessions_saving_the_same_form_the_second_is_refused(plan, staff_shi
     assert response.status_code == 409
     assert "保存被拒绝" in page and "staff_shizhong" in page and "也没有覆盖他人的数据" in page
     assert 'name="i1_value" value="222"' in page  # the refused value is still on the screen
-    assert "当前已保存: 111.00 亿元" in page
+    assert "当前已保存：111.00 亿元" in page
     assert Observation.objects.get().value == D("111")
     # Issue 14 changed the rest: pressing Save again on the stale revision never overwrites the colleague's figure
     assert 'name="revision" value="0"' in page and 'name="resolve_revision" value="1"' in page
@@ -609,7 +609,7 @@ def test_the_form_never_offers_an_earlier_comment(plan, staff_shizhong, official
     demo.demo_load(plan=plan, indicator_numbers=[1, 15], district_codes=["shizhong"])
     page = client_for(staff_shizhong).get(FORM).content.decode()
     assert "演示数据</textarea>" not in page
-    assert "此前的备注（不作为本次说明）: 演示数据" in page  # shown, not offered as the explanation
+    assert "此前的备注（不作为本次说明）：演示数据" in page  # shown, not offered as the explanation
     client = client_for(staff_shizhong)
     last = "/entry/shizhong/2022-Q3/"
     client.post(last, payload(action="submit", i1_value="300"))
