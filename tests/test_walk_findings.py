@@ -72,3 +72,37 @@ def test_departments_are_named_in_english_and_lists_joined_with_commas(client, p
     detail = client.get(f"/tasks/{task.number}/").content.decode()
     supporting = re.search(r'data-testid="supporting">(.*?)</dd>', detail, re.DOTALL).group(1)
     assert "、" not in supporting and ", " in supporting, supporting
+
+
+def test_with_only_published_figures_no_page_shows_a_baseline_the_plan_does_not_give(client, plan, official):
+    """Issue 13, done when: the demo data cleared and Leshan's published figures loaded, the indicator pages, the
+    annual and final reports and the reviews print 未给出 for the baselines the plan does not give (indicators 2, 6
+    and 9–16) — or, where a base-year figure stood in, say so — never a bare number."""
+    from indicators.loaders.published import published_load
+    from indicators.models import Indicator, Observation
+    from indicators.progress.services import progress_recompute
+
+    published_load(json.loads(PUBLISHED.read_text(encoding="utf-8")))
+    progress_recompute(plan=plan)
+    assert not Observation.objects.filter(is_demo=True).exists()
+    not_given = list(Indicator.objects.filter(plan=plan, baseline_value__isnull=True).values_list("number", flat=True))
+    assert sorted(not_given) == [2, 6, 9, 10, 11, 12, 13, 14, 15, 16]
+    client.force_login(official)
+    for number in not_given:
+        page = client.get(f"/indicators/{number}/").content.decode()
+        baseline = re.sub(r"<[^>]+>", "", re.search(r'data-testid="baseline">(.*?)</dd>', page, re.DOTALL).group(1))
+        # the plan's own words (未给出, or 未给出 with the plan's note: 2015—2020年年均增长8.9%，见发展成效)
+        assert baseline.strip().startswith("未给出"), (number, baseline)
+        note = re.search(r'data-testid="baseline-note">(.*?)</li>', page, re.DOTALL)
+        assert note is None or "规划未给出" in note.group(1), (number, note and note.group(1))
+    for url in ("/reports/2024/", "/reports/final/", "/reviews/?scope=city&year=2024&quarter=4",
+                "/reviews/?scope=city&year=2025&quarter=4"):
+        page = client.get(url).content.decode()
+        rows = {n: re.search(rf'<tr data-indicator="{n}"[^>]*>(.*?)</tr>', page, re.DOTALL) for n in not_given}
+        assert sum(r is not None for r in rows.values()) >= 6, url  # the table is there and read
+        for number, row in rows.items():
+            if row is None:
+                continue
+            cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1),
+                                                                             re.DOTALL)]
+            assert cells[2] in ("未给出", "—"), (url, number, cells[2])
