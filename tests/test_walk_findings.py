@@ -39,6 +39,9 @@ def test_an_entry_form_holding_only_demo_figures_says_so(client, plan, staff_shi
     status = re.search(r'data-testid="status">(.*?)</div>', page, re.DOTALL).group(1)
     assert "演示数据（非填报，未经审核）" in status and "未开始" not in status and "已逾期" not in status
     assert "状态：" in status  # a Chinese label takes the full-width colon
+    # the figures shown beside the fields for comparison are demo ones too, and say so
+    previous = re.search(r'data-testid="previous"[^>]*>(.*?)</td>', page, re.DOTALL).group(1)
+    assert 'data-testid="demo-mark"' in previous, previous
 
 
 def test_no_completion_or_time_share_before_the_base_year(client, plan, official):
