@@ -109,3 +109,20 @@ def test_with_only_published_figures_no_page_shows_a_baseline_the_plan_does_not_
             cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row.group(1),
                                                                              re.DOTALL)]
             assert cells[2] in ("未给出", "—"), (url, number, cells[2])
+
+
+def test_a_district_target_apportioned_from_a_demo_baseline_is_marked_demo(client, plan, official):
+    """市中区's 服务业增加值 target is the city's 1300亿元 shared by its 2020 figure, a demo one: the target is marked."""
+    from indicators.loaders import demo
+    from indicators.models import Progress
+
+    demo.demo_load(plan=plan)
+    row = Progress.objects.filter(indicator__number=1, scope="shizhong", basis="latest").order_by("-year",
+                                                                                                   "-quarter").first()
+    assert row.target_source == "implied_proportional"
+    client.force_login(official)
+    page = client.get("/districts/shizhong/").content.decode()
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", re.search(r'<tr data-indicator="1">(.*?)</tr>', page, re.DOTALL).group(1),
+                       re.DOTALL)
+    # number, name, period, value, share of the city, baseline, target, …
+    assert "亿元" in cells[6] and 'data-testid="demo-mark"' in cells[6], cells[6]
