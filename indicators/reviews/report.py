@@ -169,7 +169,12 @@ def district_lags(rows, indicators: Mapping[Any, Mapping], district_names: Mappi
     order = list(district_names)
     ranked = sorted((c for c in district_names if red[c] or yellow[c]),
                     key=lambda c: (-red[c], -yellow[c], -lagging[c], order.index(c)))
-    return [DistrictLag(c, district_names[c], red[c], yellow[c], lagging[c]) for c in ranked[:limit]]
+    if len(ranked) > limit:  # a district level with the last one named is named too, never left out by the order
+        last = (red[ranked[limit - 1]], yellow[ranked[limit - 1]], lagging[ranked[limit - 1]])
+        ranked = ranked[:limit] + [c for c in ranked[limit:] if (red[c], yellow[c], lagging[c]) == last]
+    else:
+        ranked = ranked[:limit]
+    return [DistrictLag(c, district_names[c], red[c], yellow[c], lagging[c]) for c in ranked]
 
 
 def district_ranking(rows, indicators: Mapping[Any, Mapping], district_names: Mapping[str, str], *, year: int,

@@ -43,13 +43,25 @@ LEAD_MAX = 16
 HEADING_MAX = 40
 
 
+def _english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "").startswith("en")
+
+
 def chapter_label(number: int) -> str:
+    """第三章 as the plan numbers it; Chapter 3 on English pages."""
+    if _english():
+        return f"Chapter {number}"
     return f"第{CN_NUMBERS[number - 1]}章" if 1 <= number <= 10 else f"第{number}章"
 
 
 def section_label(number: int | None) -> str:
+    """第一节; Section 1 on English pages."""
     if not number:
         return ""
+    if _english():
+        return f"Section {number}"
     return f"第{CN_NUMBERS[number - 1]}节" if 1 <= number <= 10 else f"第{number}节"
 
 
