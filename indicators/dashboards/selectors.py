@@ -396,11 +396,10 @@ def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFr
     """Indicator × district lights, each indicator at its newest period with district rows, and a rank.
 
     Ranked as everywhere (``verdicts.district_ranks``): most green lights, then most yellow, then fewest red.
-    score: the mean light score (green 2, yellow 1, red 0) over the indicators a district has a light for.
     """
     columns = ["district_code", "district_name", "district_name_en", "district_order", "indicator_id",
                "indicator_number", "indicator_name", "light", "status", "status_label", "completion", "time_share",
-               "year", "quarter", "rank", "score"]
+               "year", "quarter", "rank"]
     if not len(rows) or not len(districts):
         return pd.DataFrame(columns=columns)
     d = rows[rows["scope"] != "city"]
@@ -425,16 +424,12 @@ def scorecard(rows: pd.DataFrame, indicators: pd.DataFrame, districts: pd.DataFr
         "completion": verdicts.completion_shown_column(d, indicators),
         "time_share": d["time_share"].values,
         "year": d["year"].values, "quarter": d["quarter"].values})
-    points = {"green": 2, "yellow": 1, "red": 0}
-    out["_points"] = out["light"].map(points)
     lights = pd.crosstab(out["district_code"], out["light"]).reindex(
         index=districts["code"], columns=["green", "yellow", "red"], fill_value=0)
     ranks = verdicts.district_ranks({code: (int(g), int(y), int(r)) for code, g, y, r in zip(
         lights.index, lights["green"], lights["yellow"], lights["red"])})
-    score = out.groupby("district_code")["_points"].mean()
     out["rank"] = out["district_code"].map(ranks)
-    out["score"] = out["district_code"].map(score)
-    return out.drop(columns=["_points"])[columns].sort_values(["rank", "district_order", "indicator_number"])
+    return out[columns].sort_values(["rank", "district_order", "indicator_number"])
 
 
 # ------------------------------------------------------------------------------------------------ pages

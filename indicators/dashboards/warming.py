@@ -21,9 +21,9 @@ import threading
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import connections, transaction
 from django.dispatch import receiver
-from django.core.handlers.wsgi import WSGIRequest
 from django.urls import resolve, reverse
 from django.utils import translation
 

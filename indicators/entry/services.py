@@ -45,7 +45,12 @@ from indicators.entry.validation import (
     validate_values,
 )
 from indicators.figures.formatting import in_language
-from indicators.figures.system_texts import approved_source, revised_source, revision_reason, workflow_reason
+from indicators.figures.system_texts import (
+    approved_source,
+    revised_source,
+    revision_reason,
+    workflow_reason,
+)
 from indicators.models import Measure, Observation, ObservationVersion, Submission
 from indicators.plans.schedule import entry_years
 from indicators.progress.services import enqueue_recompute

@@ -20,7 +20,13 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from indicators.figures.formatting import FORMULA_START, csv_safe, in_language, safe_row, unit_text  # noqa: F401
+from indicators.figures.formatting import (  # noqa: F401
+    FORMULA_START,
+    csv_safe,
+    in_language,
+    safe_row,
+    unit_text,
+)
 from indicators.figures.parsing import MAX_DECIMALS, ParseError, parse_number
 from indicators.models import Indicator, Measure
 

@@ -20,10 +20,10 @@ import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from collections.abc import Callable, Iterable
 
 import pandas as pd
 import plotly.graph_objects as go

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from districts.models import District, Plan
+from indicators.dashboards.selectors import chain_years
 from indicators.models import (
     Indicator,
     Observation,
@@ -164,9 +165,7 @@ def mark_figures(rows: list[dict], *, scope: str, year: int, quarter: int) -> No
     wanted = []
     for r in newest.values():
         # a rate's average rests on every earlier year's growth it is chained from, not only this year's
-        growths = (r.get("inputs") or {}).get("growths") or {}
-        chained = [by_period[k] for k in ((r["indicator_id"], int(y), 4) for y in growths if int(y) != int(r["year"]))
-                   if k in by_period]
+        chained = [by_period[k] for k in ((r["indicator_id"], y, 4) for y in chain_years(r)) if k in by_period]
         wanted.append((r, "figure_mark", [r, *chained]))
         b = r.get("baseline_year")
         base = by_period.get((r["indicator_id"], int(b), 4)) if b is not None else None

@@ -613,13 +613,7 @@ def plan_baseline_printed(f: Fmt, ind: Mapping, baseline) -> str:
 
 def baseline_is_approximate(ind: Mapping, baseline) -> bool:
     """Is this the plan's baseline printed as 约 (about) a number (生产性服务业占服务业比重约30%)?"""
-    plan_value, v = _num(ind.get("baseline_value")), _num(baseline)
-    if plan_value is None or v is None or abs(v - plan_value) > 1e-9:
-        return False
-    from django.utils import translation
-
-    with translation.override("zh-hans"):
-        return as_printed(Decimal(str(ind.get("baseline_value"))), "", ind.get("baseline_text") or "").startswith("约")
+    return plan_baseline_printed(Fmt("zh"), ind, baseline).startswith("约")
 
 
 def citations(row: Mapping | None, lang: str) -> tuple[str, ...]:
@@ -715,7 +709,7 @@ def indicator_paragraph(ind: Mapping, row: Mapping | None, scope: Scope, *, lang
         conclusion=conclusion_text(status, reason, light, lang, final=final),
         year=int(row["year"]) if has_row else None, quarter=int(row["quarter"]) if has_row else None,
         lagging=status in LAGGING_STATUSES, gap_points=gap, value_text=_counted(f, ind, value_text),
-        target_text=_counted(f, ind, _target_cell(f, ind, target, scope)) + (_target_mark(f, row) if has_row else ""),
+        target_text=_counted(f, ind, _target_cell(f, ind, target)) + (_target_mark(f, row) if has_row else ""),
         completion_text="—" if c is None else f.pct(c), time_share_text="—" if tau is None else f.pct(tau),
         final=final, baseline_text=baseline_text(f, ind, row if has_row else None, scope),
         value_mark=figure_mark(row, lang) if has_row else "", source_note=source_note(row, lang, scope) if has_row
@@ -737,7 +731,7 @@ def _counted(f: Fmt, ind: Mapping, text: str) -> str:
         return f"{text} {unit_text(ind.get('unit') or '', text)}".rstrip()
 
 
-def _target_cell(f: Fmt, ind: Mapping, target, scope: Scope) -> str:
+def _target_cell(f: Fmt, ind: Mapping, target) -> str:
     """The target of the review table: the plan's own as the plan prints it (1300亿元, 8%左右; 1300 CNY 100 million,
     about 8%), as on the dashboards; a district's apportioned target is computed, so it is written out (a count as
     a whole number)."""

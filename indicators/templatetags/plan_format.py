@@ -67,9 +67,11 @@ def join_clauses(items):
     return ("; " if formatting.english() else "；").join(str(i) for i in items or ())
 
 
-# Punctuation around template values in the page's language: （…）；：，。 in Chinese, ASCII in English
+# Punctuation around template values in the page's language: （…）；：，。、 in Chinese, ASCII in English. Each is a
+# tag of its own name: {% lp %}, {% rp %}, {% colon %}, {% semi %}, {% comma %}, {% stop %}, {% sep %} (between list
+# items).
 PUNCTUATION = {"lp": ("（", " ("), "rp": ("）", ")"), "colon": ("：", ": "), "semi": ("；", "; "),
-               "comma": ("，", ", "), "stop": ("。", ". "), "list": ("、", ", ")}
+               "comma": ("，", ", "), "stop": ("。", ". "), "sep": ("、", ", ")}
 
 
 def _punctuation(name):
@@ -77,48 +79,14 @@ def _punctuation(name):
     return en if formatting.english() else zh
 
 
-
-
-@register.simple_tag
-def lp():
-    return _punctuation("lp")
-
-
-@register.simple_tag
-def rp():
-    return _punctuation("rp")
-
-
-@register.simple_tag
-def colon():
-    return _punctuation("colon")
-
-
-@register.simple_tag
-def semi():
-    return _punctuation("semi")
-
-
-@register.simple_tag
-def comma():
-    return _punctuation("comma")
-
-
-@register.simple_tag
-def stop():
-    return _punctuation("stop")
-
-
-@register.simple_tag
-def sep():
-    """The mark between the items of a list: 、 / ", "."""
-    return _punctuation("list")
+for _name in PUNCTUATION:
+    register.simple_tag(lambda _n=_name: _punctuation(_n), name=_name)
 
 
 @register.filter
 def joined(items):
     """Items joined as a list is written in the page's language: 市中区、高新区 / a, b."""
-    return _punctuation("list").join(str(i) for i in items)
+    return _punctuation("sep").join(str(i) for i in items)
 
 
 @register.filter
