@@ -128,3 +128,19 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def approve_shizhong_2023q3(plan, staff, official, comment: str = ""):
+    """市中区 2023 Q3 entered by its staff (1. 服务业增加值 = 420.5, 3. the share 120/400), submitted and approved:
+    the approved figure of indicator 1 (for the tests of the admin and of the approved-figures export)."""
+    from districts.models import District
+    from indicators.entry import services as entry
+    from indicators.models import Indicator, Observation
+
+    shizhong = District.objects.get(code="shizhong")
+    ind = {i.number: i for i in Indicator.objects.filter(plan=plan)}
+    sub = entry.submission_get_or_create(plan=plan, district=shizhong, year=2023, quarter=3)
+    entry.entry_save(submission=sub, user=staff, expected_revision=0, submit=True, values={
+        ind[1].id: {"value": "420.5"}, ind[3].id: {"numerator": "120", "denominator": "400"}})
+    entry.submission_approve(submission=sub, user=official, expected_revision=1, comment=comment)
+    return Observation.objects.get(indicator=ind[1], district=shizhong, year=2023, quarter=3)

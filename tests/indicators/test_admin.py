@@ -12,6 +12,7 @@ from districts.models import District
 from indicators.entry import selectors as entry_reads
 from indicators.entry import services as entry
 from indicators.models import Indicator, Observation, ObservationVersion, Submission
+from tests.conftest import approve_shizhong_2023q3
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -21,13 +22,7 @@ CHANGELIST = "/admin/indicators/observation/"
 @pytest.fixture
 def approved(plan, staff_shizhong, official):
     """市中区 2023 Q3 with 1. 服务业增加值 = 420.5 and 3. share 120/400, approved."""
-    shizhong = District.objects.get(code="shizhong")
-    ind = {i.number: i for i in Indicator.objects.filter(plan=plan)}
-    sub = entry.submission_get_or_create(plan=plan, district=shizhong, year=2023, quarter=3)
-    entry.entry_save(submission=sub, user=staff_shizhong, expected_revision=0, submit=True, values={
-        ind[1].id: {"value": "420.5"}, ind[3].id: {"numerator": "120", "denominator": "400"}})
-    entry.submission_approve(submission=sub, user=official, expected_revision=1)
-    return Observation.objects.get(indicator=ind[1], district=shizhong, year=2023, quarter=3)
+    return approve_shizhong_2023q3(plan, staff_shizhong, official)
 
 
 @pytest.fixture

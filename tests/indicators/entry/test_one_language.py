@@ -12,10 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from openpyxl import load_workbook
 
-from districts.models import District
 from indicators.entry import services as entry
 from indicators.entry import spreadsheets
 from indicators.models import Indicator, Observation, Submission
+from tests.conftest import approve_shizhong_2023q3
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -177,13 +177,7 @@ def test_a_missing_column_is_named_in_the_page_language():
 
 @pytest.fixture
 def approved(plan, staff_shizhong, official):
-    shizhong = District.objects.get(code="shizhong")
-    ind = {i.number: i for i in Indicator.objects.filter(plan=plan)}
-    sub = entry.submission_get_or_create(plan=plan, district=shizhong, year=2023, quarter=3)
-    entry.entry_save(submission=sub, user=staff_shizhong, expected_revision=0, submit=True, values={
-        ind[1].id: {"value": "420.5"}, ind[3].id: {"numerator": "120", "denominator": "400"}})
-    entry.submission_approve(submission=sub, user=official, expected_revision=1, comment="核对无误")
-    return Observation.objects.get(indicator=ind[1], district=shizhong, year=2023, quarter=3)
+    return approve_shizhong_2023q3(plan, staff_shizhong, official, comment="核对无误")
 
 
 EXPORT_ZH = ["指标序号", "指标", "单位", "口径", "地区代码", "地区", "年份", "季度", "数值", "分子", "分母",
