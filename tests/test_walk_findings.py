@@ -75,6 +75,14 @@ def test_departments_are_named_in_english_and_lists_joined_with_commas(client, p
     detail = client.get(f"/tasks/{task.number}/").content.decode()
     supporting = re.search(r'data-testid="supporting">(.*?)</dd>', detail, re.DOTALL).group(1)
     assert "、" not in supporting and ", " in supporting, supporting
+    assert "Shizhong District" in supporting and "市中区" not in supporting, supporting  # English names too
+    lead = re.search(r'data-testid="lead">(.*?)</dd>', detail, re.DOTALL).group(1)
+    assert lead == "Municipal Bureau of Commerce", lead
+    ledger = client.get("/tasks/").content.decode()
+    row = re.search(rf'<tr[^>]*data-task="{task.number}"[^>]*>(.*?)</tr>', ledger, re.DOTALL)
+    assert row and "Municipal Bureau of Commerce" in row.group(1) and "市商务局" not in row.group(1)
+    # the assignment's history row names the units in English as well (the stored reason keeps what was typed)
+    assert "→ Municipal Bureau of Commerce / " in detail and "→ 市商务局 / " not in detail
 
 
 def test_with_only_published_figures_no_page_shows_a_baseline_the_plan_does_not_give(client, plan, official):

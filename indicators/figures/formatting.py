@@ -18,6 +18,11 @@ def in_language(zh: str, en: str | None) -> str:
     return en if english() and en else zh
 
 
+def listed(items) -> str:
+    """Items joined as a list is written in the page's language: 市中区、高新区 / Shizhong District, Gaoxin."""
+    return (", " if english() else "、").join(str(i) for i in items)
+
+
 def quarter_label(year, quarter, *, annual: bool = False) -> str:
     if year is None:
         return ""

@@ -86,7 +86,7 @@ for _name in PUNCTUATION:
 @register.filter
 def joined(items):
     """Items joined as a list is written in the page's language: 市中区、高新区 / a, b."""
-    return _punctuation("sep").join(str(i) for i in items)
+    return formatting.listed(items)
 
 
 @register.filter

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from districts import access
 from districts.models import Department, Plan
+from indicators.figures.formatting import english, listed
+from indicators.figures.selectors import display_name, name_in_language
 from projects.models import Task, TaskProgress, TaskReport
 from projects.tasks.reasons import shown_reason
 
@@ -137,8 +139,9 @@ def ledger(plan: Plan, user, year: int, half: int, *, chapter: int | None = None
         if status and row_status != status:
             continue
         milestone = next((m.text for m in task.milestones.all() if m.year == year), "")
-        out.rows.append(LedgerRow(task=task, lead=str(task.lead or ""), lead_key=lead_key,
-                                  supporting=[str(o) for _k, o in supporters], supporting_keys=supporting_keys,
+        out.rows.append(LedgerRow(task=task, lead=display_name(task.lead) if task.lead else "", lead_key=lead_key,
+                                  supporting=[display_name(o) for _k, o in supporters],
+                                  supporting_keys=supporting_keys,
                                   report=report, status=row_status, light=LIGHTS[row_status], milestone=milestone,
                                   role="lead" if own_key and own_key == lead_key else
                                   "supporting" if own_key in supporting_keys else ""))
@@ -233,9 +236,9 @@ def task_history(task: Task) -> list[HistoryEvent]:
     held: dict[int, list[str]] = {}
     for through, unit in (("HistoricalTask_supporting_departments", "department"),
                           ("HistoricalTask_supporting_districts", "district")):
-        for history_id, name in (apps.get_model("projects", through).objects.filter(task_id=task.pk)
-                                 .values_list("history_id", f"{unit}__name")):
-            held.setdefault(history_id, []).append(name)
+        for history_id, name, name_en in (apps.get_model("projects", through).objects.filter(task_id=task.pk)
+                                          .values_list("history_id", f"{unit}__name", f"{unit}__name_en")):
+            held.setdefault(history_id, []).append(name_en if english() and name_en else name_in_language(name))
     # one assignment writes several rows (the save, then each many-to-many change): compare whole assignments
     bursts: list[list] = []
     for rec in records:
@@ -247,8 +250,9 @@ def task_history(task: Task) -> list[HistoryEvent]:
     previous = ("—", "—")
     for burst in bursts:
         rec = burst[-1]
-        lead = str(rec.lead_department or rec.lead_district or "—")
-        supporting = "、".join(sorted(held.get(rec.history_id, []))) or "—"
+        unit = rec.lead_department or rec.lead_district
+        lead = display_name(unit) if unit else "—"
+        supporting = listed(sorted(held.get(rec.history_id, []))) or "—"
         if (lead, supporting) != previous:
             events.append(HistoryEvent(rec.history_date, who(rec), _("牵头 / 配合单位"),
                                        f"{previous[0]} / {previous[1]} → {lead} / {supporting}",

@@ -84,7 +84,7 @@ def task_detail(request, number):
     halves = [(y, h, selectors.half_label(y, h), reports.get((y, h))) for y, h in selectors.plan_halves(task.plan)]
     return render(request, "projects/tasks/task_detail.html", {
         "plan": task.plan, "task": task, "halves": halves, "milestones": task.milestones.all(),
-        "supporting": [*task.supporting_departments.all(), *task.supporting_districts.all()],
+        "supporting": [display_name(u) for u in (*task.supporting_departments.all(), *task.supporting_districts.all())],
         "history": selectors.task_history(task), "can_assign": access.is_official(request.user),
         "can_report": access.can_report_task(request.user, task)})
 
