@@ -134,3 +134,14 @@ def test_a_district_target_apportioned_from_a_demo_baseline_is_marked_demo(clien
                        re.DOTALL)
     # number, name, period, value, share of the city, baseline, target, …
     assert "亿元" in cells[6] and 'data-testid="demo-mark"' in cells[6], cells[6]
+
+
+def test_the_indicator_16_chart_marks_demo_province_assigned_amounts(client, plan, official):
+    """The chart of 进出口总额 drew the demo assigned amounts unmarked (the overview and the reviews mark them)."""
+    from indicators.loaders import demo
+
+    demo.demo_load(plan=plan)
+    client.force_login(official)
+    page = client.get("/indicators/16/").content.decode()
+    name = "省下达目标（演示）"
+    assert name in page or json.dumps(name)[1:-1] in page

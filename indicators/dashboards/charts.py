@@ -271,10 +271,14 @@ def indicator_chart(history: pd.DataFrame, periods: pd.DataFrame, *, unit: str, 
                                  hovertext=[f"{lab}<br>" + esc(_("实际")) + f" {fmt(v)}" for lab, v in zip(labels, p["value"])],
                                  hoverinfo="text"))
             if "target_value" in p:
+                # an assigned amount entered as demo data (load_demo) says so in the legend and its hover text
+                target_demo = [_yes(d) for d in p["target_demo"]] if "target_demo" in p else [False] * len(p)
+                name = _("省下达目标（演示）") if any(target_demo) else _("省下达目标")
                 fig.add_trace(go.Scatter(
                     x=years, y=list(p["target_value"]), mode="markers",
-                    name=esc(_("省下达目标")), marker=dict(symbol="line-ew-open", size=28, line=dict(width=3, color=INK)),
-                    hovertext=[f"{lab}<br>" + esc(_("省下达")) + f" {fmt(v)}" for lab, v in zip(labels, p["target_value"])],
+                    name=esc(name), marker=dict(symbol="line-ew-open", size=28, line=dict(width=3, color=INK)),
+                    hovertext=[f"{lab}<br>" + esc(_("省下达")) + f" {fmt(v)}" + (f" · {esc(demo_word())}" if d else "")
+                               for lab, v, d in zip(labels, p["target_value"], target_demo)],
                     hoverinfo="text"))
             return fig
         if measure in ("flow", "rate"):

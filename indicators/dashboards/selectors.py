@@ -491,6 +491,9 @@ def indicator_page(plan: Plan, indicator: Indicator, *, city_visible: bool, dist
     city = rows[rows["scope"] == "city"].copy() if city_visible else rows.iloc[0:0].copy()
     city["label"] = [period_label(y, q) for y, q in zip(city["year"], city["quarter"])]
     city = with_verdicts(city, info, rows=rows, demo_ids=demo_ids)
+    if indicator.measure == "qualitative" and len(city):  # a province-assigned amount entered as demo data (1 query)
+        demo_targets = figures.demo_assignments(plan)
+        city["target_demo"] = [(indicator.id, int(y)) in demo_targets for y in city["year"]]
     latest = city.iloc[-1].to_dict() if len(city) else None
     dist_rows = rows[rows["scope"].isin(district_codes)]
     period = as_of(dist_rows)
