@@ -1,4 +1,5 @@
 """Writes: every change to figures and progress goes through these functions, one transaction each."""
+import contextlib
 import io
 import json
 import logging
@@ -69,6 +70,9 @@ _COPY_KINDS = {"indicator_id": "int8", "district_id": "int8", "scope": "text", "
                **{name: "float8" for name in _FLOAT_FIELDS}, **{name: "text" for name in _TEXT_FIELDS}}
 _COPY_KINDS = {name: _COPY_KINDS[name] for name in WRITE_COLUMNS}  # in the order of the COPY's column list
 _ANALYZE_AFTER = 1_000  # rows written
+# a full recompute reads every version with one query and computes it in batches of whole indicators of about this
+# many versions: the working frames stay small, and a first write copies one batch while the next is computed
+BATCH_VERSIONS = 50_000
 
 
 def _digest(frame: pd.DataFrame) -> np.ndarray:
@@ -127,23 +131,74 @@ class _ProgressWriter:
     def __init__(self, codes: dict[int, str], computed_at):
         self.codes, self.computed_at = codes, computed_at
         self.frames: list[pd.DataFrame] = []
+        self._stream: ThreadPoolExecutor | None = None  # the background copier of a first write (``stream``)
+        self._copies: list = []
+        self._streamed = 0
+        self._read: pd.DataFrame | None = None
 
     def add(self, table: pd.DataFrame, basis: str) -> None:
         """Rows of ``progress.progress_table`` of one basis."""
         if len(table):
             self.frames.append(table.assign(basis=basis))
 
-    def finish(self, plan: Plan, indicator_ids=None, scopes=None, from_period=None) -> int:
-        """Apply the rows added; stale rows are looked for among these indicators, scopes and periods."""
+    def stream(self, plan: Plan, indicator_ids=None) -> None:
+        """Before a full recompute: if these indicators have no stored rows (the first recompute), each batch of
+        rows ``flush`` is given is copied into the table in the background while the next batch is computed, on
+        the same connection and in the same transaction: PostgreSQL takes in one batch on one CPU while pandas
+        computes the next on the other, instead of all the writing after all the computing. Otherwise (rows in
+        place: compared by digest, written where changed) or off PostgreSQL, nothing changes."""
+        if connection.vendor != "postgresql":
+            return
+        self._read = self._stored(plan, indicator_ids, None, None)  # finish's, when not streaming
+        if not self._read.empty:
+            return
+        self._stream = ThreadPoolExecutor(max_workers=1)  # one at a time, in order, on the transaction's connection
+        self._cursor = connection.connection.cursor()  # psycopg2's own: Django's wrapper is bound to this thread
+
+    def flush(self) -> None:
+        """While streaming: the rows added so far (whole indicators, both bases) go to the background copier."""
+        if self._stream is None or not self.frames:
+            return
+        new = self._prepared()[0]
+        self._streamed += len(new)
+        if len(new):
+            self._copies.append(self._stream.submit(self._copy_postgres, new, True, self._cursor, False))
+
+    def close(self) -> None:
+        """Wait for the background copier (a batch being copied ends; batches not started are dropped): nothing
+        may write on the connection after the transaction has ended. Called whether the recompute succeeded or
+        raised."""
+        if self._stream is not None:
+            self._stream.shutdown(wait=True, cancel_futures=True)
+            self._stream = None
+            self._cursor.close()
+
+    def _prepared(self) -> tuple[pd.DataFrame, np.ndarray]:
+        """The rows added so far, with their scope and digest, without the unrevised first-published rows; and
+        their district ids as floats (NaN: the city). The rows added are taken (the list is emptied)."""
         new = pd.concat(self.frames, ignore_index=True) if self.frames else pd.DataFrame(
             columns=maths.OUTPUT_COLUMNS + ["basis"])
+        self.frames = []
         district = new["district_id"].to_numpy(dtype="float64")
         new["scope"] = np.where(np.isnan(district), "city",
                                 pd.Series(district).map({float(k): v for k, v in self.codes.items()}).to_numpy())
         new["digest"] = _digest(new) if len(new) else np.array([], dtype="int64")
         new = _without_unrevised_first(new, district)
-        district = new["district_id"].to_numpy(dtype="float64")
-        stored = self._stored(plan, indicator_ids, scopes, from_period)
+        return new, new["district_id"].to_numpy(dtype="float64")
+
+    def finish(self, plan: Plan, indicator_ids=None, scopes=None, from_period=None) -> int:
+        """Apply the rows added; stale rows are looked for among these indicators, scopes and periods."""
+        if self._stream is not None:  # a first write, streamed: wait for the copies (an error raises here)
+            self.flush()
+            for copy in self._copies:
+                copy.result()
+            self.close()
+            if self._streamed >= _ANALYZE_AFTER:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"ANALYZE {Progress._meta.db_table}")
+            return self._streamed
+        new, district = self._prepared()
+        stored = self._read if self._read is not None else self._stored(plan, indicator_ids, scopes, from_period)
         ids = {code: did for did, code in self.codes.items()}
         new_key = _row_key(new["indicator_id"], np.nan_to_num(district, nan=0), new["basis"], new["year"],
                            new["quarter"])
@@ -185,12 +240,15 @@ class _ProgressWriter:
         columns = [_column(write, c) if c != "inputs" else write["inputs"].tolist() for c in WRITE_COLUMNS[:-1]]
         return zip(*columns, [self.computed_at] * len(write))
 
-    def _copy_postgres(self, write: pd.DataFrame, direct: bool, chunk: int = 20_000) -> None:
+    def _copy_postgres(self, write: pd.DataFrame, direct: bool, raw=None, analyze: bool = True,
+                       chunk: int = 20_000) -> None:
         """COPY the rows in PostgreSQL's binary format (``pgcopy``): into the table itself when ``direct``, else
-        into a temporary table upserted with one INSERT … ON CONFLICT."""
+        into a temporary table upserted with one INSERT … ON CONFLICT. raw: a psycopg2 cursor of the transaction's
+        connection (the background copier's), else Django's; analyze: the table's statistics after a bulk write."""
         table, columns = Progress._meta.db_table, ", ".join(WRITE_COLUMNS)
         computed_at = pgcopy.timestamptz(self.computed_at)
-        with connection.cursor() as cursor:
+        with contextlib.nullcontext(raw) if raw is not None else connection.cursor() as cursor:
+            copy = (raw or cursor.cursor).copy_expert
             if not direct:
                 cursor.execute(f"DROP TABLE IF EXISTS {_TEMP}")
                 cursor.execute(f"CREATE TEMPORARY TABLE {_TEMP} ON COMMIT DROP AS SELECT {columns} FROM {table} "
@@ -206,7 +264,7 @@ class _ProgressWriter:
                     data = pending.result()
                     if following is not None:
                         pending = encoder.submit(encode, following)
-                    cursor.cursor.copy_expert(f"COPY {table if direct else _TEMP} ({columns}) FROM STDIN WITH "
+                    copy(f"COPY {table if direct else _TEMP} ({columns}) FROM STDIN WITH "
                                               "(FORMAT binary)", io.BytesIO(data))
             if not direct:
                 update = [c for c in WRITE_COLUMNS if c not in _KEYS]
@@ -214,7 +272,7 @@ class _ProgressWriter:
                                f"ON CONFLICT ({', '.join(_KEYS)}) DO UPDATE SET "
                                + ", ".join(f"{c} = EXCLUDED.{c}" for c in update))
                 cursor.execute(f"DROP TABLE {_TEMP}")
-            if len(write) >= _ANALYZE_AFTER:  # statistics follow a bulk write at once (the incremental reads need them)
+            if analyze and len(write) >= _ANALYZE_AFTER:  # statistics follow a bulk write at once (incremental reads need them)
                 cursor.execute(f"ANALYZE {table}")
 
     def _upsert_orm(self, write: pd.DataFrame) -> None:
@@ -292,11 +350,16 @@ def _recompute_all(plan: Plan, indicator_ids, codes, computed_at) -> int:
     targets = figures.district_target_frame(plan, indicator_ids)
     assignments = figures.assignment_frame(plan, indicator_ids)
     writer, th = _ProgressWriter(codes, computed_at), thresholds()
-    # one query, streamed in chunks of whole indicators: memory stays bounded however large the plan
-    for versions in figures.approved_versions_chunks(plan, indicator_ids):
-        chunk = indicators[indicators["indicator_id"].isin(versions["indicator_id"].unique())]
-        _compute_into(writer, chunk, versions, targets, assignments, th, every_version=True)
-    return writer.finish(plan, indicator_ids)
+    writer.stream(plan, indicator_ids)
+    try:
+        # one query, streamed in chunks of whole indicators: memory stays bounded however large the plan
+        for versions in figures.approved_versions_chunks(plan, indicator_ids, rows=BATCH_VERSIONS):
+            chunk = indicators[indicators["indicator_id"].isin(versions["indicator_id"].unique())]
+            _compute_into(writer, chunk, versions, targets, assignments, th, every_version=True)
+            writer.flush()
+        return writer.finish(plan, indicator_ids)
+    finally:
+        writer.close()
 
 
 def _base_year(ind: dict, plan: Plan) -> int:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from districts.models import Plan
 from indicators.loaders.synthetic import SyntheticSpec, synthetic_load
 from indicators.models import Observation, ObservationVersion, Progress, Submission
-from indicators.progress import pgcopy
+from indicators.progress import pgcopy, services
 from indicators.progress.services import WRITE_COLUMNS, progress_recompute
 
 SMALL = SyntheticSpec(districts=9, indicators=16, years=3, seed=5)
@@ -71,6 +71,53 @@ def test_an_incremental_recompute_writes_the_rows_a_recompute_into_an_empty_tabl
     progress_recompute(plan=plan)
     assert stored_rows(plan) == incremental
 
+
+
+@pytest.mark.django_db
+def test_a_first_recompute_in_many_batches_writes_the_rows_of_one_batch(monkeypatch):
+    """A full recompute computes whole indicators a batch at a time; into an empty table on PostgreSQL each batch is
+    copied in the background while the next is computed. The rows are those of one batch, bit for bit."""
+    plan = Plan.objects.get(pk=synthetic_load(spec=SMALL).plan_id)
+    Progress.objects.all().delete()
+    monkeypatch.setattr(services, "BATCH_VERSIONS", 10**9)
+    progress_recompute(plan=plan)
+    one_batch = stored_rows(plan)
+    Progress.objects.all().delete()
+    batches = []
+    compute = services._compute_into
+    monkeypatch.setattr(services, "BATCH_VERSIONS", 300)
+    monkeypatch.setattr(services, "_compute_into", lambda writer, chunk, *a, **k: (
+        batches.append(len(chunk)), compute(writer, chunk, *a, **k))[-1])
+    with CaptureQueriesContext(connection) as first:
+        count = progress_recompute(plan=plan)
+    assert len(batches) >= 5 and sum(batches) == SMALL.indicators
+    assert stored_rows(plan) == one_batch and count == len(one_batch)
+    if connection.vendor == "postgresql":
+        assert upserts(first) == 0  # copied straight into the table, batch by batch
+
+
+@pytest.mark.django_db
+def test_a_first_recompute_that_fails_part_way_writes_nothing(monkeypatch):
+    """All or nothing, even while earlier batches are being copied in the background: a batch that raises leaves no
+    row of the plan written, and the connection is fit for the next statement."""
+    plan = Plan.objects.get(pk=synthetic_load(spec=SMALL).plan_id)
+    Progress.objects.all().delete()
+    monkeypatch.setattr(services, "BATCH_VERSIONS", 300)
+    compute, calls = services._compute_into, []
+
+    def failing(writer, chunk, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 4:
+            raise RuntimeError("batch 4 fails")
+        return compute(writer, chunk, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_compute_into", failing)
+    with pytest.raises(RuntimeError, match="batch 4 fails"):
+        progress_recompute(plan=plan)
+    assert len(calls) == 4
+    assert not Progress.objects.filter(indicator__plan=plan).exists()
+    monkeypatch.setattr(services, "_compute_into", compute)
+    assert progress_recompute(plan=plan) > 1000
 
 def test_binary_copy_rows_are_postgresqls_binary_tuples():
     """Two rows: NULLs of numbers, a missing text as the empty text, Chinese text in UTF-8, jsonb's version byte."""
