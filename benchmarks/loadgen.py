@@ -26,6 +26,15 @@ class LoadResult:
         k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
         return ordered[k]
 
+    def extend(self, other: "LoadResult") -> None:
+        """Pool another window's measurements of the same path into this one."""
+        self.seconds += other.seconds
+        self.latencies += other.latencies
+        self.errors += other.errors
+        self.body_bytes += other.body_bytes
+        for status, count in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + count
+
     def summary(self) -> dict:
         n = len(self.latencies)
         return {"path": self.path, "clients": self.clients, "seconds": round(self.seconds, 2), "requests": n,

@@ -282,25 +282,42 @@ def put_in_force(plan) -> None:
 
 def measure_pages(label: str, plan, user, port: int, cookie: str, args) -> dict:
     """Step 5 for one plan: queries, HTML size and one request in-process (cache cleared), then each page under
-    ``args.clients`` concurrent clients against gunicorn."""
+    ``args.clients`` concurrent clients against gunicorn.
+
+    The load is measured in ``args.rounds`` rounds: each round gives every page, the floors included, one window of
+    ``args.seconds / args.rounds`` (after a 1 s warm-up of its connections), and each page's windows are pooled. The
+    floor and the pages are so measured over the same minutes: on a shared machine a slow minute falls on all of
+    them, not on the floor alone or on one page alone."""
     from benchmarks.loadgen import run_load
 
     put_in_force(plan)
     paths = page_paths(plan)
     log(f"5. {label}: queries and sizes per page")
     single = queries_per_page(paths, user)
-    log(f"5. {label}: {args.clients} clients x {args.seconds:.0f} s per page")
-    loads = {}
+    rounds = max(1, args.rounds)
+    window = args.seconds / rounds
+    log(f"5. {label}: {args.clients} clients x {args.seconds:.0f} s per page, in {rounds} rounds of {window:.1f} s")
+    loads, pooled = {}, {}
     for name, path in paths.items():
         if (single[name]["single_request_s"] or 0) > args.max_single:
             loads[name] = {"path": path, "skipped": f"one request takes {single[name]['single_request_s']:.1f} s"}
             continue
         warm(port, path, cookie)
-        loads[name] = run_load("127.0.0.1", port, path, clients=args.clients, seconds=args.seconds,
-                               warmup=2.0 if args.quick else 3.0, cookie=cookie).summary()
+    for _round in range(rounds):
+        for name, path in paths.items():
+            if name in loads:
+                continue
+            result = run_load("127.0.0.1", port, path, clients=args.clients, seconds=window, warmup=1.0,
+                              cookie=cookie)
+            if name in pooled:
+                pooled[name].extend(result)
+            else:
+                pooled[name] = result
+    for name, result in pooled.items():
+        loads[name] = result.summary()
         log(f"   {name}: p50 {loads[name]['p50_ms']} ms, p95 {loads[name]['p95_ms']} ms, "
             f"{loads[name]['rps']} req/s, errors {loads[name]['errors']}")
-    return {"plan": plan.code, "single": single, "load": loads}
+    return {"plan": plan.code, "single": single, "load": {name: loads[name] for name in paths}, "rounds": rounds}
 
 
 def warm(port: int, path: str, cookie: str) -> None:
@@ -380,7 +397,9 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--runs", type=int, default=20, help="incremental recomputes (median)")
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=float, default=15, help="load per page, after a 3 s warm-up")
+    parser.add_argument("--seconds", type=float, default=15, help="load per page, in all rounds together")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of the pages: each page's load in this many windows, interleaved with the floor's")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2, help="gunicorn workers")
     parser.add_argument("--browser-runs", type=int, default=5)
     parser.add_argument("--max-single", type=float, default=120.0,

@@ -70,6 +70,10 @@ _COPY_KINDS = {"indicator_id": "int8", "district_id": "int8", "scope": "text", "
                **{name: "float8" for name in _FLOAT_FIELDS}, **{name: "text" for name in _TEXT_FIELDS}}
 _COPY_KINDS = {name: _COPY_KINDS[name] for name in WRITE_COLUMNS}  # in the order of the COPY's column list
 _ANALYZE_AFTER = 1_000  # rows written
+# what the reads of progress rows select and join by: the statistics a bulk write refreshes at once (all of them:
+# three times the time; autovacuum keeps the rest)
+_ANALYZE = (f"ANALYZE {Progress._meta.db_table} "
+            "(indicator_id, district_id, scope, basis, year, quarter, status, light, achieved, is_final)")
 # a full recompute reads every version with one query and computes it in batches of whole indicators of about this
 # many versions: the working frames stay small, and a first write copies one batch while the next is computed
 BATCH_VERSIONS = 50_000
@@ -195,7 +199,7 @@ class _ProgressWriter:
             self.close()
             if self._streamed >= _ANALYZE_AFTER:
                 with connection.cursor() as cursor:
-                    cursor.execute(f"ANALYZE {Progress._meta.db_table}")
+                    cursor.execute(_ANALYZE)
             return self._streamed
         new, district = self._prepared()
         stored = self._read if self._read is not None else self._stored(plan, indicator_ids, scopes, from_period)
@@ -273,7 +277,7 @@ class _ProgressWriter:
                                + ", ".join(f"{c} = EXCLUDED.{c}" for c in update))
                 cursor.execute(f"DROP TABLE {_TEMP}")
             if analyze and len(write) >= _ANALYZE_AFTER:  # statistics follow a bulk write at once (incremental reads need them)
-                cursor.execute(f"ANALYZE {table}")
+                cursor.execute(_ANALYZE)
 
     def _upsert_orm(self, write: pd.DataFrame) -> None:
         objects = []
