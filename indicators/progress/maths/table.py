@@ -87,7 +87,8 @@ def _period_frame(indicators: list[dict], obs: pd.DataFrame, given: Mapping) -> 
     version = pd.to_numeric(dist["version_id"], errors="coerce").to_numpy(dtype="float64")
     head = np.full(len(dist), '{"source": "district"', dtype=object)
     has_version = ~np.isnan(version)
-    head[has_version] += np.array([f', "version_id": {int(v)}' for v in version[has_version].tolist()], dtype=object)
+    head[has_version] += ', "version_id": ' + pd.Series(version[has_version].astype("int64")).astype(str).to_numpy(
+        dtype=object)
     nd = share & (~np.isnan(num) | ~np.isnan(den))
     if nd.any():
         head[nd] += (', "numerator": ' + json_numbers(num[nd]) + ', "denominator": ' + json_numbers(den[nd]))
@@ -155,6 +156,9 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
         columns = {c: city_aggregates[c].to_numpy() for c in AGGREGATE_COLUMNS[1:]}
         for k, at in city_aggregates.groupby("indicator_id", sort=False).indices.items():
             given[k] = {c: column[at] for c, column in columns.items()}
+    ids = [ind["indicator_id"] for ind in inds]  # the targets and assignments of these indicators only
+    district_targets = district_targets[district_targets["indicator_id"].isin(ids)]
+    assignments = assignments[assignments["indicator_id"].isin(ids)]
     dt = {}
     for i, d, v in zip(district_targets["indicator_id"], district_targets["district_id"],
                        district_targets["target_value"]):
@@ -320,7 +324,7 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
             np.isnan(assigned), None, np.where(is_city[qualitative], "assignment", "district")).astype(object)
         extra[qualitative] = _fragment("assigned", assigned)
 
-    out = pd.DataFrame({
+    columns = {
         "indicator_id": ind_ids, "district_id": np.where(is_city, np.nan, scope).astype("float64"),
         "year": year, "quarter": quarter,
         "value": value, "quarter_value": quarter_value, "annual_value": annual, "is_provisional": provisional,
@@ -330,9 +334,11 @@ def progress_table(indicators: pd.DataFrame, observations: pd.DataFrame, distric
         "cagr_required": a["cagr_required"], "ratio": a["ratio"], "achieved": a["achieved"].astype(bool),
         "status": a["status"], "reason": a["reason"], "light": a["light"], "projection": a["projection"],
         "still_needed": a["still_needed"], "is_final": a["is_final"].astype(bool), "shortfall": a["shortfall"],
-        "target_share": a["target_share"], "inputs": P["head"].to_numpy() + extra + "}"})
+        "target_share": a["target_share"], "inputs": P["head"].to_numpy() + extra + "}"}
     for column in _FLOAT_COLUMNS:  # NaN, never ±inf
-        out[column] = out[column].where(np.isfinite(out[column]), np.nan)
+        values = np.asarray(columns[column], dtype="float64")
+        columns[column] = np.where(np.isfinite(values), values, np.nan)
+    out = pd.DataFrame(columns)
     if from_period is not None:
         applies = ~np.isnan(b_int) & (b_int * 10 + 4 < from_period[0] * 10 + from_period[1])
         before = (year * 10 + quarter) < (from_period[0] * 10 + from_period[1])
