@@ -140,11 +140,20 @@ def page_state(plan_id: int, *, entry: bool = False, reference: bool = False) ->
     params = [plan_id, plan_id, plan_id]
     extra = [f"(SELECT max(v.id) FROM {version} v)"]
     if entry:
-        # every submission's state, not only the newest change: an update() of one row leaves updated_at alone
-        columns_text = " || ':' || ".join(f"coalesce(CAST(s.{c} AS TEXT), '')" for c in (
-            "id", "status", "revision", "submitted_at", "decided_at", "updated_at"))
-        extra.append(_aggregate(f"SELECT {columns_text} AS t FROM {submission} s WHERE s.plan_id = %s ORDER BY s.id",
-                                postgres))
+        # every submission's state, not only the newest change: a save raises updated_at, a save of figures or a
+        # decision raises the revision (an update() that leaves updated_at alone), a status moved any other way
+        # moves the sum of the rows' status hashes. On PostgreSQL numbers only (a text per row costs 4 ms at a
+        # province's 4,400 submissions, on every request of a district page)
+        if postgres:
+            extra.append(f"(SELECT count(*) || ':' || coalesce(sum(s.revision), 0) || ':' || "
+                         f"coalesce(sum(hashtext(s.id || ':' || s.status)::bigint), 0) || ':' || "
+                         f"concat_ws(':', max(s.updated_at), max(s.submitted_at), max(s.decided_at)) "
+                         f"FROM {submission} s WHERE s.plan_id = %s)")
+        else:
+            columns_text = " || ':' || ".join(f"coalesce(CAST(s.{c} AS TEXT), '')" for c in (
+                "id", "status", "revision", "submitted_at", "decided_at", "updated_at"))
+            extra.append(_aggregate(f"SELECT {columns_text} AS t FROM {submission} s WHERE s.plan_id = %s "
+                                    "ORDER BY s.id", postgres))
         params.append(plan_id)
     if reference:
         extra += [_aggregate(rows, postgres) for rows in _reference_rows("%s")]

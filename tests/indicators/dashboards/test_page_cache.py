@@ -151,6 +151,11 @@ def test_a_cached_body_is_renewed_when_what_it_shows_changes(client, pages_site)
                               status=Submission.Status.SUBMITTED)
     row = re.search(r'<tr data-quarter="2" data-state="(\w+)"', client.get(district_url).content.decode())
     assert row.group(1) == Submission.Status.SUBMITTED
+    # a status moved by an update() alone (neither updated_at nor the revision moves) renews the body too
+    Submission.objects.filter(plan=plan, district__code="shizhong", year=year, quarter=2).update(
+        status=Submission.Status.RETURNED)
+    row = re.search(r'<tr data-quarter="2" data-state="(\w+)"', client.get(district_url).content.decode())
+    assert row.group(1) == Submission.Status.RETURNED
 
     before = client.get(indicator_url).content.decode()
     demo.demo_load(plan=plan, indicator_numbers=[1], district_codes=["shizhong", "emeishan", "shawan", "jiajiang"])
