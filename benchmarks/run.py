@@ -64,8 +64,9 @@ def recreate_database(admin_url: str, name: str) -> None:
     connection = psycopg2.connect(admin_url)
     connection.autocommit = True
     with connection.cursor() as cursor:
+        # our own sessions only: an autovacuum worker (a superuser's) is stopped by DROP DATABASE itself
         cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
-                       "AND pid <> pg_backend_pid()", [name])
+                       "AND pid <> pg_backend_pid() AND usename = current_user", [name])
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
@@ -269,7 +270,7 @@ def page_paths(plan) -> dict:
     middle = plan.start_year + (plan.end_year - plan.start_year) // 2
     return {"trivial": "/bench/trivial/", "admin_login": "/admin/login/", "overview": "/",
             "indicator": f"/indicators/{number}/", "district": f"/districts/{district}/", "map": "/map/",
-            "projects": "/projects/", "report": f"/reports/{middle}/", "review": "/reviews/",
+            "projects": "/projects/", "ledger": "/tasks/", "report": f"/reports/{middle}/", "review": "/reviews/",
             "completeness": "/completeness/"}
 
 

@@ -35,14 +35,13 @@ def changed(**_kwargs) -> None:
 
 
 def cached(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
-    """compute() kept under (name, parts, the version) for TIMEOUT seconds; None is kept too."""
+    """compute() kept under (name, parts, the version) for TIMEOUT seconds; None is kept too. A missing value is
+    computed by one request while the others asking for it wait (``page_cache.render_once``): when it expires under
+    load, twenty workers do not all compute it at once."""
+    from indicators.dashboards.page_cache import render_once
+
     key = "projects:work:" + hashlib.sha256(repr((name, parts, version())).encode()).hexdigest()
-    kept = cache.get(key)
-    if kept is not None:
-        return kept[0]
-    value = compute()
-    cache.set(key, (value,), TIMEOUT)
-    return value
+    return render_once(key, lambda: (compute(),), timeout=TIMEOUT)[0]
 
 
 def connect() -> None:

@@ -89,11 +89,11 @@ def submission_find(plan: Plan, district: District | None, year: int, quarter: i
 
 
 def _change(indicator: Indicator, value: Decimal | None, base: Figure | None) -> Decimal | None:
-    """The change in % of the base; for a growth rate, the difference in percentage points (a rate's change in %
-    of itself means little)."""
+    """The change in % of the base; for a growth rate or a share (both in %), the difference in percentage points
+    (a rate's or a share's change in % of itself means little: 50% → 52% is 2 个百分点, not 4%)."""
     if value is None or base is None or base.value is None:
         return None
-    if indicator.measure == Measure.RATE:
+    if indicator.measure in (Measure.RATE, Measure.SHARE):
         return value - base.value
     if base.value == 0:
         return None

@@ -148,11 +148,11 @@ def light(value):
 
 @register.filter
 def change_pct(value, indicator=None):
-    """A signed change: 12.34 → "+12.3%", −5 → "−5.0%"; of a growth rate (an indicator measured as "rate"), in
-    percentage points: "+1.20 个百分点". Empty when there is nothing to compare."""
+    """A signed change: 12.34 → "+12.3%", −5 → "−5.0%"; of a growth rate or a share (indicators measured as
+    "rate" or "share", both in %), in percentage points: "+1.20 个百分点". Empty when there is nothing to compare."""
     if value is None:
         return ""
-    if getattr(indicator, "measure", None) == "rate":
+    if getattr(indicator, "measure", None) in ("rate", "share"):
         text = _("%(n)s 个百分点") % {"n": f"{formatting.rounded(value, 2):.2f}"}
     else:
         text = f"{formatting.rounded(value, 1):.1f}%"

@@ -7,13 +7,19 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from districts import access
 from districts.models import Department
+from indicators.dashboards import page_cache
 from indicators.figures.selectors import display_name, plan_for_request
+from projects import work_cache
 from projects.models import Task, TaskEvidence, TaskProgress
 from projects.tasks import selectors, services
 from projects.tasks.forms import AssignForm, ContributionForm, DecisionForm, ReportForm
@@ -52,28 +58,43 @@ def _report_url(task, year, half) -> str:
 
 @require_GET
 def ledger(request):
-    """任务台账: the tasks the user may see, by chapter, department or county, with their lights and filters."""
+    """任务台账: the tasks the user may see, by chapter, department or county, with their lights and filters.
+
+    The ledger is cached between changes of what it shows (``projects.work_cache``: every save of a task, a report,
+    a unit), per viewer (what each role and unit may see), language, filter and day (the half-years offered)."""
     access.require_role(request.user)
     plan = _plan(request)
     year, half = _half(request, plan)
     by = request.GET.get("by") if request.GET.get("by") in VIEWS else "chapter"
-    units = services.units_of(plan)
-    unit = request.GET.get("unit") if request.GET.get("unit") in units else None
-    status = request.GET.get("status") if request.GET.get("status") in selectors.ALL_STATUSES else None
+    unit, status = request.GET.get("unit"), request.GET.get("status")
     try:
         chapter = int(request.GET.get("chapter") or 0) or None
     except ValueError:
         chapter = None
+    parts = (plan.pk, year, half, by, unit, status, chapter, get_language(), page_cache.viewer(request.user),
+             access.user_unit(request.user), timezone.localdate().isoformat())
+    body = work_cache.cached("ledger", parts, lambda: render_to_string(
+        "projects/tasks/_ledger_body.html", _ledger_context(request, plan, year, half, by, unit, status, chapter),
+        request=request))
+    # the body is the output of our own template, every value escaped when it was rendered
+    return render(request, "projects/tasks/ledger.html", {"plan": plan, "body": mark_safe(body)})
+
+
+def _ledger_context(request, plan, year: int, half: int, by: str, unit: str | None, status: str | None,
+                    chapter: int | None) -> dict:
+    units = services.units_of(plan)
+    unit = unit if unit in units else None
+    status = status if status in selectors.ALL_STATUSES else None
     data = selectors.ledger(plan, request.user, year, half, chapter=chapter, unit=unit, status=status)
     all_rows = selectors.ledger(plan, request.user, year, half).rows if (chapter or unit or status) else data.rows
-    return render(request, "projects/tasks/ledger.html", {
+    return {
         "plan": plan, "ledger": data, "groups": selectors.group_rows(data.rows, by), "by": by,
         "halves": [(y, h, selectors.half_label(y, h)) for y, h in selectors.plan_halves(plan)],
         "year": year, "half": half, "units": [(k, display_name(u.obj)) for k, u in units.items()], "unit": unit,
         "status": status, "statuses": [*TaskProgress.choices, (selectors.NOT_REPORTED, _("未报送")),
                                                 (selectors.NOT_ASSIGNED, _("未分配"))],
         "chapters": sorted({(r.task.chapter, f"{r.task.chapter_label} {r.task.chapter_title}") for r in all_rows}),
-        "chapter": chapter, "counts": data.counts(), "can_assign": access.is_official(request.user)})
+        "chapter": chapter, "counts": data.counts(), "can_assign": access.is_official(request.user)}
 
 
 @require_GET

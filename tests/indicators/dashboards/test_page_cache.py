@@ -38,7 +38,8 @@ def _pages(plan: Plan) -> dict[str, str]:
     return {"overview": "/", "indicator": reverse("indicator_page", args=[1]),
             "district": reverse("districts:detail", args=[district]), "map": reverse("map_page"),
             "report": reverse("report_annual", args=[plan.start_year]), "review": reverse("review:page"),
-            "projects": reverse("projects:list"), "completeness": reverse("entry:completeness")}
+            "projects": reverse("projects:list"), "ledger": reverse("tasks:ledger"),
+            "completeness": reverse("entry:completeness")}
 
 
 def _counts(client, plan: Plan) -> dict[str, tuple[int, int]]:

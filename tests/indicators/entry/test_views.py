@@ -573,7 +573,7 @@ def test_the_review_screen_shows_the_replaced_value_the_changes_and_the_warnings
     staff.post(last, payload(action="submit", i7_value="500"))
     boss.post(last + "approve/", {"revision": 1})
     staff.post("/entry/shizhong/2023-Q2/", payload(action="submit", i15_value="68", i1_value="300",
-                                                   i7_value="380"))
+                                                   i7_value="380", i4_numerator="26", i4_denominator="50"))
     staff.post(FORM, payload(action="submit", i7_value="550", i15_value="70"))
     boss.post(FORM + "approve/", {"revision": 1})
     client_for(admin_user).post(FORM + "reopen/", {"reason": "统计局更正", "revision": 2})
@@ -597,6 +597,7 @@ def test_the_review_screen_shows_the_replaced_value_the_changes_and_the_warnings
     assert "变化 +44.7%" in cell(7, "previous") and "变化 +10.0%" in cell(7, "last-year")
     assert "70 户" in cell(15, "replaced") and "变化 +2.9%" in cell(15, "previous") and "需核实" not in row(15)
     assert "变化 +0.00 个百分点" in cell(2, "last-year")  # a growth rate changes in percentage points
+    assert "变化 −2.00 个百分点" in cell(4, "previous")  # so does a share: 52% → 50%, not −3.8%
     assert "统计局更正口径" in row(1)
     page = boss.get("/entry/shizhong/2023-Q2/").content.decode()  # never approved: nothing is replaced
     assert "无（首次审核）" in cell(1, "replaced")

@@ -38,6 +38,21 @@ def test_ledger_for_officials_by_chapter_department_and_county(client, assigned,
     assert 'data-testid="tasks-link"' in page
 
 
+
+def test_the_cached_ledger_is_each_viewers_own_and_follows_an_approval(client, assigned, official, dept_commerce):
+    """The ledger is kept between changes (projects.work_cache): the official's ledger is never served to a
+    department's staff, and an approved report shows on the next request, not after the cache expires."""
+    official_page = _client(client, official).get("/tasks/?year=2023&half=1").content.decode()
+    assert official_page.count('<tr data-task="') == 58 and "未报送 1" in official_page
+    staff_page = _client(client, dept_commerce).get("/tasks/?year=2023&half=1").content.decode()
+    assert re.findall(r'<tr data-task="(\d+)"', staff_page) == ["16"]
+    report = services.report_get_or_create(task=assigned, year=2023, half=1)
+    report = services.report_save(report=report, user=dept_commerce, expected_revision=0, progress="on_schedule",
+                                  narrative="已建立监测台账", submit=True)
+    services.report_approve(report=report, user=official, expected_revision=report.revision)
+    page = _client(client, official).get("/tasks/?year=2023&half=1").content.decode()
+    assert "未报送 0" in page and "按序时推进 1" in page
+
 def test_department_staff_see_only_their_tasks(client, assigned, dept_commerce, make_user):
     c = _client(client, dept_commerce)
     page = c.get("/tasks/").content.decode()
