@@ -11,8 +11,10 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -365,9 +367,13 @@ def _report(request, plan, year, kind):
     body = page_cache.body(request, plan, "report", lambda: (
         "indicators/dashboards/_report_body.html", _review_context(request, plan, year, kind)), vary=(year, kind, basis))
     zh, en = REVIEW_KINDS[kind]
+    # the tasks' section is kept as its text between changes of task reports: one string per request, not the
+    # section's objects (unpickling a list of model objects for every request fed the garbage collector's pauses)
+    tasks = work_cache.cached("report-tasks-html", (plan.pk, year, translation.get_language()), lambda: mark_safe(
+        render_to_string("projects/tasks/_review.html", {"tasks": _tasks_summary(plan, year)}, request=request)))
     return render(request, "indicators/dashboards/report.html",
                   {"plan": plan, "year": year, "title": en if charts._english() else zh, "body": body,
-                   "tasks": _tasks_summary(plan, year)})
+                   "tasks_html": tasks})
 
 
 @require_safe

@@ -129,7 +129,8 @@ class _ProgressWriter:
     query), and only rows that are new or whose digest differs are written — on PostgreSQL streamed with COPY into a
     temporary table and upserted with one INSERT … ON CONFLICT, elsewhere with bulk_create(update_conflicts=True);
     stale rows are deleted by id. A recompute that changes nothing writes nothing, and an unchanged row keeps its
-    computed_at: it says when those figures were computed.
+    computed_at: it says when those figures were computed. A first recompute (nothing stored) copies its rows
+    straight into the table, batch by batch while the next batch is computed (``stream``).
     """
 
     def __init__(self, codes: dict[int, str], computed_at):

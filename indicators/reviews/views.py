@@ -7,8 +7,10 @@ from __future__ import annotations
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -72,10 +74,23 @@ def review_page(request):
     return render(request, "indicators/reviews/review.html", {
         "plan": plan, "title": documents.review_title(plan, p), "body": body, "params": p,
         "docx_job_url": f"{reverse('review:docx_job')}?{urlencode({**p, 'plan': plan.code})}",
-        # drafted from approved project, target and task reports, which change without a recompute: not cached
-        "tasks": work_cache.cached("tasks", (plan.pk, tuple(sorted(p.items()))), lambda: tasks_for(plan, **p)),
-        "work": work_cache.cached("work", (plan.pk, p["year"], p["quarter"], p["lang"]), lambda: (
-            project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"])))})
+        "work_html": _work_html(request, plan, p)})
+
+
+def _work_html(request, plan: Plan, p: dict) -> str:
+    """The projects', targets' and tasks' sections: drafted from approved project, target and task reports, which
+    change without a recompute, so not in the body; kept as their text between changes of those reports (one
+    string per request, not their objects: unpickling lists of model objects on every request fed the garbage
+    collector's pauses)."""
+    def render_sections():
+        tasks = work_cache.cached("tasks", (plan.pk, tuple(sorted(p.items()))), lambda: tasks_for(plan, **p))
+        work = work_cache.cached("work", (plan.pk, p["year"], p["quarter"], p["lang"]), lambda: (
+            project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"])))
+        return mark_safe(render_to_string("indicators/reviews/_work.html", {"params": p, "tasks": tasks,
+                                                                           "work": work}, request=request))
+
+    return work_cache.cached("review-work-html", (plan.pk, tuple(sorted(p.items())), get_language()),
+                             render_sections)
 
 
 def _review_body(request, plan: Plan, districts: list[dict], p: dict) -> tuple[str, dict]:
