@@ -458,7 +458,12 @@ def main(argv=None) -> int:
     # 2. full recompute against the floor (each in its own process: peak memory is its own)
     log("2. floor and full recompute")
     floors = [run_child("floor", big.code) for _ in range(2 if args.quick else 3)]
-    first = run_child("recompute", big.code)
+    firsts = []
+    for _ in range(1 if args.quick else 3):  # into an empty table: the only plan's rows emptied before each run
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE indicators_progress")
+        firsts.append(run_child("recompute", big.code))
+    first = sorted(firsts, key=lambda r: r["seconds"])[len(firsts) // 2]  # the median run
     again = [run_child("recompute", big.code) for _ in range(1 if args.quick else 2)]
     floors += [run_child("floor", big.code) for _ in range(1 if args.quick else 2)]
     floor_s = statistics.median(f["seconds"] for f in floors)
@@ -467,8 +472,9 @@ def main(argv=None) -> int:
         "floor_s": floor_s, "floor_all_s": [round(f["seconds"], 2) for f in floors], "floor_rows": floors[0]["rows"],
         "floor_peak_mb": max(f["peak_rss_mb"] for f in floors),
         "first_s": first["seconds"], "first_ratio": first["seconds"] / floor_s,
+        "first_all_s": [round(r["seconds"], 2) for r in firsts],
         "steady_s": again_s, "steady_all_s": [round(r["seconds"], 2) for r in again], "ratio": again_s / floor_s,
-        "rows": first["rows"], "peak_mb": max(r["peak_rss_mb"] for r in [first, *again]),
+        "rows": first["rows"], "peak_mb": max(r["peak_rss_mb"] for r in [*firsts, *again]),
         "process_base_mb": first["rss_before_mb"]}
     log(f"   floor {floor_s:.2f} s, recompute {first['seconds']:.1f} s (empty table) / {again_s:.1f} s (in place)")
 
@@ -555,8 +561,9 @@ def table(r: dict) -> str:
         add("2. floor: 1 query → pandas + 1 groupby", f"{f['floor_s']:.2f} s ({f['floor_rows']} rows)")
         add("2. full recompute, rows in place", f"{f['steady_s']:.1f} s = {f['ratio']:.1f} × floor ({f['rows']} rows)",
             "≤ 3 × floor", f["ratio"] <= TARGETS["full_ratio"])
-        add("2. full recompute, empty table", f"{f['first_s']:.1f} s = {f['first_ratio']:.1f} × floor", "≤ 4 × floor",
-            f["first_ratio"] <= 4)
+        runs = f.get("first_all_s") or [f["first_s"]]
+        add("2. full recompute, empty table", f"{f['first_s']:.1f} s = {f['first_ratio']:.1f} × floor (median of "
+            f"{len(runs)}: {', '.join(f'{r:.1f}' for r in runs)} s)", "≤ 4 × floor", f["first_ratio"] <= 4)
         add("2. peak memory of a full recompute", f"{f['peak_mb']:.0f} MB (process alone {f['process_base_mb']:.0f} MB)",
             "≤ 1 GB", f["peak_mb"] <= TARGETS["peak_mb"])
     i = r.get("incremental", {})
