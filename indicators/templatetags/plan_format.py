@@ -126,6 +126,15 @@ def local_name(obj):
 
 
 @register.filter
+def person(user):
+    """A user as the header names them, in the page's language (districts.selectors.user_label): 市发改委 on a Chinese
+    page, Municipal Development and Reform Commission on an English one. Empty for no user."""
+    from districts.selectors import user_label
+
+    return user_label(user) if user is not None else ""
+
+
+@register.filter
 def unit(unit):
     """亿元 / CNY 100 million"""
     return formatting.unit_text(unit)

@@ -153,7 +153,8 @@ def group_rows(rows: list[LedgerRow], by: str) -> list[tuple[str, list[LedgerRow
     groups: dict[str, list[LedgerRow]] = {}
     for row in rows:
         if by == "department":
-            keys = [row.lead if row.lead_key.startswith("department:") else _("未分配牵头部门")]
+            keys = [row.lead if row.lead_key.startswith("department:") else _("县（市、区）牵头")
+                    if row.lead_key.startswith("district:") else _("未分配牵头部门")]
         elif by == "district":
             names = [n for n, k in zip([row.lead] + row.supporting, [row.lead_key] + row.supporting_keys)
                      if k.startswith("district:")]

@@ -283,7 +283,10 @@ def inbox(request):
     """Officials: task reports waiting for a decision, oldest first."""
     access.require_decide_tasks(request.user)
     plan = _plan(request)
-    return render(request, "projects/tasks/inbox.html", {"plan": plan, "reports": selectors.awaiting_reports(plan)})
+    reports = selectors.awaiting_reports(plan)
+    for report in reports:
+        report.half_label = selectors.half_label(report.year, report.half)
+    return render(request, "projects/tasks/inbox.html", {"plan": plan, "reports": reports})
 
 
 @require_GET

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from projects.tasks import services
 
 SENTENCE_ZH = "58项重点任务中，已完成0项，按序时推进0项，滞后1项，未启动0项，未报送0项，尚未分配牵头单位57项；滞后任务：16. 加强金融风险防范化解。"
-SENTENCE_EN = ("Of 58 key tasks, 0 are completed, 0 on schedule, 1 behind schedule, 0 not started and 0 not reported, 57 not yet assigned a lead unit; "
+SENTENCE_EN = ("Of 58 key tasks, 0 are completed, 0 on schedule, 1 behind schedule, 0 not started and 0 not submitted, 57 not yet assigned a lead unit; "
                "behind schedule: 16. 加强金融风险防范化解.")
 
 

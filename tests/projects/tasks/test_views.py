@@ -125,3 +125,28 @@ def test_inbox_and_menu_count(client, assigned, dept_commerce, official):
     page = c.get("/tasks/inbox/").content.decode()
     assert "16. 加强金融风险防范化解" in page
     assert re.search(r'data-testid="task-inbox-count">1<', page)
+
+
+def test_walk_findings_a_report_awaiting_approval_county_led_tasks_and_english_names(
+        client, assigned, official, dept_commerce, staff_shizhong):
+    """Found in a browser walk: a submitted report read "未报送（已报送）"; a task led by a county sat under "no lead
+    department"; the report page named units in Chinese on English pages; the inbox wrote "2023下半年"."""
+    report = services.report_get_or_create(task=assigned, year=2023, half=1)
+    report = services.report_save(report=report, user=dept_commerce, expected_revision=0, progress="on_schedule",
+                                  narrative="已建立监测台账", submit=True)
+    services.contribution_save(report=report, user=staff_shizhong, narrative="市中区已排查", expected_revision=1)
+    c = _client(client, official)
+    row = c.get("/tasks/?year=2023&half=1").content.decode().split('<tr data-task="16">')[1].split("</tr>")[0]
+    assert "已报送，待审核" in row and "未报送" not in row
+    assert "2023年上半年" in c.get("/tasks/inbox/").content.decode()
+    other = services.task_assign(task=assigned.plan.tasks.get(number=8), user=official, lead="district:shizhong",
+                                 supporting=[], milestones_text="")
+    by_dept = c.get("/tasks/?by=department&year=2023&half=1").content.decode()
+    county_group = by_dept.split("<h2>县（市、区）牵头</h2>")[1].split("<h2>")[0]
+    assert f'<tr data-task="{other.number}">' in county_group
+    assert f'<tr data-task="{other.number}">' not in by_dept.split("<h2>未分配牵头部门</h2>")[1].split("<h2>")[0]
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = c.get("/tasks/16/2023-H1/").content.decode()
+    assert "Municipal Bureau of Commerce" in page and "市商务局" not in page
+    assert "Shizhong District" in c.get("/tasks/16/2023-H1/").content.decode().split('data-testid="contributions"')[1]
+    assert "Submitted, awaiting approval" in c.get("/tasks/?year=2023&half=1").content.decode()
