@@ -140,7 +140,10 @@ def form_rows(plan: Plan, district: District | None, year: int, quarter: int, *,
         rows.append(FormRow(indicator, convention(indicator, quarter), obs, previous, pk_prev, last_year, pk_last,
                             own if own is not None and own.approved else None,
                             comment=entry_comment(obs, submission), replaced=replaced,
-                            change_previous=_change(indicator, value, previous),
+                            # a flow is cumulative (1—9月 against 1—6月): its change on the previous quarter is
+                            # no growth, so none is shown (the plausibility check compares it with last year's)
+                            change_previous=None if indicator.measure == Measure.FLOW else _change(
+                                indicator, value, previous),
                             change_last_year=_change(indicator, value, last_year),
                             checks=checks, typed=typed.get(str(indicator.id), {})))
     return rows

@@ -592,9 +592,11 @@ def test_the_review_screen_shows_the_replaced_value_the_changes_and_the_warnings
     assert 'class="warn"' in cell(1, "replaced") and "需核实" in cell(1, "replaced")
     assert "将被替换的已审核数值（420.50 亿元）" in cell(1, "value")
     assert row(1).startswith(' class="') and "warn" in row(1).split(">")[0]
-    assert "变化 +233.3%" in cell(1, "previous")  # against 2023 Q2: 300
+    # a flow is cumulative: 1—9月 against 1—6月 is no growth, so no change is shown against the previous quarter
+    assert "300.00 亿元" in cell(1, "previous") and "变化" not in cell(1, "previous")
+    assert "累计数，不作环比" in cell(1, "previous")
     assert "550.00 亿元" in cell(7, "replaced") and "需核实" not in row(7)
-    assert "变化 +44.7%" in cell(7, "previous") and "变化 +10.0%" in cell(7, "last-year")
+    assert "变化" not in cell(7, "previous") and "变化 +10.0%" in cell(7, "last-year")
     assert "70 户" in cell(15, "replaced") and "变化 +2.9%" in cell(15, "previous") and "需核实" not in row(15)
     assert "变化 +0.00 个百分点" in cell(2, "last-year")  # a growth rate changes in percentage points
     assert "变化 −2.00 个百分点" in cell(4, "previous")  # so does a share: 52% → 50%, not −3.8%
