@@ -239,11 +239,21 @@ def read_frame(values: QuerySet, columns: list[str], *, dates=(), dtypes: dict |
         for column, dtype in (dtypes or {}).items():
             frame[column] = pd.array(frame[column].tolist(), dtype=dtype)
         return frame
-    sql, params = values.query.sql_with_params()
-    buffer = io.StringIO()
     with connection.cursor() as cursor:
-        query = cursor.cursor.mogrify(sql, params).decode()
-        cursor.cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
+        return copy_frame(sql_text(values, cursor.cursor), columns, cursor.cursor, dates=dates, dtypes=dtypes)
+
+
+def sql_text(values: QuerySet, raw) -> str:
+    """A QuerySet's SQL with its parameters bound (PostgreSQL; raw: a psycopg2 cursor)."""
+    sql, params = values.query.sql_with_params()
+    return raw.mogrify(sql, params).decode()
+
+
+def copy_frame(query: str, columns: list[str], raw, *, dates=(), dtypes: dict | None = None) -> pd.DataFrame:
+    """``read_frame``'s reading of a bound SQL text on PostgreSQL, through a psycopg2 cursor (which a thread of the
+    caller's may use: Django's wrapper of it is bound to the thread that opened it)."""
+    buffer = io.StringIO()
+    raw.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
     buffer.seek(0)
     # pandas ≥ 3 parses floats exactly (round trip): the same numbers as the ORM would give
     frame = pd.read_csv(buffer, names=columns, header=None, keep_default_na=False, na_values=[""], dtype=dtypes)
@@ -258,10 +268,11 @@ def approved_versions_frame(plan: Plan, indicator_ids=None, *, district_id=None,
                       dates=["recorded_at"])
 
 
-def approved_versions_chunks(plan: Plan, indicator_ids=None, rows: int = 100_000):
-    """The rows of ``approved_versions_frame`` (one query) in frames of whole indicators of about ``rows`` rows each,
-    so that the engine's working frames stay small whatever the plan's size."""
-    versions = approved_versions_frame(plan, indicator_ids)
+def approved_versions_chunks(plan: Plan, indicator_ids=None, rows: int = 100_000, *, versions=None):
+    """The rows of ``approved_versions_frame`` (one query; or ``versions``, read already) in frames of whole
+    indicators of about ``rows`` rows each, so that the engine's working frames stay small whatever the plan's
+    size."""
+    versions = approved_versions_frame(plan, indicator_ids) if versions is None else versions
     if not len(versions):
         return
     sizes = versions.groupby("indicator_id", sort=True).size()

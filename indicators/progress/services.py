@@ -70,6 +70,7 @@ _COPY_KINDS = {"indicator_id": "int8", "district_id": "int8", "scope": "text", "
                **{name: "float8" for name in _FLOAT_FIELDS}, **{name: "text" for name in _TEXT_FIELDS}}
 _COPY_KINDS = {name: _COPY_KINDS[name] for name in WRITE_COLUMNS}  # in the order of the COPY's column list
 _ANALYZE_AFTER = 1_000  # rows written
+_STORED_COLUMNS = ["id"] + _KEYS + ["digest"]  # what a recompute reads of the rows in place
 # what the reads of progress rows select and join by: the statistics a bulk write refreshes at once (all of them:
 # three times the time; autovacuum keeps the rest)
 _ANALYZE = (f"ANALYZE {Progress._meta.db_table} "
@@ -139,7 +140,8 @@ class _ProgressWriter:
         self._stream: ThreadPoolExecutor | None = None  # the background copier of a first write (``stream``)
         self._copies: list = []
         self._streamed = 0
-        self._read: pd.DataFrame | None = None
+        self._streaming = True  # with a background thread: copying a first write, else reading the stored rows
+        self._reading = None  # the stored rows being read in the background (a future)
 
     def add(self, table: pd.DataFrame, basis: str) -> None:
         """Rows of ``progress.progress_table`` of one basis."""
@@ -150,19 +152,24 @@ class _ProgressWriter:
         """Before a full recompute: if these indicators have no stored rows (the first recompute), each batch of
         rows ``flush`` is given is copied into the table in the background while the next batch is computed, on
         the same connection and in the same transaction: PostgreSQL takes in one batch on one CPU while pandas
-        computes the next on the other, instead of all the writing after all the computing. Otherwise (rows in
-        place: compared by digest, written where changed) or off PostgreSQL, nothing changes."""
+        computes the next on the other, instead of all the writing after all the computing. With rows in place
+        (compared by digest in ``finish``, written where changed), their digests are read in the background the same
+        way while the rows are computed. Off PostgreSQL, nothing changes."""
         if connection.vendor != "postgresql":
             return
-        self._read = self._stored(plan, indicator_ids, None, None)  # finish's, when not streaming
-        if not self._read.empty:
-            return
+        stored = Progress.objects.filter(indicator__plan=plan)
+        if indicator_ids is not None:
+            stored = stored.filter(indicator_id__in=list(indicator_ids))
         self._stream = ThreadPoolExecutor(max_workers=1)  # one at a time, in order, on the transaction's connection
         self._cursor = connection.connection.cursor()  # psycopg2's own: Django's wrapper is bound to this thread
+        if stored.exists():  # rows in place: their digests are read in the background while the rows are computed
+            query = figures.sql_text(self._stored_query(plan, indicator_ids, None, None), self._cursor)
+            self._reading = self._stream.submit(self._stored_frame, query)
+            self._streaming = False
 
     def flush(self) -> None:
         """While streaming: the rows added so far (whole indicators, both bases) go to the background copier."""
-        if self._stream is None or not self.frames:
+        if self._stream is None or not self._streaming or not self.frames:
             return
         new = self._prepared()[0]
         self._streamed += len(new)
@@ -193,7 +200,7 @@ class _ProgressWriter:
 
     def finish(self, plan: Plan, indicator_ids=None, scopes=None, from_period=None) -> int:
         """Apply the rows added; stale rows are looked for among these indicators, scopes and periods."""
-        if self._stream is not None:  # a first write, streamed: wait for the copies (an error raises here)
+        if self._stream is not None and self._streaming:  # a first write: wait for the copies (an error raises)
             self.flush()
             for copy in self._copies:
                 copy.result()
@@ -203,7 +210,11 @@ class _ProgressWriter:
                     cursor.execute(_ANALYZE)
             return self._streamed
         new, district = self._prepared()
-        stored = self._read if self._read is not None else self._stored(plan, indicator_ids, scopes, from_period)
+        if self._reading is not None:  # read in the background by ``stream`` (its error raises here)
+            stored = self._reading.result()
+            self.close()
+        else:
+            stored = self._stored(plan, indicator_ids, scopes, from_period)
         ids = {code: did for did, code in self.codes.items()}
         new_key = _row_key(new["indicator_id"], np.nan_to_num(district, nan=0), new["basis"], new["year"],
                            new["quarter"])
@@ -227,7 +238,7 @@ class _ProgressWriter:
             self._upsert_orm(write)
         return len(new)
 
-    def _stored(self, plan, indicator_ids, scopes, from_period) -> pd.DataFrame:
+    def _stored_query(self, plan, indicator_ids, scopes, from_period):
         qs = Progress.objects.filter(indicator__plan=plan).order_by()  # unsorted: a sort of every row costs seconds
         if indicator_ids is not None:
             qs = qs.filter(indicator_id__in=list(indicator_ids))
@@ -235,8 +246,19 @@ class _ProgressWriter:
             qs = qs.filter(scope__in=list(scopes))
         if from_period is not None:
             qs = qs.filter(Q(year__gt=from_period[0]) | Q(year=from_period[0], quarter__gte=from_period[1]))
-        columns = ["id"] + _KEYS + ["digest"]
-        frame = figures.read_frame(qs.values_list(*columns), columns, dtypes={"digest": "Int64"})
+        return qs.values_list(*_STORED_COLUMNS)
+
+    def _stored(self, plan, indicator_ids, scopes, from_period) -> pd.DataFrame:
+        frame = figures.read_frame(self._stored_query(plan, indicator_ids, scopes, from_period), _STORED_COLUMNS,
+                                   dtypes={"digest": "Int64"})
+        return self._with_digests(frame)
+
+    def _stored_frame(self, query: str) -> pd.DataFrame:
+        """``_stored`` of a bound SQL text, read with the writer's psycopg2 cursor (from its background thread)."""
+        return self._with_digests(figures.copy_frame(query, _STORED_COLUMNS, self._cursor, dtypes={"digest": "Int64"}))
+
+    @staticmethod
+    def _with_digests(frame: pd.DataFrame) -> pd.DataFrame:
         frame["digest_stored"] = pd.array(frame.pop("digest"), dtype="Int64")  # 64 bits: never through a float
         return frame
 
@@ -355,10 +377,13 @@ def _recompute_all(plan: Plan, indicator_ids, codes, computed_at) -> int:
     targets = figures.district_target_frame(plan, indicator_ids)
     assignments = figures.assignment_frame(plan, indicator_ids)
     writer, th = _ProgressWriter(codes, computed_at), thresholds()
+    # one query, computed in chunks of whole indicators: memory stays bounded however large the plan; read before
+    # the writer's background work begins on the connection
+    every_version = figures.approved_versions_frame(plan, indicator_ids)
     writer.stream(plan, indicator_ids)
     try:
-        # one query, streamed in chunks of whole indicators: memory stays bounded however large the plan
-        for versions in figures.approved_versions_chunks(plan, indicator_ids, rows=BATCH_VERSIONS):
+        for versions in figures.approved_versions_chunks(plan, indicator_ids, rows=BATCH_VERSIONS,
+                                                         versions=every_version):
             chunk = indicators[indicators["indicator_id"].isin(versions["indicator_id"].unique())]
             _compute_into(writer, chunk, versions, targets, assignments, th, every_version=True)
             writer.flush()

@@ -119,6 +119,33 @@ def test_a_first_recompute_that_fails_part_way_writes_nothing(monkeypatch):
     monkeypatch.setattr(services, "_compute_into", compute)
     assert progress_recompute(plan=plan) > 1000
 
+
+@pytest.mark.django_db
+def test_a_recompute_in_place_that_fails_part_way_changes_nothing(monkeypatch):
+    """With rows in place their digests are read in the background while the batches are computed: a batch that
+    raises leaves every row as it was, and the connection is fit for the next statement."""
+    plan = Plan.objects.get(pk=synthetic_load(spec=SMALL).plan_id)
+    progress_recompute(plan=plan)
+    before = stored_rows(plan)
+    Progress.objects.filter(indicator__plan=plan, scope="city").update(value=-1.0, digest=None)
+    spoilt = stored_rows(plan)
+    monkeypatch.setattr(services, "BATCH_VERSIONS", 300)
+    compute, calls = services._compute_into, []
+
+    def failing(writer, chunk, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("batch 3 fails")
+        return compute(writer, chunk, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_compute_into", failing)
+    with pytest.raises(RuntimeError, match="batch 3 fails"):
+        progress_recompute(plan=plan)
+    assert stored_rows(plan) == spoilt
+    monkeypatch.setattr(services, "_compute_into", compute)
+    progress_recompute(plan=plan)
+    assert stored_rows(plan) == before
+
 def test_binary_copy_rows_are_postgresqls_binary_tuples():
     """Two rows: NULLs of numbers, a missing text as the empty text, Chinese text in UTF-8, jsonb's version byte."""
     frame = pd.DataFrame({"id": [7, 8], "year": [2023, 2024], "value": [0.1, float("nan")],
