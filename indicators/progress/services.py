@@ -299,7 +299,7 @@ class _ProgressWriter:
                                f"ON CONFLICT ({', '.join(_KEYS)}) DO UPDATE SET "
                                + ", ".join(f"{c} = EXCLUDED.{c}" for c in update))
                 cursor.execute(f"DROP TABLE {_TEMP}")
-            if analyze and len(write) >= _ANALYZE_AFTER:  # statistics follow a bulk write at once (incremental reads need them)
+            if analyze and len(write) >= _ANALYZE_AFTER:  # statistics follow a bulk write at once (for the reads)
                 cursor.execute(_ANALYZE)
 
     def _upsert_orm(self, write: pd.DataFrame) -> None:
