@@ -83,11 +83,9 @@ def _work_html(request, plan: Plan, p: dict) -> str:
     string per request, not their objects: unpickling lists of model objects on every request fed the garbage
     collector's pauses)."""
     def render_sections():
-        tasks = work_cache.cached("tasks", (plan.pk, tuple(sorted(p.items()))), lambda: tasks_for(plan, **p))
-        work = work_cache.cached("work", (plan.pk, p["year"], p["quarter"], p["lang"]), lambda: (
-            project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"])))
-        return mark_safe(render_to_string("indicators/reviews/_work.html", {"params": p, "tasks": tasks,
-                                                                           "work": work}, request=request))
+        work = project_selectors.review_section(plan, year=p["year"], quarter=p["quarter"], lang=p["lang"])
+        return mark_safe(render_to_string("indicators/reviews/_work.html", {
+            "params": p, "tasks": tasks_for(plan, **p), "work": work}, request=request))
 
     return work_cache.cached("review-work-html", (plan.pk, tuple(sorted(p.items())), get_language()),
                              render_sections)

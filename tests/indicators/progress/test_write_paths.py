@@ -96,22 +96,28 @@ def test_a_first_recompute_in_many_batches_writes_the_rows_of_one_batch(monkeypa
         assert upserts(first) == 0  # copied straight into the table, batch by batch
 
 
+
+def _failing_batch(monkeypatch, n: int):
+    """Batches of 300 versions, the n-th of which raises while it is computed; returns (the real compute, calls)."""
+    monkeypatch.setattr(services, "BATCH_VERSIONS", 300)
+    compute, calls = services._compute_into, []
+
+    def failing(writer, chunk, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == n:
+            raise RuntimeError(f"batch {n} fails")
+        return compute(writer, chunk, *args, **kwargs)
+
+    monkeypatch.setattr(services, "_compute_into", failing)
+    return compute, calls
+
 @pytest.mark.django_db
 def test_a_first_recompute_that_fails_part_way_writes_nothing(monkeypatch):
     """All or nothing, even while earlier batches are being copied in the background: a batch that raises leaves no
     row of the plan written, and the connection is fit for the next statement."""
     plan = Plan.objects.get(pk=synthetic_load(spec=SMALL).plan_id)
     Progress.objects.all().delete()
-    monkeypatch.setattr(services, "BATCH_VERSIONS", 300)
-    compute, calls = services._compute_into, []
-
-    def failing(writer, chunk, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 4:
-            raise RuntimeError("batch 4 fails")
-        return compute(writer, chunk, *args, **kwargs)
-
-    monkeypatch.setattr(services, "_compute_into", failing)
+    compute, calls = _failing_batch(monkeypatch, 4)
     with pytest.raises(RuntimeError, match="batch 4 fails"):
         progress_recompute(plan=plan)
     assert len(calls) == 4
@@ -129,18 +135,10 @@ def test_a_recompute_in_place_that_fails_part_way_changes_nothing(monkeypatch):
     before = stored_rows(plan)
     Progress.objects.filter(indicator__plan=plan, scope="city").update(value=-1.0, digest=None)
     spoilt = stored_rows(plan)
-    monkeypatch.setattr(services, "BATCH_VERSIONS", 300)
-    compute, calls = services._compute_into, []
-
-    def failing(writer, chunk, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("batch 3 fails")
-        return compute(writer, chunk, *args, **kwargs)
-
-    monkeypatch.setattr(services, "_compute_into", failing)
+    compute, calls = _failing_batch(monkeypatch, 3)
     with pytest.raises(RuntimeError, match="batch 3 fails"):
         progress_recompute(plan=plan)
+    assert len(calls) == 3
     assert stored_rows(plan) == spoilt
     monkeypatch.setattr(services, "_compute_into", compute)
     progress_recompute(plan=plan)
