@@ -24,30 +24,36 @@ def timestamptz(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def _fixed(series: pd.Series, kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """(values as big-endian bytes, one row of width bytes each; null mask)."""
+# a bool mask's bytes as one unsigned integer of their width, all set: a fixed field's data bytes, used or not, are
+# marked with one store per row
+_ALL_USED = {1: np.uint8(1), 2: np.uint16(0x0101), 4: np.uint32(0x0101_0101), 8: np.uint64(0x0101_0101_0101_0101)}
+
+
+def _fixed(series: pd.Series, kind: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """(values as a big-endian array, null mask or None when nothing is null)."""
     if kind == "bool":
         null = series.isna().to_numpy()
         values = series.fillna(False).to_numpy(dtype=bool)
+    elif kind == "float8":
+        values = series.to_numpy(dtype="float64")
+        null = np.isnan(values)
     else:
-        raw = series.to_numpy(dtype="float64") if kind == "float8" else None
-        if kind == "float8":
-            null, values = np.isnan(raw), raw
-        else:
-            null = series.isna().to_numpy()
-            values = series.to_numpy(dtype="int64", na_value=0)
-    data = np.ascontiguousarray(values.astype(_FIXED[kind]))
-    return data.view(np.uint8).reshape(len(series), data.dtype.itemsize), null
+        null = series.isna().to_numpy()
+        values = series.to_numpy(dtype="int64", na_value=0)
+    return values.astype(_FIXED[kind]), (null if null.any() else None)
 
 
-def _text(series: pd.Series, prefix: str = "") -> tuple[np.ndarray, list[bytes], np.ndarray]:
-    """(each row's code, the distinct texts as UTF-8 bytes, their byte lengths): a column of few distinct texts
-    (a status, a scope) is encoded once per distinct value. Missing text is the empty text."""
-    values = series.astype(object).where(series.notna(), "")
-    codes, uniques = pd.factorize(values, sort=False)
-    encoded = [(prefix + value).encode("utf-8") for value in uniques.tolist()]
-    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-    return codes, encoded, lengths
+def _text(series: pd.Series, prefix: str = "", distinct: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(each row's code, the distinct texts as UTF-8 bytes (an object array), their byte lengths): a column of few
+    distinct texts (a status, a scope) is encoded once per distinct value; ``distinct``: nearly every row's text is
+    its own (the inputs), so each row is its own code without looking for repeats. Missing text is the empty text."""
+    values = series.to_numpy(dtype=object, na_value="")
+    if distinct:
+        codes, uniques = np.arange(len(values)), values
+    else:
+        codes, uniques = pd.factorize(values, sort=False)
+    encoded = np.array([(prefix + value).encode("utf-8") for value in uniques.tolist()], dtype=object)
+    return codes, encoded, np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
 
 
 _GROUPS_FROM = 1_000  # rows: fewer are encoded as one group, in their order
@@ -57,14 +63,15 @@ _WIDTH_QUANTILES = (0.9, 0.99)
 def copy_rows(frame: pd.DataFrame, kinds: dict[str, str]) -> bytes:
     """The tuples of ``frame`` (columns in ``kinds`` order) in the binary COPY format, without header or trailer.
 
-    ``kinds``: column → "int2", "int4", "int8", "float8", "bool", "text" or "jsonb" (a JSON text); a NaN/None of a
-    number or bool column is NULL, of a text column the empty text (text columns are NOT NULL here).
+    ``kinds``: column → "int2", "int4", "int8", "float8", "bool", "text" or "jsonb" (a JSON text, nearly always
+    distinct); a NaN/None of a number or bool column is NULL, of a text column the empty text (text columns are NOT
+    NULL here).
 
-    How: a byte matrix of one row per tuple, each field in a slot as wide as its widest value (its length, then its
-    bytes), and a mask of the bytes each tuple uses (a NULL has no bytes after its length, a text only its own): the
-    tuples are the used bytes in row order, and every step is a block copy, not a byte at a time. The widest texts
-    (a city row's inputs can be ten times the usual) would widen every row's slot, so from ``_GROUPS_FROM`` rows on
-    the tuples are encoded in groups by their length (COPY takes tuples in any order)."""
+    How: one numpy record per tuple, each field in a slot as wide as its widest value (its length, then its bytes;
+    a record array's fields are filled a column at a time), and a mask of the bytes each tuple uses (a NULL has no
+    bytes after its length, a text only its own): the tuples are the used bytes in row order. The widest texts (a
+    city row's inputs can be ten times the usual) would widen every row's slot, so from ``_GROUPS_FROM`` rows on the
+    tuples are encoded in groups by their length (COPY takes tuples in any order)."""
     n, columns = len(frame), list(kinds)
     if not n:
         return b""
@@ -73,8 +80,9 @@ def copy_rows(frame: pd.DataFrame, kinds: dict[str, str]) -> bytes:
         kind = kinds[name]
         if kind in _FIXED:
             fields.append(("fixed", *_fixed(frame[name], kind)))
-        else:
-            fields.append(("text", *_text(frame[name], prefix="\x01" if kind == "jsonb" else "")))  # jsonb: v1
+        else:  # jsonb: its binary form is a version byte (1) and the text
+            fields.append(("text", *_text(frame[name], prefix="\x01" if kind == "jsonb" else "",
+                                          distinct=kind == "jsonb")))
     if n < _GROUPS_FROM:
         return _tuples(fields, np.arange(n))
     text = sum((f[3][f[1]] for f in fields if f[0] == "text"), np.zeros(n, dtype=np.int64))
@@ -85,31 +93,40 @@ def copy_rows(frame: pd.DataFrame, kinds: dict[str, str]) -> bytes:
 
 
 def _tuples(fields: list, rows: np.ndarray) -> bytes:
-    """The tuples of some rows (positions), encoded through one byte matrix and its mask."""
+    """The tuples of some rows (positions), encoded through one record array and the mask of its used bytes."""
     m = len(rows)
-    slots = []  # (data of the slot: m × width bytes, size field: m int32 (-1: NULL), used bytes: m × width bool)
-    for how, a, b, *rest in fields:
+    layout, values, partly = [("n", ">i2")], {"n": len(fields)}, {}  # partly: slot → how its bytes are used
+    for i, (how, a, b, *rest) in enumerate(fields):
         if how == "fixed":
-            data, null = a[rows], b[rows]
-            slots.append((data, np.where(null, -1, data.shape[1]), np.broadcast_to(~null[:, None], data.shape)))
+            data, null = a[rows], (b[rows] if b is not None else None)
+            width = data.dtype.itemsize
+            layout += [(f"l{i}", ">i4"), (f"v{i}", data.dtype)]
+            values[f"l{i}"] = np.where(null, -1, width) if null is not None else width
+            values[f"v{i}"] = data
+            if null is not None:
+                partly[f"v{i}"] = ("fixed", width, ~null)
         else:
             codes, encoded, lengths = a[rows], b, rest[0]
             size = lengths[codes]
             width = int(size.max())
-            present = np.unique(codes)
-            padded = np.frombuffer(b"".join(encoded[i].ljust(width, b"\0") for i in present.tolist()),
-                                   dtype=np.uint8).reshape(len(present), width)
-            data = padded[np.searchsorted(present, codes)]
-            slots.append((data, size, np.arange(width)[None, :] < size[:, None]))
-    width = 2 + sum(4 + data.shape[1] for data, _size, _used in slots)
-    matrix = np.empty((m, width), dtype=np.uint8)
-    used = np.ones((m, width), dtype=bool)
-    matrix[:, :2] = np.frombuffer(np.array([len(fields)], dtype=">i2").tobytes(), dtype=np.uint8)
-    at = 2
-    for data, size, data_used in slots:
-        matrix[:, at:at + 4] = size.astype(">i4").view(np.uint8).reshape(m, 4)
-        at += 4
-        matrix[:, at:at + data.shape[1]] = data
-        used[:, at:at + data.shape[1]] = data_used
-        at += data.shape[1]
-    return matrix[used].tobytes()
+            layout += [(f"l{i}", ">i4"), (f"v{i}", f"S{width}" if width else "V0")]
+            values[f"l{i}"] = size
+            if width:
+                values[f"v{i}"] = encoded[codes]  # bytes, padded with zeros to the slot's width
+                partly[f"v{i}"] = ("text", width, size)
+    dtype = np.dtype(layout)
+    record = np.empty(m, dtype=dtype)
+    for name, value in values.items():
+        record[name] = value
+    if not partly:
+        return record.tobytes()
+    used = np.ones(m * dtype.itemsize, dtype=bool)
+    slots = used.view(np.dtype([(name, *((f"V{dtype.fields[name][0].itemsize}",) if name not in partly else (
+        (f"u{partly[name][1]}",) if partly[name][0] == "fixed" else ("?", (partly[name][1],)))))
+        for name in dtype.names]))
+    for name, (how, width, what) in partly.items():
+        if how == "fixed":  # a NULL's bytes are not sent
+            slots[name] = np.where(what, _ALL_USED[width], 0)
+        else:  # a text's bytes up to its length
+            np.less(np.arange(width)[None, :], what[:, None], out=slots[name])
+    return record.view(np.uint8)[used].tobytes()

@@ -78,6 +78,9 @@ _ANALYZE = (f"ANALYZE {Progress._meta.db_table} "
 # a full recompute reads every version with one query and computes it in batches of whole indicators of about this
 # many versions: the working frames stay small, and a first write copies one batch while the next is computed
 BATCH_VERSIONS = 50_000
+# bytes psycopg2 hands libpq at a time in a COPY FROM: each piece takes the GIL back (its default, 8 KB, is 22,000
+# times for a province's first write, each waiting for the thread that computes the next batch to let go)
+_COPY_READ = 1 << 20
 
 
 def _digest(frame: pd.DataFrame) -> np.ndarray:
@@ -142,6 +145,10 @@ class _ProgressWriter:
         self._streamed = 0
         self._streaming = True  # with a background thread: copying a first write, else reading the stored rows
         self._reading = None  # the stored rows being read in the background (a future)
+        self._stored_rows: _StoredRows | None = None  # the stored rows, once read
+        self._changed: list[pd.DataFrame] = []  # rows compared with the stored ones and found new or changed
+        self._keys: list[np.ndarray] = []  # the keys of every row compared
+        self._count = 0  # rows compared
 
     def add(self, table: pd.DataFrame, basis: str) -> None:
         """Rows of ``progress.progress_table`` of one basis."""
@@ -153,8 +160,9 @@ class _ProgressWriter:
         rows ``flush`` is given is copied into the table in the background while the next batch is computed, on
         the same connection and in the same transaction: PostgreSQL takes in one batch on one CPU while pandas
         computes the next on the other, instead of all the writing after all the computing. With rows in place
-        (compared by digest in ``finish``, written where changed), their digests are read in the background the same
-        way while the rows are computed. Off PostgreSQL, nothing changes."""
+        (compared by digest, written where changed), their digests are read in the background the same way while
+        the rows are computed, and each batch is compared with them as it is flushed. Off PostgreSQL, nothing
+        changes."""
         if connection.vendor != "postgresql":
             return
         stored = Progress.objects.filter(indicator__plan=plan)
@@ -168,8 +176,14 @@ class _ProgressWriter:
             self._streaming = False
 
     def flush(self) -> None:
-        """While streaming: the rows added so far (whole indicators, both bases) go to the background copier."""
-        if self._stream is None or not self._streaming or not self.frames:
+        """After ``stream``: the rows added so far (whole indicators, both bases) go to the background copier, or
+        are compared with the stored rows (read in the background) and kept if new or changed."""
+        if self._stream is None or not self.frames:
+            return
+        if not self._streaming:
+            if self._stored_rows is None:
+                self._stored_rows = _StoredRows(self._reading.result(), self.codes)  # its error raises here
+            self._compare(*self._prepared())
             return
         new = self._prepared()[0]
         self._streamed += len(new)
@@ -209,34 +223,37 @@ class _ProgressWriter:
                 with connection.cursor() as cursor:
                     cursor.execute(_ANALYZE)
             return self._streamed
-        new, district = self._prepared()
-        if self._reading is not None:  # read in the background by ``stream`` (its error raises here)
-            stored = self._reading.result()
-            self.close()
-        else:
-            stored = self._stored(plan, indicator_ids, scopes, from_period)
-        ids = {code: did for did, code in self.codes.items()}
-        new_key = _row_key(new["indicator_id"], np.nan_to_num(district, nan=0), new["basis"], new["year"],
-                           new["quarter"])
-        stored_key = _row_key(stored["indicator_id"], stored["scope"].map(ids).fillna(0).where(
-            stored["scope"] != "city", 0), stored["basis"], stored["year"], stored["quarter"])
-        at = pd.Index(stored_key).get_indexer(new_key)
-        stored_digest = stored["digest_stored"]
-        known = at >= 0
-        known[known] = stored_digest.notna().to_numpy()[at[known]]  # a row without a digest is rewritten
-        same = np.zeros(len(new), dtype=bool)
-        same[known] = stored_digest.to_numpy(dtype="int64", na_value=0)[at[known]] == new["digest"].to_numpy()[known]
-        write = new[~same] if same.any() else new  # nothing stored: no copy of every row
-        stale = stored.loc[pd.Index(new_key).get_indexer(stored_key) < 0, "id"].astype("int64").tolist()
+        if self._stored_rows is None:
+            stored = self._reading.result() if self._reading is not None else self._stored(
+                plan, indicator_ids, scopes, from_period)  # read in the background by ``stream``: its error raises
+            self._stored_rows = _StoredRows(stored, self.codes)
+        self.close()
+        if self.frames or not self._count:
+            self._compare(*self._prepared())
+        stored = self._stored_rows
+        write = pd.concat(self._changed, ignore_index=True) if len(self._changed) > 1 else (
+            self._changed[0] if self._changed else None)
+        seen = pd.Index(np.concatenate(self._keys))
+        stale = stored.frame.loc[seen.get_indexer(stored.key) < 0, "id"].astype("int64").tolist()
         if stale:
             Progress.objects.filter(pk__in=stale).delete()
-        if len(write) and connection.vendor == "postgresql":
+        if write is not None and connection.vendor == "postgresql":
             # nothing stored where these rows go (a first recompute): they cannot conflict, so they are copied
             # straight into the table; a conflict all the same fails the transaction (the unique constraint)
-            self._copy_postgres(write, direct=stored.empty and scopes is None and from_period is None)
-        elif len(write):
+            self._copy_postgres(write, direct=stored.frame.empty and scopes is None and from_period is None)
+        elif write is not None:
             self._upsert_orm(write)
-        return len(new)
+        return self._count
+
+    def _compare(self, new: pd.DataFrame, district: np.ndarray) -> None:
+        """Keep the rows of ``new`` that are not stored or whose digest differs (``_prepared`` rows)."""
+        key = _row_key(new["indicator_id"], np.nan_to_num(district, nan=0), new["basis"], new["year"],
+                       new["quarter"])
+        same = self._stored_rows.same(key, new["digest"].to_numpy())
+        if not same.all():
+            self._changed.append(new[~same] if same.any() else new)  # nothing stored: no copy of every row
+        self._keys.append(key)
+        self._count += len(new)
 
     def _stored_query(self, plan, indicator_ids, scopes, from_period):
         qs = Progress.objects.filter(indicator__plan=plan).order_by()  # unsorted: a sort of every row costs seconds
@@ -291,8 +308,8 @@ class _ProgressWriter:
                     data = pending.result()
                     if following is not None:
                         pending = encoder.submit(encode, following)
-                    copy(f"COPY {table if direct else _TEMP} ({columns}) FROM STDIN WITH "
-                                              "(FORMAT binary)", io.BytesIO(data))
+                    copy(f"COPY {table if direct else _TEMP} ({columns}) FROM STDIN WITH (FORMAT binary)",
+                         io.BytesIO(data), size=_COPY_READ)
             if not direct:
                 update = [c for c in WRITE_COLUMNS if c not in _KEYS]
                 cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_TEMP} "
@@ -311,6 +328,28 @@ class _ProgressWriter:
         Progress.objects.bulk_create(objects, batch_size=2000, update_conflicts=True,
                                      unique_fields=["indicator", "scope", "basis", "year", "quarter"],
                                      update_fields=["district"] + PROGRESS_FIELDS + ["digest", "computed_at"])
+
+
+class _StoredRows:
+    """The stored rows' ids, keys and digests (columns _STORED_COLUMNS, the digest as ``digest_stored``)."""
+
+    def __init__(self, frame: pd.DataFrame, codes: dict[int, str]):
+        ids = {code: did for did, code in codes.items()}
+        self.frame = frame
+        self.key = _row_key(frame["indicator_id"], frame["scope"].map(ids).fillna(0).where(frame["scope"] != "city", 0),
+                            frame["basis"], frame["year"], frame["quarter"])
+        self._at = pd.Index(self.key)
+        self._has = frame["digest_stored"].notna().to_numpy()
+        self._digest = frame["digest_stored"].to_numpy(dtype="int64", na_value=0)
+
+    def same(self, key: np.ndarray, digest: np.ndarray) -> np.ndarray:
+        """Whether each row (key, digest) is stored with that digest (a row stored without one is rewritten)."""
+        at = self._at.get_indexer(key)
+        known = at >= 0
+        known[known] = self._has[at[known]]
+        same = np.zeros(len(key), dtype=bool)
+        same[known] = self._digest[at[known]] == digest[known]
+        return same
 
 
 def _compute_into(writer: _ProgressWriter, indicators: pd.DataFrame, versions: pd.DataFrame, targets, assignments,
