@@ -235,9 +235,11 @@ def read_frame(values: QuerySet, columns: list[str], *, dates=(), dtypes: dict |
     query. Numbers are read back exactly (round trip); ``dates``: columns parsed as aware datetimes; ``dtypes``: as
     read_csv's (e.g. "Int64" for a 64-bit integer column with NULLs, which a float would round)."""
     if connection.vendor != "postgresql":
-        frame = pd.DataFrame.from_records(list(values), columns=columns)
-        for column, dtype in (dtypes or {}).items():
-            frame[column] = pd.array(frame[column].tolist(), dtype=dtype)
+        rows = list(values)
+        frame = pd.DataFrame.from_records(rows, columns=columns)
+        for column, dtype in (dtypes or {}).items():  # from the rows: the frame's column may be floats already
+            at = columns.index(column)
+            frame[column] = pd.array([row[at] for row in rows], dtype=dtype)
         return frame
     with connection.cursor() as cursor:
         return copy_frame(sql_text(values, cursor.cursor), columns, cursor.cursor, dates=dates, dtypes=dtypes)

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from districts.models import Plan
@@ -94,6 +95,34 @@ def test_a_first_recompute_in_many_batches_writes_the_rows_of_one_batch(monkeypa
     assert stored_rows(plan) == one_batch and count == len(one_batch)
     if connection.vendor == "postgresql":
         assert upserts(first) == 0  # copied straight into the table, batch by batch
+
+
+
+@pytest.mark.django_db
+def test_a_recompute_in_place_in_many_batches_writes_only_what_changed_and_removes_what_is_gone(monkeypatch):
+    """Rows in place are compared with the computed ones batch by batch: rows spoilt in the first and the last
+    batch are rewritten, a row no batch computes is removed, every other row keeps the time it was written, and the
+    rows are those of a first recompute."""
+    plan = Plan.objects.get(pk=synthetic_load(spec=SMALL).plan_id)
+    monkeypatch.setattr(services, "BATCH_VERSIONS", 300)
+    progress_recompute(plan=plan)
+    expected = stored_rows(plan)
+    ids = sorted(Progress.objects.filter(indicator__plan=plan).values_list("indicator_id", flat=True).distinct())
+    first, last = (Progress.objects.filter(indicator_id=i, scope="city", basis="latest").order_by("year", "quarter")
+                   .first() for i in (ids[0], ids[-1]))
+    Progress.objects.filter(pk__in=[first.pk, last.pk]).update(value=-1.0, status="x", digest=F("digest") + 1)
+    Progress.objects.filter(pk=first.pk + 1).update(digest=None)  # without a digest: rewritten as well
+    gone = Progress.objects.create(indicator_id=ids[3], scope="city", basis="latest", year=1999, quarter=4,
+                                   computed_at=first.computed_at, inputs={})
+    before = dict(Progress.objects.values_list("id", "computed_at"))
+    compute, batches = services._compute_into, []
+    monkeypatch.setattr(services, "_compute_into", lambda writer, chunk, *a, **k: (
+        batches.append(len(chunk)), compute(writer, chunk, *a, **k))[-1])
+    progress_recompute(plan=plan)
+    assert len(batches) >= 5
+    assert stored_rows(plan) == expected and not Progress.objects.filter(pk=gone.pk).exists()
+    after = dict(Progress.objects.values_list("id", "computed_at"))
+    assert {pk for pk, at in after.items() if at != before[pk]} == {first.pk, first.pk + 1, last.pk}
 
 
 
