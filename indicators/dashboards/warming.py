@@ -2,15 +2,16 @@
 
 A recompute gives every page a new key (page_cache): the first official to open the overview or the review after
 an approval would wait for its render (seconds at a province's scale). Once the recompute's transaction commits,
-a task of its own renders the overview, the review text (/reviews/, its default period) and the latest annual review
-(/reports/), in Chinese and in English, as a city official sees them — through the pages' own views, so the keys
+a task of its own renders the overview, the review text (/reviews/, its default period), the latest annual review
+(/reports/), the map and the reporting completeness (/completeness/), in Chinese and in English, as a city official
+sees them — through the pages' own views, so the keys
 and bodies are exactly those of a real request. A body's key holds the viewer's role and district, not the user
 (page_cache.viewer): one official's body is every official's. Administrators (their own key) and county staff
 (one key per district, 183 at a province's scale) are not warmed.
 
 Where it runs: with a broker, a Celery task (tasks.warm_pages_task) — useful only when the cache is shared
 (CACHE_URL): a worker's memory is not the web's. Without a broker (tasks in-process), a thread of the process that
-ran the recompute, so the request that approved a figure does not wait for six renders; a burst of recomputes is
+ran the recompute, so the request that approved a figure does not wait for ten renders; a burst of recomputes is
 warmed once, for the newest run.
 """
 from __future__ import annotations
@@ -35,7 +36,8 @@ from indicators.progress.signals import progress_recomputed
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("zh-hans", "en")
-PAGES = ("home", "review:page", "reports")  # the overview, the review text, the latest annual review
+# the overview, the review text, the latest annual review, the map and the reporting completeness
+PAGES = ("home", "review:page", "reports", "map_page", "entry:completeness")
 THREAD_NAME = "warm-pages"
 
 

@@ -1,6 +1,6 @@
 """After a recompute, the pages officials open first are already in the page cache (issue 17: the first official
 to open the overview after each recompute waited for its render, 16 s at a province's scale): the overview, the
-review text and the latest annual review, in Chinese and in English. Measured on the first request an official
+review text, the latest annual review, the map and the completeness page, in Chinese and in English. Measured on the first request an official
 makes afterwards: the page's body template is not rendered (Django's test client lists every template rendered
 for the response). The recompute's transaction commits (a transactional test), and the warming runs in its own
 thread, as it does without a broker; the test waits for that thread."""
@@ -22,6 +22,8 @@ BODIES = {
     reverse("home"): "indicators/dashboards/_overview_body.html",
     reverse("review:page"): "indicators/reviews/_review_body.html",
     reverse("reports"): "indicators/dashboards/_report_body.html",
+    reverse("map_page"): "indicators/dashboards/_map_body.html",
+    reverse("entry:completeness"): "indicators/entry/_completeness_body.html",
 }
 LANGUAGES = ("zh-hans", "en")
 
