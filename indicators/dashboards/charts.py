@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -58,6 +59,17 @@ def local_names(frame: pd.DataFrame, column: str = "name") -> list:
     if not _english() or english not in frame:
         return names
     return [en if isinstance(en, str) and en.strip() else name for name, en in zip(names, frame[english])]
+
+
+# the administrative word an English district name ends with: a map's label leaves it out (its hover keeps it)
+_ADMIN_WORD_EN = re.compile(r"\s+(?:Yi Autonomous County|Autonomous County|District|County|City)$|^Leshan (?=High-tech Zone)")
+
+
+def map_label(name: str) -> str:
+    """A county's name as its label on a map: in English without the administrative word (Shizhong, not Shizhong
+    District; High-tech Zone, not Leshan High-tech Zone: around 市中区 the counties are small and the full English
+    names ran into each other); as it is in Chinese."""
+    return _ADMIN_WORD_EN.sub("", name) if _english() else name
 
 
 def _paren(text: str) -> str:
@@ -558,12 +570,12 @@ def choropleth(df: pd.DataFrame, geojson: dict, *, color_by: str = "light", unit
     def label_of(code, row):
         name = row.get("name") if row else names.get(code, code)
         if row is None:
-            return esc(name), f"{esc(name)}<br>" + esc(_("无数据"))
+            return esc(map_label(name)), f"{esc(name)}<br>" + esc(_("无数据"))
         key = light_key(row.get("light"))
         shown = (pct_text(row.get("completion")) if color_by == "completion"
                  else value_text(row.get("value"), unit, decimals))
-        short = f"{esc(name)}<br>{LIGHT_ICONS[key]} {esc(light_word(key))}" if color_by == "light" \
-            else f"{esc(name)}<br>{esc(shown)}"
+        short = f"{esc(map_label(name))}<br>{LIGHT_ICONS[key]} {esc(light_word(key))}" if color_by == "light" \
+            else f"{esc(map_label(name))}<br>{esc(shown)}"
         word = row.get("status_label") or ""
         hover = (f"{esc(name)}<br>{esc(value_text(row.get('value'), unit, decimals))}"
                  + (f" · {esc(demo_word())}" if _yes(row.get("demo")) else "")

@@ -110,6 +110,12 @@ def test_english_figures_name_districts_in_english_with_english_units_and_status
     assert any(h.startswith("Ebian Yi Autonomous County<br>") for h in hovers)  # no row: still its English name
     assert any(h.startswith("Leshan High-tech Zone<br>") for h in hovers)  # the marked point
     assert any(h.startswith("Shizhong District<br>1 enterprise") for h in hovers)
+    # the labels on the map leave out the administrative word (the full English names ran into each other around
+    # Shizhong); the hover keeps it
+    labels = [t.text for t in light_map.data if t.type == "scattergeo" and t.mode == "text"][0]
+    assert [label.split("<br>")[0] for label in labels] == ["Ebian", "Qianwei", "Shizhong"]
+    assert [t.text[0].split("<br>")[0] for t in light_map.data
+            if t.type == "scattergeo" and t.mode == "markers+text"] == ["High-tech Zone"]
     colorbars = [t.colorbar.title.text for t in figures["map_value"].data if t.type == "choropleth" and t.colorbar]
     assert "CNY 100 million" in colorbars
     assert [t.y[0] for t in figures["projects"].data] == ["Shizhong District"]
@@ -126,6 +132,8 @@ def test_chinese_figures_stay_chinese():
     assert list(figures["scorecard"].data[0].y) == ["1. 犍为县", "2. 市中区"]
     hovers = [h for t in figures["map_light"].data for h in (t.hovertext or ())]
     assert any(h.startswith("峨边彝族自治县<br>") for h in hovers) and any(h.startswith("高新区<br>") for h in hovers)
+    labels = [t.text for t in figures["map_light"].data if t.type == "scattergeo" and t.mode == "text"][0]
+    assert [label.split("<br>")[0] for label in labels] == ["峨边彝族自治县", "犍为县", "市中区"]
     assert figures["investment"].layout.xaxis.title.text == "亿元"
     assert "（按2020年演示数据 5.10% 计算）" in charts.to_json(figures["indicator"])
     for name, fig in figures.items():
