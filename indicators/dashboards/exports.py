@@ -45,7 +45,8 @@ def progress_columns() -> list[tuple[str, str, bool]]:
         ("annual_value", _("评估值"), False), ("provisional", _("全年暂估"), True),
         ("figure", _("数据性质"), True), ("baseline_year", _("基期年"), False),
         ("baseline_value", _("基期值"), False), ("baseline_source", _("基期值来源"), True),
-        ("target_value", _("目标值"), False), ("completion", _("完成进度"), False),
+        ("target_value", _("目标值"), False), ("target_text", _("目标（按规划原文）"), True),
+        ("completion", _("完成进度"), False),
         ("time_share", _("时间进度"), False), ("cagr_actual", _("实际年均增速"), False),
         ("cagr_required", _("目标所需年均增速"), False), ("status", _("状态"), True), ("light", _("灯号"), True),
         ("final", _("与目标差距"), True), ("projection", _("预计目标年"), False),
@@ -93,6 +94,10 @@ def progress_rows(frame: pd.DataFrame, indicators: dict, names: dict, *, rows: p
             "baseline_year": "" if charts._num(r["baseline_year"]) is None else str(int(r["baseline_year"])),
             "baseline_value": _number(r["baseline_value"], decimals), "baseline_source": _baseline_source(r, ind),
             "target_value": _number(r["target_value"], decimals),
+            # the number column cannot say 左右 or 约: the target as the plan prints it (8%左右), a district's as written
+            "target_text": "" if charts._num(r["target_value"]) is None else formatting.target_shown(
+                r["target_value"], ind.get("unit") or "", decimals, kind=ind.get("target_kind") or "",
+                plan_value=ind.get("target_value"), plan_text=ind.get("target_text") or ""),
             "completion": _percent(r["completion_shown"]), "time_share": _percent(r["time_share"]),
             "cagr_actual": _percent(r["cagr_actual"]), "cagr_required": _percent(r["cagr_required"]),
             "status": r["status_label"], "light": charts.light_word(verdicts.light_of(r["status"])),

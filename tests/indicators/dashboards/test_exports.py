@@ -63,6 +63,12 @@ def test_indicator_csv_headers_numbers_words_and_local_times(with_demo):
     assert city["评估值"] == f"{stored.annual_value:.2f}" and city["数据性质"] == "演示"
     # the number column holds 30.00; the source says what the plan printed: 约30% (issue 13)
     assert city["基期值来源"] == "规划（约30%）" and city["基期值"] == "30.00"
+    # likewise the target: 40.00 in the number column, 40%左右 as the plan prints it, for the city and for each
+    # district held to the city's share
+    assert (city["目标值"], city["目标（按规划原文）"]) == ("40.00", "40%左右")
+    held = [r for r in rows if r["县（市、区）"] != "全市" and r["目标值"]]
+    assert held and {(r["目标值"], r["目标（按规划原文）"]) for r in held} == {("40.00", "40%左右")}
+    assert all(r["目标（按规划原文）"] == "" for r in rows if not r["目标值"])
     from django.utils import timezone as tz
     assert city["计算时间"] == tz.localtime(stored.computed_at).strftime("%Y-%m-%d %H:%M")
     base = next(r for r in rows if r["县（市、区）"] == "全市" and r["期别"] == "2020年第四季度")
