@@ -197,6 +197,19 @@ def test_officials_see_the_page_and_download_the_docx(client, official, plan):
     assert doc.paragraphs[0].text == "乐山市“十四五”现代服务业发展规划实施情况2024年度评估报告"
 
 
+def test_the_demo_mark_beside_the_review_is_in_the_reviews_language(client, official, plan):
+    """The page in Chinese, the review in English: the mark beside the review's kind and period is in the review's
+    language, as they are (it read 含演示数据 beside "Annual review · 2024")."""
+    from indicators.loaders import demo
+
+    demo.demo_load(plan=plan, indicator_numbers=[1], district_codes=["shizhong"])
+    login(client, official)
+    english = client.get("/reviews/", {"scope": "city", "year": 2024, "quarter": 4, "lang": "en"}).content.decode()
+    assert '<strong data-testid="review-demo">Contains demo data</strong>' in english
+    chinese = client.get("/reviews/", {"scope": "city", "year": 2024, "quarter": 4, "lang": "zh"}).content.decode()
+    assert '<strong data-testid="review-demo">含演示数据</strong>' in chinese
+
+
 def test_the_page_defaults_to_the_newest_period_and_the_users_scope(client, official, staff_emeishan, plan):
     published(plan)
     login(client, official)
