@@ -463,6 +463,9 @@ def submission_approve(*, submission: Submission, user, expected_revision: int, 
             observation_id=obs["id"], kind=ObservationVersion.Kind.DISTRICT, value=obs["value"],
             numerator=obs["numerator"], denominator=obs["denominator"], recorded_by=user, note=comment,
             source_title=approved_source(user_name(user))))
+    # a figure approved over a demo figure is the district's own from now on: no longer counted as demo (the
+    # completeness tables, the demo banner)
+    Observation.objects.filter(submission=current, is_demo=True, value__isnull=False).update(is_demo=False)
     if versions:
         ObservationVersion.objects.bulk_create(versions)
         indicator_of = {o["id"]: o["indicator_id"] for o in observations}

@@ -512,6 +512,24 @@ def test_a_demo_value_is_filled_in_not_replaced(plan, ind, shizhong, staff_shizh
     assert "replaced" not in [c.against for c in checks]
 
 
+def test_figures_approved_over_demo_figures_are_no_longer_counted_as_demo(plan, ind, shizhong, staff_shizhong,
+                                                                         official, settings):
+    """Found in a browser walk: after a quarter entered over the demo figures was approved, the district page's
+    reporting table read 已审核指标 0 / 13, 13 演示, while every figure shown was the approved one."""
+    from indicators.figures import selectors as figure_reads
+    from indicators.loaders import demo
+
+    settings.ENTRY_CHANGE_WARNING_PCT = 10_000  # the test's own figures are far from the demo ones: no comments asked
+    demo.demo_load(plan=plan, indicator_numbers=list(range(1, 16)), district_codes=["shizhong"])
+    assert figure_reads.figure_counts(plan, 2023, shizhong)[(shizhong.id, 3)] == (0, 13)
+    submission = sub_for(plan, shizhong)
+    save(submission, staff_shizhong, full_values(ind), submit=True)
+    assert figure_reads.figure_counts(plan, 2023, shizhong)[(shizhong.id, 3)] == (0, 13)  # not approved yet
+    entry.submission_approve(submission=submission, user=official, expected_revision=rev(submission))
+    assert figure_reads.figure_counts(plan, 2023, shizhong)[(shizhong.id, 3)] == (13, 0)
+    assert figure_reads.figure_counts(plan, 2023, shizhong)[(shizhong.id, 2)] == (0, 13)  # other quarters: demo
+
+
 @pytest.mark.parametrize("typed, warned", [("1000000000000", True), ("-1000000000000", True), ("50.1", True),
                                            ("-50.1", True), ("50", False), ("-12.3", False), ("8.6", False)])
 def test_a_growth_rate_beyond_the_plausible_range_warns(plan, shizhong, ind, staff_shizhong, settings, typed,
