@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, pgettext
+from django.utils.translation import get_language, pgettext
 
-# the actions, as stored (Chinese msgids, translated when shown)
-ACTIONS = (gettext_noop("载入规划原文"), gettext_noop("分配"), gettext_noop("删除年度目标"), gettext_noop("年度目标"),
-           gettext_noop("报送"), gettext_noop("保存"), gettext_noop("删除材料"), gettext_noop("配合单位进展"),
-           gettext_noop("审核通过"), gettext_noop("退回"))
+# the actions, as stored (Chinese msgids, translated when shown, as events: Submitted, Returned, Assigned)
+ACTIONS = ("载入规划原文", "分配", "删除年度目标", "年度目标", "报送", "保存", "删除材料", "配合单位进展", "审核通过", "退回")
 STATES_ZH = {"draft": "草稿", "submitted": "已报送", "returned": "已退回", "approved": "已审核"}
 _REASON = re.compile(r"^(?P<action>[^:·]+?)(?:: (?P<old>[^→·]*)→(?P<new>[^·]*?))?(?: · (?P<note>.*))?$", re.S)
 
@@ -43,14 +40,26 @@ def _state_in_change(code: str) -> str:
             "approved": pgettext("state in a change", "已审核")}[code]
 
 
+def _action_shown(action: str) -> str:
+    """An action (a key of ACTIONS) as an event of the history, in the page's language."""
+    return {"载入规划原文": pgettext("history action", "载入规划原文"), "分配": pgettext("history action", "分配"),
+            "删除年度目标": pgettext("history action", "删除年度目标"), "年度目标": pgettext("history action", "年度目标"),
+            "报送": pgettext("history action", "报送"), "保存": pgettext("history action", "保存"),
+            "删除材料": pgettext("history action", "删除材料"), "配合单位进展": pgettext("history action", "配合单位进展"),
+            "审核通过": pgettext("history action", "审核通过"), "退回": pgettext("history action", "退回")}[action]
+
+
 def shown_reason(stored: str | None) -> str:
-    """A stored reason in the page's language: 审核通过: 已报送→已审核 · 备注 / Approve: submitted→approved · 备注."""
+    """A stored reason in the page's language: 审核通过：已报送→已审核 · 备注 / Approved: submitted→approved · 备注."""
     stored = (stored or "").strip()
     match = _REASON.match(stored)
     if not match or match["action"].strip() not in ACTIONS:
         return stored
-    text = _(match["action"].strip())
-    if match["old"] is not None and _is_state(match["old"]) and _is_state(match["new"]):
-        # a change of units (an assignment) is not repeated: the history's own column shows it, in the page's language
-        text += f": {_state_shown(match['old'])}→{_state_shown(match['new'])}"
+    text = _action_shown(match["action"].strip())
+    old, new = match["old"], match["new"]
+    # a change of units (an assignment) is not repeated: the history's own column shows it, in the page's language;
+    # nor a state kept (a draft saved again)
+    if old is not None and _is_state(old) and _is_state(new) and state_zh(old) != state_zh(new):
+        colon = ": " if (get_language() or "").startswith("en") else "："
+        text += f"{colon}{_state_shown(old)}→{_state_shown(new)}"
     return text + (f" · {match['note']}" if match["note"] else "")

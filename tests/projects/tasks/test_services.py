@@ -155,9 +155,9 @@ def test_task_reasons_are_stored_in_chinese_and_shown_in_the_page_language(assig
                   .values_list("history_change_reason", flat=True))
     assert stored[-2:] == ["报送: 草稿→已报送", "退回: 已报送→已退回 · 请补充处置案例"]
     zh = [e.why for e in selectors.task_history(assigned)]
-    assert "退回: 已报送→已退回 · 请补充处置案例" in zh and any(w.startswith("分配") and "分工" in w for w in zh)
+    assert "退回：已报送→已退回 · 请补充处置案例" in zh and any(w.startswith("分配") and "分工" in w for w in zh)
     with translation.override("en"):
         en = [e.why for e in selectors.task_history(assigned)]
-    assert "Return: submitted→returned · 请补充处置案例" in en
+    assert "Returned: submitted→returned · 请补充处置案例" in en
     assert "Assigned · 分工" in en  # the units the assignment changed are in the history's own column
     assert not [w for w in en if w.startswith(("退回", "报送", "分配"))]

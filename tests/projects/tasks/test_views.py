@@ -155,3 +155,30 @@ def test_walk_findings_a_report_awaiting_approval_county_led_tasks_and_english_n
     history = c.get("/tasks/16/").content.decode()
     assert "Submitted: draft→submitted" in history and "Submitted · " in history
     assert "市商务局" not in history  # the assignment's reason does not repeat the units in Chinese
+
+
+def test_second_walk_english_words_of_the_task_pages(client, assigned, official, dept_commerce):
+    """Found in the second browser walk, English pages: the inbox's button read "approved" and the report page's
+    submit button "Submitted" (one word for the action and the state); the link to a report form read "Entered";
+    the history's columns "Projects" and "reason"; a draft saved again showed "Save: draft→draft"; and, in Chinese,
+    the history's colon was half-width."""
+    report = services.report_get_or_create(task=assigned, year=2023, half=1)
+    report = services.report_save(report=report, user=dept_commerce, expected_revision=0, progress="on_schedule",
+                                  narrative="草稿")
+    report = services.report_save(report=report, user=dept_commerce, expected_revision=1, progress="on_schedule",
+                                  narrative="已建立监测台账", submit=True)
+    c = _client(client, dept_commerce)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    form = c.get("/tasks/16/2023-H2/").content.decode()
+    assert 'data-testid="report-submit">Submit</button>' in form
+    assert '">Enter report</a></td>' in c.get("/tasks/16/").content.decode()
+    official_client = _client(client, official)
+    official_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '">Review</a></td>' in official_client.get("/tasks/inbox/").content.decode()
+    history = official_client.get("/tasks/16/").content.decode().split('data-testid="history"')[1]
+    assert "<th>Item</th><th>Change</th><th>Reason</th>" in history
+    assert "<td>Saved</td>" in history and "draft→draft" not in history
+    assert "Submitted: draft→submitted" in history
+    official_client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    chinese = official_client.get("/tasks/16/").content.decode().split('data-testid="history"')[1]
+    assert "报送：草稿→已报送" in chinese and "<td>保存</td>" in chinese
