@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indicators.figures.selectors import display_name
 from projects.models import TaskProgress
 
 
@@ -25,9 +26,10 @@ class AssignForm(forms.Form):
     reason = forms.CharField(label=_("修改说明"), required=False, max_length=90)
 
     def __init__(self, *args, units: dict, **kwargs):
+        """units: key → unit (departments and districts); each offered by its name in the page's language."""
         super().__init__(*args, **kwargs)
-        departments = [(k, str(u.obj)) for k, u in units.items() if u.kind == "department"]
-        districts = [(k, str(u.obj)) for k, u in units.items() if u.kind == "district"]
+        departments = [(k, display_name(u.obj)) for k, u in units.items() if u.kind == "department"]
+        districts = [(k, display_name(u.obj)) for k, u in units.items() if u.kind == "district"]
         self.fields["lead"].choices = [("", _("（未分配）")), (_("市级部门"), departments),
                                        (_("县（市、区）"), districts)]
         self.fields["supporting"].choices = departments + districts

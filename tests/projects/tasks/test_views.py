@@ -160,8 +160,8 @@ def test_walk_findings_a_report_awaiting_approval_county_led_tasks_and_english_n
 def test_second_walk_english_words_of_the_task_pages(client, assigned, official, dept_commerce):
     """Found in the second browser walk, English pages: the inbox's button read "approved" and the report page's
     submit button "Submitted" (one word for the action and the state); the link to a report form read "Entered";
-    the history's columns "Projects" and "reason"; a draft saved again showed "Save: draft→draft"; and, in Chinese,
-    the history's colon was half-width."""
+    the history's columns "Projects" and "reason"; a draft saved again showed "Save: draft→draft"; the assignment
+    form offered the units in Chinese; and, in Chinese, the history's colon was half-width."""
     report = services.report_get_or_create(task=assigned, year=2023, half=1)
     report = services.report_save(report=report, user=dept_commerce, expected_revision=0, progress="on_schedule",
                                   narrative="草稿")
@@ -175,6 +175,9 @@ def test_second_walk_english_words_of_the_task_pages(client, assigned, official,
     official_client = _client(client, official)
     official_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert '">Review</a></td>' in official_client.get("/tasks/inbox/").content.decode()
+    assign = official_client.get("/tasks/16/assign/").content.decode()  # the units offered in the page's language
+    assert "Municipal Bureau of Commerce" in assign and "Shizhong District" in assign
+    assert "市商务局" not in assign and "市中区" not in assign
     history = official_client.get("/tasks/16/").content.decode().split('data-testid="history"')[1]
     assert "<th>Item</th><th>Change</th><th>Reason</th>" in history
     assert "<td>Saved</td>" in history and "draft→draft" not in history
