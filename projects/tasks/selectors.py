@@ -191,9 +191,12 @@ def task_report(task: Task, year: int, half: int) -> TaskReport | None:
 
 
 def awaiting_reports(plan: Plan):
-    """Reports waiting for an official's decision, oldest first (one query)."""
+    """Reports waiting for an official's decision, oldest first (one query; the submitter's unit with it, which
+    names them on English pages)."""
     return (TaskReport.objects.filter(task__plan=plan, state=TaskReport.State.SUBMITTED)
-            .select_related("task", "task__lead_department", "task__lead_district", "submitted_by")
+            .select_related("task", "task__lead_department", "task__lead_district", "submitted_by",
+                            "submitted_by__department_membership__department",
+                            "submitted_by__district_membership__district")
             .order_by("submitted_at", "id"))
 
 

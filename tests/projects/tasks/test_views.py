@@ -185,3 +185,34 @@ def test_second_walk_english_words_of_the_task_pages(client, assigned, official,
     official_client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     chinese = official_client.get("/tasks/16/").content.decode().split('data-testid="history"')[1]
     assert "报送：草稿→已报送" in chinese and "<td>保存</td>" in chinese
+
+
+def test_the_english_inbox_names_its_submitters_without_a_query_per_report(client, assigned, official, dept_commerce,
+                                                                            make_user):
+    """Each submitter is named by their unit on English pages: read with the reports, not a query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    science = make_user("dept_science", "department", department_code="science")
+
+    def submit(task_number, lead, user, half):
+        task = services.task_assign(task=assigned.plan.tasks.get(number=task_number), user=official, lead=lead,
+                                    supporting=[], milestones_text="")
+        report = services.report_get_or_create(task=task, year=2023, half=half)
+        services.report_save(report=report, user=user, expected_revision=0, progress="done", narrative="完成",
+                             submit=True)
+
+    c = _client(client, official)
+    c.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    submit(16, "department:commerce", dept_commerce, 1)
+    c.get("/tasks/inbox/")  # the session's first page after the language change does its own once
+    with CaptureQueriesContext(connection) as one:
+        c.get("/tasks/inbox/")
+    submit(8, "department:science", science, 1)
+    submit(16, "department:commerce", dept_commerce, 2)
+    with CaptureQueriesContext(connection) as three:
+        page = c.get("/tasks/inbox/").content.decode()
+    assert page.count('">Review</a></td>') == 3
+    assert "Municipal Bureau of Commerce</td>" in page and "Municipal Bureau of Science and Technology</td>" in page
+    extra = [q["sql"][:160] for q in three.captured_queries[len(one.captured_queries):]]
+    assert len(three.captured_queries) == len(one.captured_queries), extra
