@@ -142,13 +142,12 @@ class _ProgressWriter:
         self.frames: list[pd.DataFrame] = []
         self._stream: ThreadPoolExecutor | None = None  # the background copier of a first write (``stream``)
         self._copies: list = []
-        self._streamed = 0
         self._streaming = True  # with a background thread: copying a first write, else reading the stored rows
         self._reading = None  # the stored rows being read in the background (a future)
         self._stored_rows: _StoredRows | None = None  # the stored rows, once read
         self._changed: list[pd.DataFrame] = []  # rows compared with the stored ones and found new or changed
         self._keys: list[np.ndarray] = []  # the keys of every row compared
-        self._count = 0  # rows compared
+        self._count = 0  # rows written by the background copier, or compared with the stored ones
 
     def add(self, table: pd.DataFrame, basis: str) -> None:
         """Rows of ``progress.progress_table`` of one basis."""
@@ -186,7 +185,7 @@ class _ProgressWriter:
             self._compare(*self._prepared())
             return
         new = self._prepared()[0]
-        self._streamed += len(new)
+        self._count += len(new)
         if len(new):
             self._copies.append(self._stream.submit(self._copy_postgres, new, True, self._cursor, False))
 
@@ -219,10 +218,10 @@ class _ProgressWriter:
             for copy in self._copies:
                 copy.result()
             self.close()
-            if self._streamed >= _ANALYZE_AFTER:
+            if self._count >= _ANALYZE_AFTER:
                 with connection.cursor() as cursor:
                     cursor.execute(_ANALYZE)
-            return self._streamed
+            return self._count
         if self._stored_rows is None:
             stored = self._reading.result() if self._reading is not None else self._stored(
                 plan, indicator_ids, scopes, from_period)  # read in the background by ``stream``: its error raises
@@ -231,8 +230,7 @@ class _ProgressWriter:
         if self.frames or not self._count:
             self._compare(*self._prepared())
         stored = self._stored_rows
-        write = pd.concat(self._changed, ignore_index=True) if len(self._changed) > 1 else (
-            self._changed[0] if self._changed else None)
+        write = pd.concat(self._changed, ignore_index=True) if self._changed else None
         seen = pd.Index(np.concatenate(self._keys))
         stale = stored.frame.loc[seen.get_indexer(stored.key) < 0, "id"].astype("int64").tolist()
         if stale:

@@ -21,15 +21,15 @@ def state_zh(state: str) -> str:
     return STATES_ZH.get(state, state)
 
 
+_CODES = {**{code: code for code in STATES_ZH}, **{zh: code for code, zh in STATES_ZH.items()}}  # code or Chinese
+
+
 def _state_shown(text: str) -> str:
-    for code, zh in STATES_ZH.items():
-        if text in (code, zh):
-            return _state_in_change(code)
-    return text
+    return _state_in_change(_CODES[text]) if text in _CODES else text
 
 
 def _is_state(text: str) -> bool:
-    return text == "" or text in STATES_ZH or text in STATES_ZH.values()
+    return text == "" or text in _CODES
 
 
 def _state_in_change(code: str) -> str:
