@@ -149,7 +149,10 @@ def test_walk_findings_a_report_awaiting_approval_county_led_tasks_and_english_n
     page = c.get("/tasks/16/2023-H1/").content.decode()
     assert "Municipal Bureau of Commerce" in page and "市商务局" not in page
     assert "Shizhong District" in c.get("/tasks/16/2023-H1/").content.decode().split('data-testid="contributions"')[1]
-    assert "Submitted, awaiting approval" in c.get("/tasks/?year=2023&half=1").content.decode()
+    ledger = c.get("/tasks/?year=2023&half=1").content.decode()
+    assert "Submitted, awaiting approval" in ledger
+    # one word for one status: the legend names it as the rows do
+    assert "marked “Not submitted”" in ledger and "Not reported" not in ledger
     # a state on its own is a label (capitalised); inside a change in the history it is a word of the sentence
     assert '<strong data-testid="report-state">Submitted</strong>' in page
     history = c.get("/tasks/16/").content.decode()
